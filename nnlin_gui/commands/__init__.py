@@ -1,0 +1,1 @@
+"""Subcommands of the ``nnlin`` command; each module has ``register(subparsers)``."""

@@ -1,0 +1,1 @@
+"""Qt-free numeric core: networks, training, collapse, regression, data, diagnostics."""
