@@ -281,7 +281,11 @@ class Trainer:
 
         cfg = self.config
         target = self.epoch + epochs if epochs is not None else cfg.epochs
-        with threadpool_limits(limits=self._blas_threads(), user_api="blas"):
+        # Overflow is expected when a run diverges: it is detected and reported, not warned.
+        with (
+            threadpool_limits(limits=self._blas_threads(), user_api="blas"),
+            np.errstate(over="ignore", invalid="ignore", divide="ignore"),
+        ):
             return self._loop(target, stop, progress)
 
     def _loop(self, target: int, stop, progress) -> TrainingResult:
