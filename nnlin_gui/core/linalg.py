@@ -1,0 +1,313 @@
+"""Careful dense least squares for the regression baselines.
+
+Why not ``np.linalg.lstsq`` or statsmodels: on badly conditioned designs (NIST Longley,
+high polynomial degrees) they lose half the digits or more (STACK-NOTES). Here:
+
+1. the features are centred when there is an intercept (the intercept column stays in the
+   design, so the centre need not be exact) and every column is scaled by a power of two
+   (exact in binary, so scaling adds no rounding);
+2. a pivoted Householder QR of that float64 design detects rank deficiency and names the
+   columns involved;
+3. the solution is improved by iterative refinement of the augmented system
+   ``[I B; B' 0][r; x] = [y; 0]`` (Bjorck) with residuals in ``np.longdouble``, read from
+   the original data, so it converges to the least squares solution of the data as given;
+4. the unscaled covariance ``(X'X)^-1`` comes from the triangular inverse ``R^-1``
+   (``(X'X)^-1 = M M'`` with ``M = T R^-1``), never from ``inv(R'R)``, which would square
+   the condition number.
+
+On x86-64 ``np.longdouble`` has 64-bit mantissas; where it is plain float64 (some ARM
+builds) the refinement still helps, with fewer extra digits.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.linalg as sla
+
+from nnlin_gui.core.errors import DataError
+
+log = logging.getLogger(__name__)
+
+__all__ = ["CollinearError", "LstsqSolution", "check_full_rank", "is_separable", "lstsq"]
+
+_LD = np.longdouble
+_EPS = float(np.finfo(np.float64).eps)
+_CHUNK = 65536  # rows per extended-precision pass; bounds the temporary memory
+_MAX_REFINE = 5
+
+
+class CollinearError(DataError):
+    """The design columns are linearly dependent (to working precision).
+
+    ``columns`` names the columns taking part.
+    """
+
+    def __init__(self, message: str, columns: Sequence[str] = ()) -> None:
+        super().__init__(message)
+        self.columns = tuple(columns)
+
+
+@dataclass(frozen=True)
+class LstsqSolution:
+    """Least squares solution in the caller's parametrisation (intercept first if any).
+
+    Attributes
+    ----------
+    coef : ndarray, shape (p,)
+    resid, fitted : ndarray, shape (n,)
+    ssr : float
+        Sum of squared residuals, accumulated in extended precision.
+    cov_unscaled : ndarray, shape (p, p) or None
+        ``(X'X)^-1`` of the design including the intercept column; None for penalised fits.
+    """
+
+    coef: np.ndarray
+    resid: np.ndarray
+    fitted: np.ndarray
+    ssr: float
+    cov_unscaled: np.ndarray | None
+
+
+class _Design:
+    """The working design ``B = [w0 * 1, (X - c) * w]`` read in chunks from ``X``.
+
+    With ``penalty`` (one value per feature), rows ``diag(penalty * w)`` are stacked
+    under ``B``; the intercept is never penalised.
+    """
+
+    def __init__(self, X: np.ndarray, intercept: bool, penalty: float = 0.0) -> None:
+        n, k = X.shape
+        self.X = X
+        self.intercept = intercept
+        # The centre only improves conditioning, so a float64 mean is enough.
+        self.centre = X.mean(axis=0) if intercept else np.zeros(k)
+        norms = np.sqrt(np.sum((X - self.centre) ** 2, axis=0) + penalty**2)
+        if intercept:
+            norms = np.concatenate([[np.sqrt(n)], norms])
+        # Powers of two: scaling by them is exact, so B is the data, not a rounded copy.
+        self.scale = np.exp2(-np.round(np.log2(norms)))
+        self.aug = penalty * self.scale[1:] if intercept else penalty * self.scale
+        self.penalised = penalty > 0.0
+        self.n, self.p = n, k + int(intercept)
+
+    def _block(self, lo: int, hi: int, dtype) -> np.ndarray:
+        block = self.X[lo:hi].astype(dtype) - self.centre.astype(dtype)
+        if self.intercept:
+            block = np.column_stack([np.ones(hi - lo, dtype=dtype), block])
+        return block * self.scale.astype(dtype)
+
+    def float64(self) -> np.ndarray:
+        """The design (with penalty rows) in float64, for the QR factorisation."""
+        B = self._block(0, self.n, np.float64)
+        if self.penalised:
+            rows = np.zeros((self.p, self.p))
+            start = int(self.intercept)
+            rows[np.arange(start, self.p), np.arange(start, self.p)] = self.aug
+            B = np.vstack([B, rows[start:]])
+        return B
+
+    def residual(self, y: np.ndarray, x: np.ndarray) -> np.ndarray:
+        """``y - B x`` in extended precision (data rows only)."""
+        out = np.empty(self.n, dtype=_LD)
+        for lo in range(0, self.n, _CHUNK):
+            hi = min(lo + _CHUNK, self.n)
+            out[lo:hi] = y[lo:hi].astype(_LD) - self._block(lo, hi, _LD) @ x
+        return out
+
+    def rmatvec(self, r: np.ndarray) -> np.ndarray:
+        """``B' r`` in extended precision (data rows only)."""
+        acc = np.zeros(self.p, dtype=_LD)
+        for lo in range(0, self.n, _CHUNK):
+            hi = min(lo + _CHUNK, self.n)
+            acc += self._block(lo, hi, _LD).T @ r[lo:hi]
+        return acc
+
+    def penalty_rows(self, x: np.ndarray) -> np.ndarray:
+        """``diag(aug) x`` restricted to the penalised coefficients."""
+        return self.aug.astype(_LD) * (x[1:] if self.intercept else x)
+
+
+def _collinear_message(names: Sequence[str], involved: list[int], intercept: bool) -> str:
+    named = [names[j] for j in involved]
+    if intercept and len(involved) == 2 and 0 in involved:
+        other = named[1] if named[0] == names[0] else named[0]
+        return f"column {other!r} is constant, so it cannot be told apart from the intercept"
+    listed = ", ".join(repr(s) for s in named)
+    return (
+        f"columns {listed} are collinear (one is a linear combination of the others); "
+        "drop one of them"
+    )
+
+
+def _check_rank(R: np.ndarray, piv: np.ndarray, n: int, names: Sequence[str], intercept: bool):
+    diag = np.abs(np.diag(R))
+    # numpy's matrix_rank threshold, applied to the equilibrated (and centred) design.
+    tol = diag[0] * max(n, R.shape[1]) * _EPS
+    rank = int(np.sum(diag > tol))
+    if rank == R.shape[1]:
+        return
+    dep = int(rank)
+    # Column piv[dep] ~ sum_i z_i * column piv[i]: the columns with weight take part.
+    z = sla.solve_triangular(R[:dep, :dep], R[:dep, dep]) if dep else np.zeros(0)
+    weight = np.abs(z)
+    involved = sorted({int(piv[dep])} | {int(piv[i]) for i in np.flatnonzero(weight > 1e-8)})
+    message = _collinear_message(names, involved, intercept)
+    raise CollinearError(message, [names[j] for j in involved])
+
+
+def _check_inputs(X: np.ndarray, y: np.ndarray, names: Sequence[str], intercept: bool):
+    n, k = X.shape
+    p = k + int(intercept)
+    if y.shape != (n,):
+        raise DataError(f"the target has {y.shape[0]} rows but the features have {n}")
+    if not (np.isfinite(X).all() and np.isfinite(y).all()):
+        raise DataError("the data contain missing or infinite values")
+    for j in range(k):
+        column = X[:, j]
+        if intercept and np.all(column == column[0]):
+            raise DataError(
+                f"column {names[j + 1]!r} is constant, so it cannot be told apart "
+                "from the intercept"
+            )
+        if not intercept and not column.any():
+            raise DataError(f"column {names[j]!r} is all zeros")
+    return n, p
+
+
+def check_full_rank(X: np.ndarray, names: Sequence[str], intercept: bool = True) -> None:
+    """Raise ``DataError`` naming the columns if ``[1, X]`` (or ``X``) is rank deficient.
+
+    Parameters
+    ----------
+    X : ndarray, shape (n, k)
+    names : sequence of str
+        Names of the design columns, ``"const"`` first when ``intercept``.
+    intercept : bool
+    """
+    X = np.asarray(X, dtype=np.float64)
+    n, p = _check_inputs(X, np.zeros(X.shape[0]), names, intercept)
+    if n < p:
+        raise DataError(f"{n} rows cannot determine {p} coefficients")
+    _, R, piv = sla.qr(_Design(X, intercept).float64(), mode="economic", pivoting=True)
+    _check_rank(R, piv, n, names, intercept)
+
+
+def lstsq(
+    X: np.ndarray,
+    y: np.ndarray,
+    names: Sequence[str],
+    intercept: bool = True,
+    penalty: float = 0.0,
+) -> LstsqSolution:
+    """Minimise ``||y - b - X w||^2 + penalty^2 * ||w||^2`` accurately.
+
+    Parameters
+    ----------
+    X : ndarray, shape (n, k)
+    y : ndarray, shape (n,)
+    names : sequence of str
+        Names of the coefficients (``"const"`` first when ``intercept``), for messages.
+    intercept : bool
+        Fit an unpenalised intercept ``b`` (returned first in ``coef``).
+    penalty : float
+        Square root of the ridge weight; 0 gives ordinary least squares.
+
+    Returns
+    -------
+    LstsqSolution
+
+    Raises
+    ------
+    DataError
+        Non-finite data, too few rows, or (without penalty) collinear columns.
+    """
+    X = np.asarray(X, dtype=np.float64)
+    y = np.asarray(y, dtype=np.float64)
+    n, p = _check_inputs(X, y, names, intercept)
+    design = _Design(X, intercept, penalty)
+    if not design.penalised and n <= p:
+        raise DataError(f"{n} rows are not enough to fit {p} coefficients; need at least {p + 1}")
+    B = design.float64()
+    Q, R, piv = sla.qr(B, mode="economic", pivoting=True)
+    if not design.penalised:
+        _check_rank(R, piv, n, names, intercept)
+    perm = np.empty(p, dtype=np.intp)
+    perm[piv] = np.arange(p)
+
+    def solve(f: np.ndarray, g: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        # One step for [I B; B' 0][dr; dx] = [f; g] with B P = Q R (thin Q suffices).
+        h = sla.solve_triangular(R, g[piv], trans="T")
+        d = Q.T @ f
+        dx = sla.solve_triangular(R, d - h)[perm]
+        return dx, Q @ h + f - Q @ d
+
+    yb = np.concatenate([y, np.zeros(B.shape[0] - n)]) if design.penalised else y
+    x, r = solve(yb, np.zeros(p))
+    x, r = x.astype(_LD), r.astype(_LD)
+    last = np.inf
+    start = int(intercept)
+    for _ in range(_MAX_REFINE):
+        f = design.residual(y, x) - r[:n]
+        g = -design.rmatvec(r[:n])
+        if design.penalised:
+            f = np.concatenate([f, -design.penalty_rows(x) - r[n:]])
+            g[start:] -= design.aug.astype(_LD) * r[n:]
+        dx, dr = solve(f.astype(np.float64), g.astype(np.float64))
+        size = float(np.max(np.abs(dx)))
+        if size >= last:  # not contracting: the design is too ill-conditioned to refine
+            log.debug("refinement stopped: correction %.3g after %.3g", size, last)
+            break
+        x, r, last = x + dx.astype(_LD), r + dr.astype(_LD), size
+        if size <= _EPS * float(np.max(np.abs(x))):
+            break
+
+    resid = design.residual(y, x)
+    theta = x * design.scale.astype(_LD)
+    cov = None
+    if intercept:
+        centre = design.centre.astype(_LD)
+        theta[0] -= np.sum(centre * theta[1:])
+    if not design.penalised:
+        # Map R^-1 to the caller's parametrisation: theta = T x.
+        M = sla.solve_triangular(R, np.eye(p))[perm].astype(_LD) * design.scale[:, None]
+        if intercept:
+            M[0] -= centre @ M[1:]
+        M64 = M.astype(np.float64)
+        cov = M64 @ M64.T
+    return LstsqSolution(
+        coef=theta.astype(np.float64),
+        resid=resid.astype(np.float64),
+        fitted=(y.astype(_LD) - resid).astype(np.float64),
+        ssr=float(np.sum(resid * resid)),
+        cov_unscaled=cov,
+    )
+
+
+def is_separable(A: np.ndarray, y: np.ndarray) -> bool:
+    """Is there ``beta != 0`` with ``s_i a_i'beta >= 0`` for every row (``s = 2y - 1``)?
+
+    That is complete or quasi-complete separation of 0/1 classes, when the logistic maximum
+    likelihood estimate does not exist (Albert and Anderson 1984); found with a linear
+    program (Konis 2007).
+
+    Parameters
+    ----------
+    A : ndarray, shape (n, p)
+        The design, intercept column included.
+    y : ndarray, shape (n,)
+        0/1 labels.
+    """
+    from scipy.optimize import linprog
+
+    scale = np.max(np.abs(A), axis=0)
+    S = (2.0 * y - 1.0)[:, None] * (A / np.where(scale > 0, scale, 1.0))
+    res = linprog(-S.sum(axis=0), A_ub=-S, b_ub=np.zeros(len(y)), bounds=(-1, 1), method="highs")
+    if res.status != 0:
+        return False
+    margins = S @ res.x
+    # Check the certificate directly rather than trusting the LP objective's tolerance.
+    return bool(margins.max() > 1e-6 and margins.min() >= -1e-9 * np.abs(margins).max())
