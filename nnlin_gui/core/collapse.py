@@ -100,7 +100,8 @@ class AffineApproximation:
 
     ``r2`` is the share of the output's variance the affine map explains (1 for a linear
     net); ``slope_spread`` is the relative spread of the local slopes (Jacobian) across the
-    data: 0 for an affine map, larger the more the slope changes from place to place.
+    data, as a share of their root-mean-square size: 0 for an affine map, up to 1 when the
+    slopes change so much from place to place that they average out.
     """
 
     W: np.ndarray
@@ -137,7 +138,7 @@ def best_affine_approximation(
 
 
 def _slope_spread(predict, X: np.ndarray, W: np.ndarray, seed: int, n_points: int = 200) -> float:
-    """Relative RMS spread of finite-difference Jacobians around their mean."""
+    """RMS spread of finite-difference Jacobians around their mean, over their RMS size."""
     rng = np.random.default_rng(seed)
     pts = X[rng.choice(X.shape[0], min(n_points, X.shape[0]), replace=False)]
     scale = X.std(axis=0)
@@ -153,8 +154,10 @@ def _slope_spread(predict, X: np.ndarray, W: np.ndarray, seed: int, n_points: in
         jac.append(d.reshape(len(pts), -1) * scale[j])  # slope per standard deviation
     J = np.stack(jac, axis=-1)  # (points, outputs, k)
     mean = J.mean(axis=0)
-    denom = float(np.sqrt((mean**2).sum())) or 1.0
-    return float(np.sqrt(((J - mean) ** 2).sum(axis=(1, 2)).mean()) / denom)
+    size = float(np.sqrt((J**2).sum(axis=(1, 2)).mean()))
+    if size == 0.0:
+        return 0.0
+    return float(np.sqrt(((J - mean) ** 2).sum(axis=(1, 2)).mean()) / size)
 
 
 def solve_analytically(net: Network, A_target: np.ndarray, c_target: np.ndarray) -> None:

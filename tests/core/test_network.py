@@ -63,8 +63,12 @@ def test_gradient_matches_finite_differences(kind, activation):
 @pytest.mark.parametrize("head,n_out", [("identity", 2), ("sigmoid", 1), ("softmax", 3)])
 def test_gradient_of_each_head(head, n_out):
     rng = np.random.default_rng(2)
-    spec = NetworkSpec(3, (LayerSpec("conv1d", 2, "relu", kernel_size=2),
-                           LayerSpec("dense", 4, "sigmoid")), n_out, head)
+    spec = NetworkSpec(
+        3,
+        (LayerSpec("conv1d", 2, "relu", kernel_size=2), LayerSpec("dense", 4, "sigmoid")),
+        n_out,
+        head,
+    )
     net = Network(spec, seed=5)
     X = rng.normal(size=(6, 3))
     Y = _targets(head, 6, rng, k=n_out) if head != "identity" else rng.normal(size=(6, n_out))
@@ -74,8 +78,13 @@ def test_gradient_of_each_head(head, n_out):
 
 def test_first_layer_conv_and_residual_gradients():
     rng = np.random.default_rng(4)
-    spec = NetworkSpec(5, (LayerSpec("conv1d", 2, "gelu", kernel_size=4),
-                           LayerSpec("residual", activation="softplus", depth=3)))
+    spec = NetworkSpec(
+        5,
+        (
+            LayerSpec("conv1d", 2, "gelu", kernel_size=4),
+            LayerSpec("residual", activation="softplus", depth=3),
+        ),
+    )
     net = Network(spec, seed=1)
     X, Y = rng.normal(size=(5, 5)), rng.normal(size=(5, 1))
     _, g = _loss_and_grad(net, X, Y, "identity")
@@ -83,8 +92,16 @@ def test_first_layer_conv_and_residual_gradients():
 
 
 def test_spec_json_round_trip_and_parameter_count():
-    spec = NetworkSpec(3, (LayerSpec("dense", 8, "relu"), LayerSpec("residual", depth=2),
-                           LayerSpec("conv1d", 2, "tanh", kernel_size=3)), 1, "identity")
+    spec = NetworkSpec(
+        3,
+        (
+            LayerSpec("dense", 8, "relu"),
+            LayerSpec("residual", depth=2),
+            LayerSpec("conv1d", 2, "tanh", kernel_size=3),
+        ),
+        1,
+        "identity",
+    )
     again = NetworkSpec.from_json(spec.to_json())
     assert again == spec
     # dense 3->8: 32; residual 2x(8*8+8): 144; conv k3 1->2 ch: 3*2+2 = 8; output 16->1: 17

@@ -26,8 +26,9 @@ def _ols(X, y):
 def test_deep_linear_network_reaches_ols(optimizer, lr):
     X, y = _linear_data()
     spec = NetworkSpec(3, (LayerSpec("dense", 8), LayerSpec("residual"), LayerSpec("dense", 8)))
-    cfg = TrainingConfig(optimizer=optimizer, learning_rate=lr, epochs=2500, batch_size=0,
-                         test_fraction=0.0)
+    cfg = TrainingConfig(
+        optimizer=optimizer, learning_rate=lr, epochs=2500, batch_size=0, test_fraction=0.0
+    )
     trainer = Trainer(spec, X, y, cfg)
     result = trainer.run()
     col = trainer.collapse()
@@ -45,8 +46,9 @@ def test_solve_matches_ols_to_1e_10_and_training_continues_from_there():
     trainer.solve((ols[1:], ols[:1]))
     col = trainer.collapse()
     np.testing.assert_allclose(np.r_[col.b, col.W[0]], ols, rtol=1e-10, atol=1e-12)
-    np.testing.assert_allclose(trainer.predict(X), np.column_stack([np.ones(300), X]) @ ols,
-                               rtol=1e-10, atol=1e-10)
+    np.testing.assert_allclose(
+        trainer.predict(X), np.column_stack([np.ones(300), X]) @ ols, rtol=1e-10, atol=1e-10
+    )
 
 
 def test_same_seed_same_numbers_and_another_seed_differs():
@@ -66,7 +68,10 @@ def test_same_seed_same_numbers_and_another_seed_differs():
 def test_running_in_steps_equals_one_run():
     X, y = _linear_data()
     cfg = TrainingConfig(epochs=10, batch_size=32, seed=1)
-    whole, steps = Trainer(NetworkSpec.mlp(3, [5]), X, y, cfg), Trainer(NetworkSpec.mlp(3, [5]), X, y, cfg)
+    whole, steps = (
+        Trainer(NetworkSpec.mlp(3, [5]), X, y, cfg),
+        Trainer(NetworkSpec.mlp(3, [5]), X, y, cfg),
+    )
     whole.run()
     for _ in range(10):
         steps.run(1)
@@ -77,8 +82,14 @@ def test_running_in_steps_equals_one_run():
 def test_divergence_stops_in_the_same_epoch_and_keeps_finite_weights():
     X, y = _linear_data()
     y = y * 1e3
-    cfg = TrainingConfig(optimizer="sgd", learning_rate=50.0, epochs=200, batch_size=0,
-                         standardize=False, test_fraction=0.0)
+    cfg = TrainingConfig(
+        optimizer="sgd",
+        learning_rate=50.0,
+        epochs=200,
+        batch_size=0,
+        standardize=False,
+        test_fraction=0.0,
+    )
     trainer = Trainer(NetworkSpec.mlp(3, [8, 8]), X, y, cfg)
     result = trainer.run()
     assert result.diverged
@@ -120,8 +131,9 @@ def test_snapshots_are_throttled_and_carry_only_new_points():
 
 def test_early_stopping_on_plateau():
     X, y = _linear_data()
-    cfg = TrainingConfig(epochs=5000, batch_size=0, patience=20, optimizer="sgd",
-                         learning_rate=0.05)
+    cfg = TrainingConfig(
+        epochs=5000, batch_size=0, patience=20, optimizer="sgd", learning_rate=0.05
+    )
     result = Trainer(NetworkSpec.mlp(3, [4]), X, y, cfg).run()
     assert result.early_stopped and result.epoch < 5000
     assert "no improvement for 20 epochs" in result.message
