@@ -2,6 +2,8 @@
 
 Each activation is a pair (forward, backward): ``forward(z)`` returns a(z); ``backward(z, a, g)``
 returns dL/dz given the pre-activation z, the activation a and the upstream gradient g.
+Both may overwrite their array arguments (z in forward, g in backward): the layers hand them
+fresh arrays, which saves an allocation per layer and batch on the hot path.
 """
 
 from __future__ import annotations
@@ -21,11 +23,12 @@ Backward = Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray]
 
 
 def _relu(z: np.ndarray) -> np.ndarray:
-    return np.maximum(z, 0.0)
+    return np.maximum(z, 0.0, out=z)
 
 
 def _relu_back(z: np.ndarray, a: np.ndarray, g: np.ndarray) -> np.ndarray:
-    return g * (z > 0.0)
+    # z was overwritten by the forward pass: a > 0 exactly where z > 0.
+    return np.multiply(g, a > 0.0, out=g)
 
 
 def _leaky(z: np.ndarray) -> np.ndarray:
@@ -34,6 +37,10 @@ def _leaky(z: np.ndarray) -> np.ndarray:
 
 def _leaky_back(z: np.ndarray, a: np.ndarray, g: np.ndarray) -> np.ndarray:
     return g * np.where(z > 0.0, 1.0, LEAKY_SLOPE)
+
+
+def _tanh(z: np.ndarray) -> np.ndarray:
+    return np.tanh(z, out=z)
 
 
 def _tanh_back(z: np.ndarray, a: np.ndarray, g: np.ndarray) -> np.ndarray:
@@ -79,7 +86,7 @@ ACTIVATIONS: dict[str, tuple[Forward, Backward] | None] = {
     "identity": None,  # no work at all: the affine layers stay affine
     "relu": (_relu, _relu_back),
     "leaky_relu": (_leaky, _leaky_back),
-    "tanh": (np.tanh, _tanh_back),
+    "tanh": (_tanh, _tanh_back),
     "sigmoid": (sigmoid, _sigmoid_back),
     "softplus": (_softplus, _softplus_back),
     "gelu": (_gelu, _gelu_back),

@@ -251,7 +251,7 @@ class Residual(_Layer):
         return x + h
 
     def backward(self, g):
-        dh = g
+        dh = g.copy()  # the inner layers may overwrite their gradient; the skip needs g
         for layer in reversed(self.inner):
             dh = layer.backward(dh)
         return g + dh
