@@ -111,7 +111,7 @@ def main() -> None:
     except ImportError:
         torch_name = "PyTorch not installed: ratio skipped (pip install torch==2.13.0)"
     print(f"Training throughput, samples/s (ReLU, Adam, float64). Baseline: {torch_name}")
-    print(f"| network | batch | ours 1 thread | ours 2 threads | chosen | PyTorch | ours/PyTorch |")
+    print("| network | batch | ours 1 thread | ours 2 threads | chosen | PyTorch | ours/PyTorch |")
     print("|---|---:|---:|---:|---:|---:|---:|")
     for name, batch, one, two, t, chosen, ref in rows:
         ratio = f"{chosen / ref:.2f}x" if ref else "n/a"
