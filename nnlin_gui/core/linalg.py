@@ -94,37 +94,38 @@ class _Design:
         self.penalised = penalty > 0.0
         self.n, self.p = n, k + int(intercept)
 
-    def _block(self, lo: int, hi: int, dtype) -> np.ndarray:
-        block = self.X[lo:hi].astype(dtype) - self.centre.astype(dtype)
-        if self.intercept:
-            block = np.column_stack([np.ones(hi - lo, dtype=dtype), block])
-        return block * self.scale.astype(dtype)
-
     def float64(self) -> np.ndarray:
         """The design (with penalty rows) in float64, for the QR factorisation."""
-        B = self._block(0, self.n, np.float64)
-        if self.penalised:
-            rows = np.zeros((self.p, self.p))
-            start = int(self.intercept)
-            rows[np.arange(start, self.p), np.arange(start, self.p)] = self.aug
-            B = np.vstack([B, rows[start:]])
+        start = int(self.intercept)
+        extra = self.p - start if self.penalised else 0
+        B = np.zeros((self.n + extra, self.p))
+        B[: self.n, start:] = (self.X - self.centre) * self.scale[start:]
+        if start:
+            B[: self.n, 0] = self.scale[0]
+        if extra:
+            B[self.n + np.arange(extra), start + np.arange(extra)] = self.aug
         return B
 
-    def residual(self, y: np.ndarray, x: np.ndarray) -> np.ndarray:
-        """``y - B x`` in extended precision (data rows only)."""
-        out = np.empty(self.n, dtype=_LD)
-        for lo in range(0, self.n, _CHUNK):
-            hi = min(lo + _CHUNK, self.n)
-            out[lo:hi] = y[lo:hi].astype(_LD) - self._block(lo, hi, _LD) @ x
-        return out
+    def residual(self, y: np.ndarray, x: np.ndarray, r: np.ndarray | None = None):
+        """``y - B x`` and (given ``r``) ``B' r`` over the data rows, in extended precision.
 
-    def rmatvec(self, r: np.ndarray) -> np.ndarray:
-        """``B' r`` in extended precision (data rows only)."""
+        One pass over ``X``; scaling the vectors instead of ``B`` is exact (powers of two).
+        """
+        scale = self.scale.astype(_LD)
+        xs = x * scale
+        start = int(self.intercept)
+        centre = self.centre.astype(_LD)
+        out = np.empty(self.n, dtype=_LD)
         acc = np.zeros(self.p, dtype=_LD)
         for lo in range(0, self.n, _CHUNK):
             hi = min(lo + _CHUNK, self.n)
-            acc += self._block(lo, hi, _LD).T @ r[lo:hi]
-        return acc
+            block = self.X[lo:hi].astype(_LD) - centre
+            out[lo:hi] = (y[lo:hi] - xs[0] if start else y[lo:hi]) - block @ xs[start:]
+            if r is not None:
+                acc[start:] += r[lo:hi] @ block
+                if start:
+                    acc[0] += r[lo:hi].sum()
+        return out, acc * scale
 
     def penalty_rows(self, x: np.ndarray) -> np.ndarray:
         """``diag(aug) x`` restricted to the penalised coefficients."""
@@ -251,8 +252,8 @@ def lstsq(
     last = np.inf
     start = int(intercept)
     for _ in range(_MAX_REFINE):
-        f = design.residual(y, x) - r[:n]
-        g = -design.rmatvec(r[:n])
+        res, Btr = design.residual(y, x, r[:n])
+        f, g = res - r[:n], -Btr
         if design.penalised:
             f = np.concatenate([f, -design.penalty_rows(x) - r[n:]])
             g[start:] -= design.aug.astype(_LD) * r[n:]
@@ -265,7 +266,7 @@ def lstsq(
         if size <= _EPS * float(np.max(np.abs(x))):
             break
 
-    resid = design.residual(y, x)
+    resid, _ = design.residual(y, x)
     theta = x * design.scale.astype(_LD)
     cov = None
     if intercept:
