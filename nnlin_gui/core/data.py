@@ -1,22 +1,58 @@
-"""CSV loading and column roles (first cut: numeric CSV files and built-in datasets).
+"""Tables a user drops in, and the numeric arrays a model trains on.
 
-The public interface the rest of the program relies on:
+The public interface:
 
-- ``Dataset``: the numeric arrays a model trains on, with names and the task.
-- ``load_dataset(source, target=None, features=None)``: ``source`` is a file path or
-  ``builtin:NAME``; raises ``DataError`` with a one-line message on bad input.
+- ``load_table(path, progress=None, cancel=None, missing="drop", max_bytes=...)`` reads a
+  CSV/TSV/TXT file into a ``Table`` (the data plus a ``DataSummary`` that says what each
+  column is for and why). ``source`` may also be ``builtin:NAME[?n=..&noise=..&seed=..]``.
+- ``Table.to_dataset(target=None, features=None)`` gives a ``Dataset``: float64 arrays,
+  names and the task.
+- ``load_dataset(source, target=None, features=None)`` does both in one call.
+
+Every problem a user can cause raises ``DataError`` (or ``LoadCancelled``) with one line
+naming what and where; whatever was loaded before is untouched.
 """
 
 from __future__ import annotations
 
+import logging
 import os
-from dataclasses import dataclass, field
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
+from nnlin_gui.core.data_read import LoadCancelled, ProgressThrottle, check_cancel, read_frame
+from nnlin_gui.core.data_roles import (
+    ColumnInfo,
+    DataSummary,
+    classify_columns,
+    format_value,
+    suggest_task,
+)
+from nnlin_gui.core.data_sniff import HEAD_BYTES, read_head, sniff_format
 from nnlin_gui.core.errors import DataError
 
-__all__ = ["DataError", "Dataset", "load_dataset", "select_columns"]
+log = logging.getLogger(__name__)
+
+__all__ = [
+    "ColumnInfo",
+    "DataError",
+    "DataSummary",
+    "Dataset",
+    "DEFAULT_MAX_BYTES",
+    "LoadCancelled",
+    "Table",
+    "load_dataset",
+    "load_table",
+    "select_columns",
+    "table_from_frame",
+]
+
+#: Files larger than this are refused before reading (the memory guard).
+DEFAULT_MAX_BYTES = 1 << 30
+_MISSING = ("drop", "mean")
 
 
 @dataclass(frozen=True)
@@ -27,7 +63,7 @@ class Dataset:
     ----------
     X : ndarray, shape (n, k), float64
     y : ndarray, shape (n,), float64 (class index for classification)
-    feature_names, target_name : column names
+    feature_names, target_name : column names (one-hot columns are named ``col[level]``)
     task : 'regression', 'binary' or 'multiclass'
     source : file path or ``builtin:NAME``
     rows_dropped : rows removed for missing values
@@ -48,70 +84,386 @@ class Dataset:
         return int(self.X.shape[0])
 
 
-def _read_frame(source: str):
-    import pandas as pd
+@dataclass(frozen=True)
+class Table:
+    """A loaded table: the data as read plus what each column is for.
 
-    if source.startswith("builtin:"):
-        from nnlin_gui.core.datasets import load_builtin_frame
+    Attributes
+    ----------
+    frame : pandas.DataFrame; numeric columns are float64, text columns object, dates
+        datetime64. The index counts data rows of the file.
+    summary : DataSummary with roles, reasons, rows, default target and suggested task
+    source : file path or ``builtin:NAME``
+    missing : 'drop' (default) or 'mean'
+    """
 
-        return load_builtin_frame(source[len("builtin:") :])
-    if not os.path.exists(source):
-        raise DataError(f"{source}: no such file")
-    if os.path.isdir(source):
-        raise DataError(f"{source}: is a folder, not a data file")
+    frame: object
+    summary: DataSummary
+    source: str = ""
+    missing: str = "drop"
+
+    @property
+    def n_rows(self) -> int:
+        return int(len(self.frame))
+
+    def with_missing(self, missing: str) -> Table:
+        """The same table with another missing-value policy (summary recomputed)."""
+        _check_missing(missing)
+        return _finish(self.frame, list(self.summary.columns), self.source, missing,
+                       self.summary.notes)  # fmt: skip
+
+    def to_dataset(
+        self,
+        target: str | None = None,
+        features: Sequence[str] | None = None,
+        *,
+        task: str | None = None,
+    ) -> Dataset:
+        """Build the arrays a model trains on.
+
+        Parameters
+        ----------
+        target : target column; default the summary's default target
+        features : feature columns; default every numeric and categorical column except
+            the target. A date column named here is used as days since its first date.
+        task : force 'regression', 'binary' or 'multiclass'; default the suggestion
+
+        Raises
+        ------
+        DataError
+            Unknown or unusable columns, a text target, too few complete rows.
+        """
+        return _build_dataset(self, target, features, task)
+
+
+def _check_missing(missing: str) -> None:
+    if missing not in _MISSING:
+        raise DataError(f"missing values: choose 'drop' or 'mean', not {missing!r}")
+
+
+def load_table(
+    source: str | os.PathLike,
+    *,
+    progress: Callable[[float], None] | None = None,
+    cancel: threading.Event | None = None,
+    missing: str = "drop",
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> Table:
+    """Read a delimited text file (or ``builtin:NAME``) into a ``Table``.
+
+    Parameters
+    ----------
+    source : path of a CSV/TSV/TXT file, or ``builtin:NAME[?param=value&...]``
+    progress : called from the loading thread with a fraction in [0, 1], at most every
+        1 % or 50 ms, and with 1.0 at the end
+    cancel : when set, loading stops promptly with ``LoadCancelled``
+    missing : 'drop' rows with missing values (default) or replace missing feature values
+        by the column 'mean'
+    max_bytes : refuse files larger than this (memory guard)
+
+    Raises
+    ------
+    DataError
+        Any file that cannot be used, with one line naming what and where.
+    LoadCancelled
+        ``cancel`` was set.
+    """
+    _check_missing(missing)
+    src = os.fspath(source)
+    throttle = ProgressThrottle(progress)
+    check_cancel(cancel)
+    if src.startswith("builtin:"):
+        from nnlin_gui.core.datasets import load_builtin_source
+
+        frame = load_builtin_source(src)
+        table = table_from_frame(frame, src, missing=missing)
+        throttle(1.0, force=True)
+        return table
+    name = os.path.basename(src) or src
+    if not os.path.exists(src):
+        raise DataError(f"{src}: no such file")
+    if os.path.isdir(src):
+        raise DataError(f"{src}: is a folder, not a data file")
     try:
-        return pd.read_csv(source, sep=None, engine="python")
-    except Exception as exc:  # pandas raises many types; the user needs one line
-        raise DataError(f"{source}: cannot read as CSV ({exc})") from None
+        size = os.path.getsize(src)
+        if size > max_bytes:
+            raise DataError(
+                f"{name}: the file is {_mb(size)}, larger than the limit of {_mb(max_bytes)}"
+            )
+        if size == 0:
+            raise DataError(f"{name}: the file is empty")
+        head = read_head(src, HEAD_BYTES)
+    except OSError as exc:
+        raise DataError(f"{name}: cannot open ({exc.strerror or exc})") from None
+    fmt = sniff_format(name, head, complete=len(head) >= size)
+    check_cancel(cancel)
+    try:
+        raw, fmt = read_frame(src, fmt, size, name=name, progress=throttle, cancel=cancel)
+    except OSError as exc:
+        raise DataError(f"{name}: cannot read ({exc.strerror or exc})") from None
+    if len(raw) == 0:
+        if fmt.has_header:
+            raise DataError(f"{name}: there is a header line but no data rows")
+        raise DataError(f"{name}: the file is empty")
+    check_cancel(cancel)
+    frame, columns = classify_columns(
+        raw,
+        decimal=fmt.decimal,
+        thousands=fmt.thousands,
+        unnamed=frozenset(fmt.names[i] for i in fmt.unnamed),
+        line_offset=1 + int(fmt.has_header),
+        source=name,
+    )
+    notes = [f"encoding {fmt.encoding}", f"delimiter: {fmt.delimiter_name}"]
+    if fmt.decimal == ",":
+        notes.append("decimal comma")
+    if fmt.thousands:
+        notes.append(f"thousands separator {fmt.thousands!r}")
+    if not fmt.has_header:
+        notes.append("no header line: columns are named 'column 1', 'column 2', ...")
+    table = _finish(frame, columns, src, missing, tuple(notes))
+    throttle(1.0, force=True)
+    return table
 
 
-def select_columns(frame, target: str | None, features, source: str = "") -> Dataset:
-    """Pick the target and feature columns of a table and build a ``Dataset``."""
+def _mb(n: int) -> str:
+    return f"{n / 1e6:,.1f} MB" if n >= 1e5 else f"{n:,} bytes"
+
+
+def table_from_frame(frame, source: str = "", *, missing: str = "drop") -> Table:
+    """Make a ``Table`` from a pandas DataFrame (built-in datasets, tests)."""
     import pandas as pd
 
-    numeric = [c for c in frame.columns if pd.api.types.is_numeric_dtype(frame[c])]
-    if not numeric:
-        raise DataError(f"{source}: no numeric column")
-    if target is None:
-        target = numeric[-1]
-    if target not in frame.columns:
-        raise DataError(f"{source}: no column named {target!r}")
-    if target not in numeric:
-        raise DataError(f"{source}: target column {target!r} is text, not numbers")
-    if features is None:
-        features = [c for c in numeric if c != target]
-    for f in features:
-        if f not in frame.columns:
-            raise DataError(f"{source}: no column named {f!r}")
-        if f not in numeric:
-            raise DataError(f"{source}: feature column {f!r} is text, not numbers")
-    if not features:
-        raise DataError(f"{source}: no feature column besides the target {target!r}")
-    sub = frame[list(features) + [target]].astype(float)
-    before = len(sub)
-    sub = sub.dropna()
-    if len(sub) < 2:
-        raise DataError(f"{source}: fewer than 2 complete rows")
-    X = sub[list(features)].to_numpy(dtype=np.float64, copy=True)
-    y = sub[target].to_numpy(dtype=np.float64, copy=True)
-    if not (np.isfinite(X).all() and np.isfinite(y).all()):
-        raise DataError(f"{source}: infinite values in the data")
-    levels = np.unique(y)
+    _check_missing(missing)
+    if not isinstance(frame, pd.DataFrame):
+        raise DataError(f"{source}: not a table")
+    names = [str(c) for c in frame.columns]
+    if len(set(names)) != len(names):
+        dup = next(n for n in names if names.count(n) > 1)
+        raise DataError(f"{source}: two columns are named {dup!r}; names must be unique")
+    if len(frame) == 0:
+        raise DataError(f"{source}: the table has no rows")
+    frame = frame.set_axis(names, axis=1)
+    frame, columns = classify_columns(frame, source=source)
+    return _finish(frame, columns, source, missing, ())
+
+
+def _finish(frame, columns: list[ColumnInfo], source: str, missing: str, notes) -> Table:
+    """Pick the default target, suggest a task and count dropped rows."""
+    columns = [
+        replace(c, role="feature", reason="numeric feature") if c.role == "target" else c
+        for c in columns
+    ]
+    numeric = [i for i, c in enumerate(columns) if c.role == "feature"]
+    default_target = None
     task = "regression"
-    if len(levels) == 2 and set(levels) <= {0.0, 1.0}:
-        task = "binary"
+    if numeric:
+        i = numeric[-1]
+        default_target = columns[i].name
+        y = frame[default_target].to_numpy()
+        task, _ = suggest_task(y[~np.isnan(y)])
+        what = {"binary": "two classes", "multiclass": "a few integer classes"}.get(task, "numbers")
+        columns[i] = replace(
+            columns[i], role="target", reason=f"target (last numeric column; {what})"
+        )
+    used = [c.name for c in columns if c.used]
+    dropped = 0
+    if used:
+        dropped = _count_dropped(frame, used, default_target, missing)
+    summary = DataSummary(
+        source=source,
+        n_rows=int(len(frame)),
+        rows_dropped=dropped,
+        columns=tuple(columns),
+        default_target=default_target,
+        suggested_task=task,
+        missing=missing,
+        notes=tuple(notes),
+    )
+    return Table(frame=frame, summary=summary, source=source, missing=missing)
+
+
+def _count_dropped(frame, used: list[str], target: str | None, missing: str) -> int:
+    cols = [target] if missing == "mean" and target is not None else used
+    bad = np.zeros(len(frame), dtype=bool)
+    for c in cols:
+        bad |= frame[c].isna().to_numpy()
+    return int(bad.sum())
+
+
+# --------------------------------------------------------------------------- datasets
+
+
+def _column_values(table: Table, info: ColumnInfo, explicit: bool):
+    """Numeric columns for one feature: (names, list of float arrays)."""
+    import pandas as pd
+
+    s = table.frame[info.name]
+    src = table.summary.source
+    if info.role in ("feature", "target"):
+        return [info.name], [s.to_numpy(dtype=np.float64)]
+    if info.role == "categorical":
+        names, cols = [], []
+        missing = s.isna().to_numpy()
+        for level in info.levels[1:]:
+            col = (s == level).to_numpy(dtype=np.float64)
+            col[missing] = np.nan
+            names.append(f"{info.name}[{level}]")
+            cols.append(col)
+        return names, cols
+    if info.role == "date" and explicit:
+        t = pd.to_datetime(s)
+        days = (t - t.min()).dt.total_seconds().to_numpy(dtype=np.float64) / 86400.0
+        return [f"{info.name} (days)"], [days]
+    if info.role == "constant" and explicit and info.kind == "numeric":
+        raise DataError(
+            f"{src}: feature {info.name!r} is {info.reason}; it adds nothing but an intercept"
+        )
+    raise DataError(f"{src}: column {info.name!r} cannot be a feature: {info.reason}")
+
+
+def _target_values(table: Table, info: ColumnInfo, task: str | None):
+    src = table.summary.source
+    s = table.frame[info.name]
+    if info.role == "empty":
+        raise DataError(f"{src}: target column {info.name!r} has no values (all missing)")
+    if info.role == "constant":
+        raise DataError(f"{src}: target column {info.name!r} is {info.reason}")
+    if info.role == "categorical":
+        codes = np.full(len(s), np.nan)
+        for k, level in enumerate(info.levels):
+            codes[(s == level).to_numpy()] = k
+        kind = "binary" if len(info.levels) == 2 else "multiclass"
+        if task == "regression":
+            raise DataError(f"{src}: target column {info.name!r} is text; it cannot be regressed")
+        return codes, kind, info.levels, True
+    if info.kind != "numeric" or info.role == "identifier":
+        what = "text" if info.kind == "text" else info.kind
+        raise DataError(
+            f"{src}: target column {info.name!r} is {what} ({info.reason}), "
+            "not numbers or a few classes"
+        )
+    return s.to_numpy(dtype=np.float64), None, (), False
+
+
+def _feature_matrix(table: Table, chosen: list[ColumnInfo], explicit: bool):
+    """The feature matrix (C order, a fresh copy) and its column names."""
+    if all(c.role in ("feature", "target") for c in chosen):
+        # One pandas selection: a view of the numeric block, then one contiguous copy.
+        names = [c.name for c in chosen]
+        X = np.array(table.frame[names].to_numpy(dtype=np.float64), order="C", copy=True)
+        return names, X
+    names: list[str] = []
+    cols: list[np.ndarray] = []
+    for c in chosen:
+        n, v = _column_values(table, c, explicit)
+        names += n
+        cols += v
+    X = np.empty((len(cols[0]), len(cols)), dtype=np.float64)
+    for j, v in enumerate(cols):
+        X[:, j] = v
+    return names, X
+
+
+def _build_dataset(table: Table, target, features, task) -> Dataset:
+    summary = table.summary
+    src = summary.source
+    if task not in (None, "regression", "binary", "multiclass"):
+        raise DataError(f"task must be regression, binary or multiclass, not {task!r}")
+    if target is None:
+        target = summary.default_target
+        if target is None:
+            raise DataError(f"{src}: no numeric column to use as the target")
+    tinfo = summary.column(str(target))
+    y, text_task, labels, coded = _target_values(table, tinfo, task)
+    if features is None:
+        chosen = [c for c in summary.columns if c.role in ("feature", "categorical")]
+        chosen = [c for c in chosen if c.name != tinfo.name]
+        explicit = False
+    else:
+        if isinstance(features, str):
+            features = [features]
+        chosen = [summary.column(str(f)) for f in features]
+        explicit = True
+        for c in chosen:
+            if c.name == tinfo.name:
+                raise DataError(f"{src}: {c.name!r} cannot be both the target and a feature")
+        if len({c.name for c in chosen}) != len(chosen):
+            raise DataError(f"{src}: a feature column is named twice")
+    if not chosen:
+        raise DataError(f"{src}: no feature column besides the target {tinfo.name!r}")
+    names, X = _feature_matrix(table, chosen, explicit)
+
+    n_total = len(y)
+    if np.isnan(y).all():
+        raise DataError(f"{src}: target column {tinfo.name!r} has no values (all missing)")
+    if n_total == 1:
+        raise DataError(f"{src}: only one data row; need at least 2")
+    keep = ~np.isnan(y)
+    bad_x = np.isnan(X)
+    if table.missing == "drop":
+        keep &= ~bad_x.any(axis=1)
+    n = int(keep.sum())
+    if n < 2:
+        raise DataError(
+            f"{src}: only {n} complete row{'s' if n != 1 else ''} after dropping "
+            f"{n_total - n:,} with missing values; need at least 2"
+        )
+    if n < n_total:
+        X, y, bad_x = X[keep], y[keep], bad_x[keep]
+    else:
+        y = y.copy()
+    if table.missing == "mean" and bad_x.any():
+        for j in np.flatnonzero(bad_x.any(axis=0)):
+            col = X[:, j]
+            if bad_x[:, j].all():
+                raise DataError(f"{src}: feature {names[j]!r} has no values (all missing)")
+            col[bad_x[:, j]] = col[~bad_x[:, j]].mean()
+    del bad_x
+
+    if coded:
+        final_task = text_task
+    else:
+        suggested, _ = suggest_task(y)
+        final_task = task or suggested
+        labels = ()
+        if final_task in ("binary", "multiclass"):
+            levels = np.unique(y)
+            if final_task == "binary" and levels.size != 2:
+                raise DataError(
+                    f"{src}: target {tinfo.name!r} has {levels.size} different values, "
+                    "not the 2 a binary task needs"
+                )
+            if levels.size > 50:
+                raise DataError(
+                    f"{src}: target {tinfo.name!r} has {levels.size} different values; "
+                    "too many classes"
+                )
+            labels = tuple(format_value(v) for v in levels)
+            y = np.searchsorted(levels, y).astype(np.float64)
+    if np.ptp(y) == 0:
+        shown = labels[int(y[0])] if coded else format_value(y[0])
+        raise DataError(
+            f"{src}: target column {tinfo.name!r} has the same value "
+            f"({shown}) in every complete row"
+        )
     return Dataset(
         X=X,
         y=y,
-        feature_names=tuple(str(f) for f in features),
-        target_name=str(target),
-        task=task,
-        source=source,
-        rows_dropped=before - len(sub),
+        feature_names=tuple(names),
+        target_name=tinfo.name,
+        task=final_task,
+        source=src,
+        rows_dropped=n_total - n,
+        class_labels=tuple(labels),
     )
+
+
+def select_columns(frame, target: str | None, features, source: str = "") -> Dataset:
+    """Pick the target and feature columns of a pandas DataFrame and build a ``Dataset``."""
+    return table_from_frame(frame, source).to_dataset(target, features)
 
 
 def load_dataset(source: str, target: str | None = None, features=None) -> Dataset:
     """Load ``source`` (a CSV path or ``builtin:NAME``) into a ``Dataset``."""
-    frame = _read_frame(source)
-    return select_columns(frame, target, features, source=source)
+    return load_table(source).to_dataset(target, features)

@@ -1,0 +1,241 @@
+"""Read a delimited text file in chunks with the C parser of pandas.
+
+Reading in chunks lets a caller see progress and cancel; an all-numeric file (the common
+large case) is read straight to float64 arrays. Every parser failure becomes a one-line
+``DataError`` naming the line.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+import time
+from collections.abc import Callable
+
+import numpy as np
+
+from nnlin_gui.core.data_sniff import CsvFormat
+from nnlin_gui.core.errors import DataError, UserError
+
+log = logging.getLogger(__name__)
+
+__all__ = ["LoadCancelled", "ProgressThrottle", "read_frame", "CHUNK_BYTES"]
+
+CHUNK_BYTES = 4 * 1024 * 1024
+_EXTRA = "\x00extra"
+
+
+class LoadCancelled(UserError):
+    """Loading was cancelled by the user; whatever was loaded before stays in place."""
+
+
+class ProgressThrottle:
+    """Forward progress fractions at most every 1 % or 50 ms, from the loading thread."""
+
+    def __init__(self, callback: Callable[[float], None] | None) -> None:
+        self._callback = callback
+        self._last_value = -1.0
+        self._last_time = 0.0
+
+    def __call__(self, fraction: float, force: bool = False) -> None:
+        if self._callback is None:
+            return
+        fraction = min(max(float(fraction), 0.0), 1.0)
+        now = time.monotonic()
+        if force or fraction - self._last_value >= 0.01 or now - self._last_time >= 0.05:
+            if fraction == self._last_value and not force:
+                return
+            self._last_value, self._last_time = fraction, now
+            self._callback(fraction)
+
+
+def check_cancel(cancel: threading.Event | None) -> None:
+    """Raise ``LoadCancelled`` when the caller has set the event."""
+    if cancel is not None and cancel.is_set():
+        raise LoadCancelled("loading cancelled")
+
+
+_FIELDS = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
+_EOF_QUOTE = re.compile(r"EOF inside string starting at row (\d+)")
+
+
+def _parser_message(exc: Exception, has_header: bool) -> str:
+    text = str(exc).strip().splitlines()[-1] if str(exc).strip() else type(exc).__name__
+    m = _FIELDS.search(str(exc))
+    if m:
+        want, line, saw = m.groups()
+        what = "the header has" if has_header else "line 1 has"
+        return f"line {line}: {saw} fields, but {what} {want}"
+    m = _EOF_QUOTE.search(str(exc))
+    if m:
+        return f'line {int(m.group(1)) + 1}: a quote (") is opened and never closed'
+    if "EOF inside string" in str(exc) or "EOF following escape" in str(exc):
+        return 'a quote (") is opened and never closed'
+    return f"cannot read as a table ({text})"
+
+
+def _bad_byte_line(path: str, encoding: str) -> str:
+    """Find the first undecodable byte of a file, scanning in blocks."""
+    import codecs
+
+    decoder = codecs.getincrementaldecoder(encoding)()
+    line, offset = 1, 0
+    with open(path, "rb") as fh:
+        while block := fh.read(1 << 20):
+            try:
+                decoder.decode(block)
+            except UnicodeDecodeError as exc:
+                pos = max(exc.start, 0)
+                line += block.count(b"\n", 0, pos)
+                return (
+                    f"line {line}: byte "
+                    f"0x{block[pos]:02x} is not text in UTF-8 or Windows-1252/Latin-1; "
+                    "save the file as UTF-8 text"
+                )
+            line += block.count(b"\n")
+            offset += len(block)
+    return "bytes that are not text; save the file as UTF-8 text"
+
+
+def read_frame(
+    path: str,
+    fmt: CsvFormat,
+    size: int,
+    *,
+    name: str,
+    progress: ProgressThrottle,
+    cancel: threading.Event | None,
+):
+    """Read the whole file into a DataFrame indexed by data row (blank lines removed).
+
+    Numeric files come back as float64 columns, others as object (text) columns that the
+    caller converts. The index counts data rows including blank ones, so the file line of
+    row ``i`` is ``i + 1 + has_header``.
+
+    Returns
+    -------
+    frame : pandas.DataFrame
+    fmt : the format actually used (the encoding may fall back to Windows-1252)
+    """
+    from dataclasses import replace
+
+    attempts = [fmt]
+    if fmt.all_numeric:
+        attempts = [fmt, replace(fmt, all_numeric=False)]
+    last_exc: Exception | None = None
+    while attempts:
+        current = attempts.pop(0)
+        try:
+            return _read_chunks(path, current, size, progress, cancel), current
+        except DataError as exc:
+            raise DataError(f"{name}: {exc}") from None
+        except _NotNumeric:
+            log.info("%s: text found beyond the sample; reading every column as text", name)
+            continue
+        except UnicodeDecodeError as exc:
+            last_exc = exc
+            if current.encoding in ("utf-8", "utf-8-sig"):
+                log.info("%s: not UTF-8 after the sample; reading as Windows-1252", name)
+                attempts = [replace(a, encoding="cp1252") for a in [current, *attempts]]
+                continue
+            raise DataError(f"{name}: {_bad_byte_line(path, current.encoding)}") from None
+    raise DataError(f"{name}: cannot read the file ({last_exc})")
+
+
+class _NotNumeric(Exception):
+    """Text turned up in a column the sample said was numeric."""
+
+
+def _read_chunks(path, fmt: CsvFormat, size, progress, cancel):
+    import pandas as pd
+
+    names = list(fmt.names) + [f"{_EXTRA}{i}" for i in range(fmt.n_extra)]
+    # About 1 % of the file per chunk (for progress), within sensible bounds.
+    chunk_bytes = min(max(size / 100, 256 * 1024), CHUNK_BYTES)
+    rows = max(1000, int(chunk_bytes / fmt.bytes_per_line))
+    kwargs = dict(
+        sep=fmt.sep,
+        decimal=fmt.decimal,
+        thousands=fmt.thousands,
+        header=0 if fmt.has_header else None,
+        names=names,
+        encoding=fmt.encoding,
+        skip_blank_lines=False,
+        engine="c",
+        chunksize=rows,
+        dtype=np.float64 if fmt.all_numeric else object,
+    )
+    numeric = _NumericColumns(len(names), int(size / fmt.bytes_per_line * 1.05) + 16)
+    pieces = []
+    check_cancel(cancel)
+    with open(path, "rb") as fh:
+        try:
+            with pd.read_csv(fh, **kwargs) as reader:
+                for chunk in reader:
+                    check_cancel(cancel)
+                    if fmt.all_numeric:
+                        numeric.append(chunk)
+                    else:
+                        pieces.append(chunk)
+                    progress(0.95 * fh.tell() / max(size, 1))
+        except (UnicodeDecodeError, UserError, MemoryError):
+            raise
+        except ValueError as exc:
+            if fmt.all_numeric and "could not convert" in str(exc):
+                raise _NotNumeric() from None
+            raise DataError(_parser_message(exc, fmt.has_header)) from None
+        except Exception as exc:  # pandas parser errors come in many types
+            raise DataError(_parser_message(exc, fmt.has_header)) from None
+    if fmt.all_numeric:
+        frame = pd.DataFrame(numeric.values(), columns=names, copy=False)
+    elif pieces:
+        frame = pd.concat(pieces, copy=False) if len(pieces) > 1 else pieces[0]
+    else:
+        frame = pd.DataFrame({c: pd.Series([], dtype=object) for c in names})
+    return _drop_blank_and_extra(frame, fmt)
+
+
+class _NumericColumns:
+    """A growing column-major float64 array: each chunk column is one contiguous copy.
+
+    Column-major storage is what pandas keeps internally, so the final DataFrame wraps
+    it without another copy; the size is estimated from the file size and grown by half
+    when the estimate was short.
+    """
+
+    def __init__(self, n_cols: int, estimate: int) -> None:
+        self._data = np.empty((max(estimate, 16), n_cols), dtype=np.float64, order="F")
+        self._n = 0
+
+    def append(self, chunk) -> None:
+        m = len(chunk)
+        if self._n + m > self._data.shape[0]:
+            grown = np.empty(
+                (max(int(self._data.shape[0] * 1.5), self._n + m), self._data.shape[1]),
+                dtype=np.float64,
+                order="F",
+            )
+            grown[: self._n] = self._data[: self._n]
+            self._data = grown
+        for j in range(chunk.shape[1]):
+            self._data[self._n : self._n + m, j] = chunk.iloc[:, j].to_numpy()
+        self._n += m
+
+    def values(self) -> np.ndarray:
+        return self._data[: self._n]
+
+
+def _drop_blank_and_extra(frame, fmt: CsvFormat):
+    blank = frame.isna().all(axis=1).to_numpy()
+    if blank.any():
+        frame = frame.loc[~blank]
+    if fmt.n_extra:
+        extra = [c for c in frame.columns if str(c).startswith(_EXTRA)]
+        filled = frame[extra].notna().any(axis=1).to_numpy()
+        if filled.any():
+            row = int(frame.index[np.argmax(filled)])
+            line = row + 1 + int(fmt.has_header)
+            raise DataError(f"line {line}: more fields than the header has ({len(fmt.names)})")
+        frame = frame.drop(columns=extra)
+    return frame

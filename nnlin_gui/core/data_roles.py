@@ -1,0 +1,363 @@
+"""Decide what each column of a table is for, and say why in words.
+
+Roles: ``target`` and ``feature`` (numbers), ``categorical`` (text with few levels, one-hot
+encoded), and the excluded ones: ``identifier`` (text unique per row, or an index column),
+``constant``, ``date`` (excluded unless asked for), ``empty`` and ``text`` (too many
+levels to one-hot).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+
+import numpy as np
+
+from nnlin_gui.core.errors import DataError
+
+log = logging.getLogger(__name__)
+
+__all__ = [
+    "ColumnInfo",
+    "DataSummary",
+    "MAX_LEVELS",
+    "USED_ROLES",
+    "classify_columns",
+    "format_value",
+    "suggest_task",
+]
+
+MAX_LEVELS = 20
+USED_ROLES = frozenset({"target", "feature", "categorical"})
+_ID_NAMES = frozenset({"", "id", "index", "idx", "row", "rownum", "row_id", "unnamed: 0", "#"})
+_DATE_FORMATS = (
+    "ISO8601", "%d/%m/%Y", "%m/%d/%Y", "%d.%m.%Y", "%Y/%m/%d", "%d-%m-%Y",
+    "%d/%m/%Y %H:%M", "%m/%d/%Y %H:%M", "%d.%m.%Y %H:%M", "%b %d %Y", "%d %b %Y",
+)  # fmt: skip
+_DATE_HINT = re.compile(r"\d{1,4}[-/.]\d{1,2}|[A-Za-z]{3} \d{1,2}|\d{1,2} [A-Za-z]{3}")
+
+
+def format_value(v: float) -> str:
+    """A number as a person writes it: 3 rather than 3.0."""
+    if np.isfinite(v) and float(v).is_integer() and abs(v) < 1e15:
+        return str(int(v))
+    return f"{v:.6g}"
+
+
+@dataclass(frozen=True)
+class ColumnInfo:
+    """One column of a table: what it is used for and why.
+
+    Attributes
+    ----------
+    name : column name
+    role : 'target', 'feature', 'categorical', 'identifier', 'constant', 'date', 'empty'
+        or 'text'
+    reason : the reason in words, e.g. "identifier (unique text per row)"
+    kind : 'numeric', 'text', 'date' or 'empty'
+    n_missing : missing values in the column
+    levels : the levels of a categorical column, sorted (the first is the dropped baseline)
+    """
+
+    name: str
+    role: str
+    reason: str
+    kind: str
+    n_missing: int = 0
+    levels: tuple[str, ...] = ()
+
+    @property
+    def used(self) -> bool:
+        """Whether the column goes into the model by default."""
+        return self.role in USED_ROLES
+
+    def describe(self) -> str:
+        """The column in one phrase."""
+        if self.used:
+            return f"column {self.name!r}: {self.reason}"
+        return f"column {self.name!r} excluded: {self.reason}"
+
+
+@dataclass(frozen=True)
+class DataSummary:
+    """What was loaded and what each column is for, in words a user reads.
+
+    Attributes
+    ----------
+    source : file path or ``builtin:NAME``
+    n_rows : data rows read (blank lines not counted)
+    rows_dropped : rows dropped for missing values with the default columns and policy
+    columns : every column with its role and reason
+    default_target : the last numeric column, or None
+    suggested_task : 'regression', 'binary' or 'multiclass' for the default target
+    missing : missing-value policy, 'drop' or 'mean'
+    notes : how the file was read (encoding, delimiter, decimal comma, ...)
+    """
+
+    source: str
+    n_rows: int
+    rows_dropped: int
+    columns: tuple[ColumnInfo, ...]
+    default_target: str | None
+    suggested_task: str
+    missing: str = "drop"
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+    def column(self, name: str) -> ColumnInfo:
+        """The column called ``name``; ``DataError`` if there is none."""
+        for c in self.columns:
+            if c.name == name:
+                return c
+        known = ", ".join(repr(c.name) for c in self.columns[:12])
+        raise DataError(f"{self.source}: no column named {name!r}; columns are {known}")
+
+    @property
+    def feature_names(self) -> tuple[str, ...]:
+        """Columns used as features by default (before one-hot encoding)."""
+        return tuple(c.name for c in self.columns if c.role in ("feature", "categorical"))
+
+    def lines(self) -> list[str]:
+        """The summary as separate phrases: rows first, then one per column."""
+        out = [f"{self.n_rows:,} rows"]
+        if self.rows_dropped:
+            verb = "dropped for" if self.missing == "drop" else "dropped for a missing target;"
+            out.append(f"{self.rows_dropped:,} {verb} missing values")
+        elif self.missing == "mean" and any(c.n_missing for c in self.columns if c.used):
+            out.append("missing feature values replaced by the column mean")
+        if self.default_target is not None:
+            out.append(f"target {self.default_target!r} ({self.suggested_task})")
+        else:
+            out.append("no numeric column to use as target")
+        out.extend(c.describe() for c in self.columns)
+        return out
+
+    def describe(self) -> str:
+        """The plain-words summary the GUI shows, e.g. "1,000 rows; 3 dropped for ..."."""
+        return "; ".join(self.lines())
+
+    def to_dict(self) -> dict:
+        """A JSON-ready dictionary."""
+        d = asdict(self)
+        d["columns"] = [asdict(c) for c in self.columns]
+        d["notes"] = list(self.notes)
+        return d
+
+
+def suggest_task(y: np.ndarray) -> tuple[str, tuple[str, ...]]:
+    """Guess the task from target values (missing values removed).
+
+    Two distinct values suggest 'binary'; 3 to 10 consecutive integer codes starting at
+    0 or 1 (with at least 5 rows per level) suggest 'multiclass'; anything else is
+    'regression'. Returns the task and the class labels.
+    """
+    if y.size == 0:
+        return "regression", ()
+    lo, hi = float(np.min(y)), float(np.max(y))
+    if lo == hi:
+        return "regression", ()
+    if bool(np.all((y == lo) | (y == hi))):
+        return "binary", (format_value(lo), format_value(hi))
+    if hi - lo <= 9 and lo in (0.0, 1.0) and bool(np.all(y == np.round(y))):
+        levels = np.unique(y)
+        if 3 <= levels.size == int(hi - lo) + 1 and y.size >= 5 * levels.size:
+            return "multiclass", tuple(format_value(v) for v in levels)
+    return "regression", ()
+
+
+def _to_numbers(values, decimal: str, thousands: str | None):
+    """Convert text to float64 honouring the file's number format; returns numbers, bad mask."""
+    import pandas as pd
+
+    t = values.str.strip()
+    if thousands:
+        sep = re.escape(thousands)
+        dec = re.escape(decimal)
+        grouped = t.str.fullmatch(rf"[+-]?\d{{1,3}}({sep}\d{{3}})+({dec}\d*)?", na=False)
+        if grouped.any():
+            t = t.where(~grouped, t.str.replace(thousands, "", regex=False))
+    if decimal == ",":
+        comma = t.str.fullmatch(r"[+-]?(\d+,\d*|,\d+)([eE][+-]?\d+)?", na=False)
+        t = t.where(~comma, t.str.replace(",", ".", regex=False))
+    num = pd.to_numeric(t, errors="coerce").astype(np.float64)
+    bad = num.isna() & t.notna() & (t != "")
+    return num, bad
+
+
+def _date_format(text) -> str | None:
+    import pandas as pd
+
+    sample = text.dropna().head(200)
+    if sample.empty or not sample.str.contains(_DATE_HINT, na=False).all():
+        return None
+    for fmt in _DATE_FORMATS:
+        parsed = pd.to_datetime(sample, format=fmt, errors="coerce")
+        if parsed.notna().mean() >= 0.95:
+            return fmt
+    return None
+
+
+def _numeric_role(name: str, v: np.ndarray, unnamed: bool) -> tuple[str, str]:
+    present = v[~np.isnan(v)]
+    lo, hi = float(present.min()), float(present.max())
+    if lo == hi:
+        return "constant", f"constant (every value is {format_value(lo)})"
+    idlike = unnamed or name.strip().lower() in _ID_NAMES
+    if idlike and present.size == v.size and bool(np.all(present == np.round(present))):
+        steps = np.diff(present)
+        if present[0] in (0.0, 1.0) and bool(np.all(steps == 1.0)):
+            what = "unnamed index column" if unnamed else "row number"
+            return "identifier", (
+                f"identifier ({what}: {format_value(present[0])}, "
+                f"{format_value(present[0] + 1)}, {format_value(present[0] + 2)}, ...)"
+            )
+        if np.unique(present).size == present.size:
+            return "identifier", "identifier (a different number in every row)"
+    return "feature", "numeric feature"
+
+
+def _text_role(text, n_present: int) -> tuple[str, str, str, tuple[str, ...]]:
+    fmt = _date_format(text)
+    if fmt is not None:
+        return "date", "date", "dates (excluded unless you ask for them)", ()
+    counts = text.value_counts(dropna=True)
+    n_levels = int(counts.size)
+    if n_levels == 1:
+        return "constant", "text", f"constant (every value is {str(counts.index[0])!r})", ()
+    if n_levels == n_present and n_present >= 10:
+        return "identifier", "text", "identifier (unique text per row)", ()
+    if n_levels <= min(MAX_LEVELS, max(2, n_present // 2)):
+        levels = tuple(sorted(str(x) for x in counts.index))
+        dummies = ", ".join(f"{text.name}[{lv}]" for lv in levels[1:4])
+        more = ", ..." if len(levels) > 4 else ""
+        return (
+            "categorical",
+            "text",
+            f"categorical, {n_levels} levels: one-hot as {dummies}{more} "
+            f"(first level {levels[0]!r} dropped)",
+            levels,
+        )
+    if n_levels == n_present:
+        return "identifier", "text", "identifier (unique text per row)", ()
+    return "text", "text", f"text with {n_levels:,} different values (too many to one-hot)", ()
+
+
+def classify_columns(
+    frame,
+    *,
+    decimal: str = ".",
+    thousands: str | None = None,
+    unnamed: frozenset[str] = frozenset(),
+    line_offset: int | None = None,
+    source: str = "",
+):
+    """Convert every column to numbers, text or dates and give it a role.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame as read (numeric or text columns)
+    decimal, thousands : number format of text columns
+    unnamed : columns whose header was empty (an unnamed first column is an index)
+    line_offset : file line of row 0 minus the row label (for messages); None for tables
+        that do not come from a file
+    source : name used in messages
+
+    Returns
+    -------
+    frame : pandas.DataFrame with float64, object (text) or datetime64 columns
+    columns : list of ColumnInfo (no column is the target yet)
+
+    Raises
+    ------
+    DataError
+        Infinite or overflowing numbers (naming the column and line).
+    """
+    import pandas as pd
+
+    out: dict[str, object] = {}
+    infos: list[ColumnInfo] = []
+    changed = False
+    for name in frame.columns:
+        s = frame[name]
+        label = str(name)
+        notes = ""
+        if s.dtype == np.float64:
+            num = s.to_numpy()  # a view: the fast path for numeric files stays copy-free
+            text = None
+        elif pd.api.types.is_bool_dtype(s.dtype) or pd.api.types.is_numeric_dtype(s.dtype):
+            num = s.to_numpy(dtype=np.float64, na_value=np.nan)
+            text = None
+            changed = True
+        else:
+            changed = True
+            text = s.astype(object).where(s.notna(), None)
+            text = text.map(lambda x: x if isinstance(x, str) else (None if x is None else str(x)))
+            n_present = int(text.notna().sum())
+            if n_present:
+                text = text.str.strip()
+                text = text.mask(text == "")
+                n_present = int(text.notna().sum())
+            if n_present == 0:
+                out[name] = text
+                infos.append(ColumnInfo(label, "empty", "empty (no values)", "empty", len(text)))
+                continue
+            conv, bad = _to_numbers(text, decimal, thousands)
+            n_bad = int(bad.sum())
+            tokens = Counter(text[bad])
+            if n_present and (
+                n_bad == 0
+                or (
+                    n_present - n_bad >= 0.9 * n_present
+                    and len(tokens) <= 3
+                    and all(len(t) <= 12 for t in tokens)
+                )
+            ):
+                num = conv.to_numpy()
+                text = None
+                if n_bad:
+                    shown = ", ".join(repr(t) for t in sorted(tokens))
+                    notes = f"; {n_bad:,} values {shown} read as missing"
+            else:
+                num = None
+        if num is not None:
+            n_missing = int(np.isnan(num).sum())
+            _check_finite(num, label, frame.index, line_offset, source)
+            if n_missing == num.size:
+                role, reason = "empty", "empty (no values)"
+            else:
+                role, reason = _numeric_role(label, num, label in unnamed)
+            out[name] = num
+            infos.append(ColumnInfo(label, role, reason + notes, "numeric", n_missing))
+            continue
+        n_missing = int(text.isna().sum())
+        n_present = len(text) - n_missing
+        if n_present == 0:
+            out[name] = text
+            infos.append(ColumnInfo(label, "empty", "empty (no values)", "empty", n_missing))
+            continue
+        role, kind, reason, levels = _text_role(text.rename(label), n_present)
+        if role == "date":
+            out[name] = pd.to_datetime(text, format=_date_format(text), errors="coerce")
+        else:
+            out[name] = text
+        infos.append(ColumnInfo(label, role, reason, kind, n_missing, levels))
+    if not changed:
+        return frame, infos
+    converted = pd.DataFrame(out, index=frame.index, copy=False)
+    return converted, infos
+
+
+def _check_finite(num: np.ndarray, name: str, index, line_offset: int | None, source: str):
+    finite_or_nan = np.isfinite(num) | np.isnan(num)
+    if finite_or_nan.all():
+        return
+    i = int(np.argmin(finite_or_nan))
+    if line_offset is None:
+        where = f"row {i + 1}"
+    else:
+        where = f"line {int(index[i]) + line_offset}"
+    raise DataError(
+        f"{source}: {where}, column {name!r}: infinite or too large a number "
+        f"({format_value(num[i])}); numbers must be finite"
+    )

@@ -1,0 +1,118 @@
+"""Benchmark: load a 1,000,000 x 10 numeric CSV, ours against plain ``pandas.read_csv``.
+
+Run: ``.venv/bin/python tests/perf/bench_csv.py [--rows N] [--repeat R]``
+
+Each measurement runs in a fresh subprocess so peak memory is not shared between them:
+time is the best of ``--repeat`` runs; memory is the peak resident set size above an
+interpreter that has only imported pandas and our package, and the tracemalloc peak
+(Python and numpy allocations). Targets: time ratio <= 1.5, peak <= 3x the float64 array.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+
+import numpy as np
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+_CHILD = r"""
+import json, resource, sys, time, tracemalloc
+sys.path.insert(0, {root!r})
+import numpy as np, pandas as pd
+from nnlin_gui.core.data import load_dataset
+path, what, trace = sys.argv[1], sys.argv[2], sys.argv[3] == "1"
+rss0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+if trace:
+    tracemalloc.start()
+t0 = time.perf_counter()
+if what == "pandas":
+    frame = pd.read_csv(path)
+    shape = frame.shape
+elif what == "ours":
+    ds = load_dataset(path)
+    shape = (ds.n_rows, ds.X.shape[1] + 1)
+else:
+    shape = (0, 0)
+seconds = time.perf_counter() - t0
+peak_trace = tracemalloc.get_traced_memory()[1] if trace else 0
+rss1 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+print(json.dumps({{"seconds": seconds, "rss_kb": rss1 - rss0, "trace": peak_trace,
+                  "shape": shape}}))
+"""
+
+
+def _write_csv(path: str, rows: int, cols: int) -> None:
+    rng = np.random.default_rng(0)
+    header = ",".join([f"x{i + 1}" for i in range(cols - 1)] + ["y"])
+    block = 100_000
+    with open(path, "w", encoding="utf-8") as fh:
+        fh.write(header + "\n")
+        for start in range(0, rows, block):
+            m = min(block, rows - start)
+            values = rng.normal(0, 1, (m, cols)) * 100
+            np.savetxt(fh, values, fmt="%.6f", delimiter=",")
+
+
+def _run(path: str, what: str, trace: bool) -> dict:
+    code = _CHILD.format(root=ROOT)
+    out = subprocess.run(
+        [sys.executable, "-c", code, path, what, "1" if trace else "0"],
+        check=True,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "OPENBLAS_NUM_THREADS": "1"},
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--cols", type=int, default=10)
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "big.csv")
+        t0 = time.perf_counter()
+        _write_csv(path, args.rows, args.cols)
+        size = os.path.getsize(path)
+        print(f"wrote {args.rows:,} x {args.cols} CSV, {size / 1e6:.0f} MB, "
+              f"in {time.perf_counter() - t0:.1f} s")  # fmt: skip
+        final_mb = args.rows * args.cols * 8 / 1e6
+        results = {}
+        for what in ("pandas", "ours"):
+            runs = [_run(path, what, trace=False) for _ in range(args.repeat)]
+            traced = _run(path, what, trace=True)
+            results[what] = {
+                "seconds": min(r["seconds"] for r in runs),
+                "rss_mb": max(r["rss_kb"] for r in runs) / 1024 * 1.048576,
+                "trace_mb": traced["trace"] / 1e6,
+            }
+    base = results["pandas"]
+    print()
+    print(
+        f"| {args.rows:,} x {args.cols} numeric CSV ({size / 1e6:.0f} MB) | time (s) "
+        "| time ratio | peak RSS increase (MB) | tracemalloc peak (MB) "
+        "| peak / float64 array |"
+    )
+    print("|---|---|---|---|---|---|")
+    for what, label in (("pandas", "plain `pandas.read_csv`"), ("ours", "`load_dataset` (ours)")):
+        r = results[what]
+        peak = max(r["rss_mb"], r["trace_mb"])
+        print(
+            f"| {label} | {r['seconds']:.2f} | {r['seconds'] / base['seconds']:.2f}x "
+            f"| {r['rss_mb']:.0f} | {r['trace_mb']:.0f} | {peak / final_mb:.2f}x |"
+        )
+    print(f"\nfinal float64 array: {final_mb:.0f} MB; targets: time ratio <= 1.5x, peak <= 3x")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
