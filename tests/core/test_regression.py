@@ -12,6 +12,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 import statsmodels.api as sm
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from nnlin_gui.core.errors import DataError, SpecError
 from nnlin_gui.core.linalg import CollinearError
@@ -172,6 +174,30 @@ def test_ols_matches_statsmodels_on_a_well_conditioned_design(random_data, inter
     assert ours.adj_r2 == pytest.approx(ref.rsquared_adj, rel=1e-12)
     assert ours.resid_sd == pytest.approx(np.sqrt(ref.scale), rel=1e-12)
     assert (ours.nobs, ours.df_resid) == (120, ref.df_resid)
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    n=st.integers(5, 60),
+    k=st.integers(1, 4),
+    log_scale=st.floats(-6, 6),
+    offset=st.floats(-1e6, 1e6),
+    intercept=st.booleans(),
+)
+def test_ols_solves_the_normal_equations(seed, n, k, log_scale, offset, intercept):
+    rng = np.random.default_rng(seed)
+    if n <= k + int(intercept):
+        n = k + 3
+    X = rng.normal(size=(n, k)) * 10.0 ** (log_scale * rng.uniform(-1, 1, size=k)) + offset
+    y = rng.normal(size=n) * 10.0**log_scale + offset
+    fit = fit_ols(X, y, intercept=intercept)
+    A = np.column_stack([np.ones(n), X]) if intercept else X
+    # The residual is orthogonal to every column (relative to the column and y sizes).
+    grad = A.T @ fit.resid
+    assert np.all(np.abs(grad) <= 1e-9 * np.linalg.norm(A, axis=0) * np.linalg.norm(y))
+    np.testing.assert_allclose(fit.fitted + fit.resid, y, rtol=1e-13, atol=0)
+    assert fit.df_resid == n - A.shape[1] and np.all(fit.bse > 0)
 
 
 def test_df_resid_counts_columns_not_a_numerical_rank():
