@@ -1,44 +1,143 @@
-"""QApplication setup, argument parsing and ``main()`` for the GUI (first cut)."""
+"""QApplication setup, argument parsing and ``main()`` for the GUI (``nnlin-gui``).
+
+Only what the first painted window needs is imported before it is shown; the data stack
+(pandas, the dataset) loads in the background right after, and statsmodels only when a
+baseline needs it.
+"""
 
 from __future__ import annotations
 
-import argparse
-import sys
 import time
-from collections.abc import Sequence
 
 _T0 = time.perf_counter()
 
+import argparse  # noqa: E402
+import logging  # noqa: E402
+import os  # noqa: E402
+import sys  # noqa: E402
+from collections.abc import Sequence  # noqa: E402
+
 from nnlin_gui import __version__  # noqa: E402
+
+log = logging.getLogger(__name__)
+
+
+def process_age() -> float:
+    """Seconds since this process started (from /proc when available)."""
+    try:
+        with open("/proc/self/stat") as f:
+            start_ticks = float(f.read().rsplit(")", 1)[1].split()[19])
+        with open("/proc/uptime") as f:
+            uptime = float(f.read().split()[0])
+        age = uptime - start_ticks / os.sysconf("SC_CLK_TCK")
+        if 0 <= age < 3600:
+            return age
+    except (OSError, ValueError, IndexError):
+        pass
+    return time.perf_counter() - _T0
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="nnlin-gui", description="nnlin_gui desktop app")
-    parser.add_argument("data", nargs="?", help="CSV file to open")
+    parser = argparse.ArgumentParser(prog="nnlin-gui", description="nnlin desktop app")
+    parser.add_argument("data", nargs="?", help="CSV or TSV file to open")
     parser.add_argument("--version", action="version", version=f"nnlin-gui {__version__}")
     parser.add_argument("--screenshot", metavar="PATH", help="save the main window as PNG, exit")
     parser.add_argument(
+        "--train-first",
+        action="store_true",
+        help="with --screenshot: train the network before taking the picture",
+    )
+    parser.add_argument(
         "--startup-probe",
         action="store_true",
-        help="print seconds from start to the first painted window, exit",
+        help="print seconds from process start to the first painted window, exit",
+    )
+    parser.add_argument(
+        "--self-test",
+        nargs="?",
+        const="",
+        metavar="CSV",
+        help="run offscreen end to end (load, train in the worker thread, collapse, compare "
+        "with OLS), print a JSON summary, exit 0 on success",
     )
     return parser.parse_args(argv)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    args = parse_args(argv)
-    from PySide6.QtCore import QTimer
-    from PySide6.QtWidgets import QApplication, QLabel, QMainWindow
+def _headless() -> bool:
+    return not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")) and (
+        sys.platform.startswith("linux")
+    )
+
+
+def make_application():
+    """The QApplication with our names (QSettings uses them)."""
+    from PySide6.QtWidgets import QApplication
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
-    window = QMainWindow()
-    window.setObjectName("mainWindow")
-    window.setWindowTitle("nnlin_gui")
-    window.setCentralWidget(QLabel("nnlin_gui"))
-    window.resize(1200, 800)
-    window.show()
+    app.setOrganizationName("nnlin_gui")
+    app.setApplicationName("nnlin-gui")
+    app.setApplicationVersion(__version__)
+    return app
+
+
+class _FirstPaint:
+    """Prints the seconds to the first paint of the window, then quits."""
+
+    def __init__(self, window, app) -> None:
+        from PySide6.QtCore import QEvent, QObject
+
+        outer = self
+
+        class Filter(QObject):
+            def eventFilter(self, obj, event):  # noqa: N802 (Qt override)
+                if event.type() == QEvent.Type.Paint and not outer.done:
+                    outer.done = True
+                    print(f"{process_age():.3f}", flush=True)
+                    app.quit()
+                return False
+
+        self.done = False
+        self.filter = Filter()
+        window.installEventFilter(self.filter)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the GUI; returns the process exit status."""
+    args = parse_args(argv)
+    if args.self_test is not None or ((args.screenshot or args.startup_probe) and _headless()):
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    from PySide6.QtCore import QTimer
+
+    app = make_application()
+    if args.self_test is not None:
+        from nnlin_gui.selftest import run_self_test
+
+        return run_self_test(app, args.self_test or None)
+
+    from nnlin_gui.ui.main_window import MainWindow
+
+    settings = None
+    if args.screenshot or args.startup_probe:
+        from nnlin_gui.selftest import scratch_settings
+
+        settings = scratch_settings()  # a picture of the default layout, not the user's
+    window = MainWindow(settings=settings)
     if args.startup_probe:
-        QTimer.singleShot(0, lambda: (print(f"{time.perf_counter() - _T0:.3f}"), app.quit()))
+        probe = _FirstPaint(window, app)  # noqa: F841 (kept alive until quit)
+        window.show()
+        rc = app.exec()
+        window.close()
+        return rc
+    window.show()
+    source = os.path.abspath(args.data) if args.data else None
+    QTimer.singleShot(0, lambda: window.open_initial(source))
     if args.screenshot:
-        QTimer.singleShot(200, lambda: (window.grab().save(args.screenshot), app.quit()))
-    return app.exec()
+        from nnlin_gui.selftest import take_screenshot
+
+        QTimer.singleShot(0, lambda: take_screenshot(window, args.screenshot, args.train_first))
+    rc = app.exec()
+    from nnlin_gui.controller import wait_lingering_threads
+
+    wait_lingering_threads()
+    return rc

@@ -1,0 +1,650 @@
+"""The model controller: the one object that owns the application state.
+
+Panels send intents to its public methods and redraw from its signals; they never talk to
+each other. Training runs in a ``TrainingWorker`` on its own ``QThread``; loading tables and
+fitting the closed-form baseline run in a ``TaskWorker`` on a second thread. While a run is
+going the GUI thread never touches the ``Trainer``: it reads the copied arrays the worker
+sends, and anything that would change the trainer waits until the run has stopped.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from functools import partial
+
+import numpy as np
+from PySide6.QtCore import QObject, QThread, Signal, Slot
+
+from nnlin_gui.core.collapse import AffineApproximation, Collapse, best_affine_approximation
+from nnlin_gui.core.data import Dataset
+from nnlin_gui.core.errors import UserError
+from nnlin_gui.core.network import LayerSpec, Network, NetworkSpec
+from nnlin_gui.core.training import Trainer, TrainingConfig, TrainingResult
+from nnlin_gui.curves import TrainingCurves
+from nnlin_gui.tasks import LoadedTable, builtin_source, load_source
+from nnlin_gui.worker import (
+    SNAPSHOT_INTERVAL,
+    FitProbe,
+    Task,
+    TaskWorker,
+    TrainingRequest,
+    TrainingUpdate,
+    TrainingWorker,
+    predict_probe,
+    start_thread,
+    stop_thread,
+)
+
+log = logging.getLogger(__name__)
+
+DEFAULT_LAYERS = (LayerSpec("dense", 4, "identity"), LayerSpec("dense", 4, "identity"))
+DEFAULT_SOURCE = "builtin:linear"
+DEFAULT_PACE = 100.0  # slow enough to watch the coefficients converge
+# Threads that did not stop in time: kept referenced so Qt never destroys a running thread.
+_LINGERING: list[QThread] = []
+
+
+def wait_lingering_threads(timeout_ms: int = 5000) -> None:
+    """At exit: give threads that missed ``shutdown``'s deadline a last chance to end."""
+    while _LINGERING:
+        thread = _LINGERING.pop()
+        thread.wait(timeout_ms)
+
+
+@dataclass(frozen=True)
+class Results:
+    """What the current network amounts to, computed when training is idle.
+
+    ``max_diff`` is the largest |difference| between the collapsed coefficients and the
+    baseline's (None when either is missing).
+    """
+
+    epoch: int
+    collapse: Collapse
+    approximation: AffineApproximation | None = None
+    baseline: object = None  # core.fitting.Baseline
+    max_diff: float | None = None
+    metrics: dict = field(default_factory=dict)
+    feature_names: tuple[str, ...] = ()
+    target_name: str = ""
+
+    @property
+    def W(self) -> np.ndarray | None:
+        if self.collapse.collapsible:
+            return self.collapse.W
+        return None if self.approximation is None else self.approximation.W
+
+    @property
+    def b(self) -> np.ndarray | None:
+        if self.collapse.collapsible:
+            return self.collapse.b
+        return None if self.approximation is None else self.approximation.b
+
+
+def _baseline_job(trainer: Trainer, names: tuple[str, ...], progress, cancel):
+    from nnlin_gui.core.fitting import baseline_for
+
+    return baseline_for(trainer, names)
+
+
+def _fit_probe(dataset: Dataset) -> tuple[str, FitProbe, np.ndarray | None]:
+    """Where to evaluate the network for the fit view, by the number of features."""
+    X = dataset.X
+    k = X.shape[1]
+    lo, hi = X.min(axis=0), X.max(axis=0)
+    pad = 0.05 * np.where(hi > lo, hi - lo, 1.0)
+    lo, hi = lo - pad, hi + pad
+    if k == 1:
+        grid = np.linspace(lo[0], hi[0], 300)[:, None]
+        return "curve", FitProbe(grid), None
+    if k == 2:
+        g0 = np.linspace(lo[0], hi[0], 60)
+        g1 = np.linspace(lo[1], hi[1], 60)
+        a, b = np.meshgrid(g0, g1, indexing="ij")
+        return "heatmap", FitProbe(np.column_stack([a.ravel(), b.ravel()])), None
+    rows = np.arange(len(X))
+    if len(rows) > 2000:
+        rows = np.sort(np.random.default_rng(0).choice(len(X), 2000, replace=False))
+    return "scatter", FitProbe(X[rows].copy()), dataset.y[rows].copy()
+
+
+class ModelController(QObject):
+    """Owns dataset, network, settings, trained parameters and results.
+
+    Signals
+    -------
+    table_changed(LoadedTable), dataset_changed(Dataset), spec_changed(NetworkSpec),
+    layers_changed(tuple), config_changed(TrainingConfig), state_changed(str 'idle'|'training'),
+    loading_changed(bool), load_progress(float), model_reset(), results_changed(Results),
+    baseline_changed(object), training_finished(TrainingResult), message(str), error(str)
+    """
+
+    table_changed = Signal(object)
+    dataset_changed = Signal(object)
+    spec_changed = Signal(object)
+    layers_changed = Signal(object)
+    config_changed = Signal(object)
+    state_changed = Signal(str)
+    loading_changed = Signal(bool)
+    load_progress = Signal(float)
+    model_reset = Signal()
+    results_changed = Signal(object)
+    baseline_changed = Signal(object)
+    training_finished = Signal(object)
+    message = Signal(str)
+    error = Signal(str)
+    pace_changed = Signal(float)
+
+    _train_requested = Signal(object)
+    _task_requested = Signal(object)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.table: LoadedTable | None = None
+        self.dataset: Dataset | None = None
+        self.layers: tuple[LayerSpec, ...] = DEFAULT_LAYERS
+        # Full-batch Adam reaches the OLS solution to ~1e-7 in 300 epochs on the linear set.
+        self.config = TrainingConfig(
+            optimizer="adam",
+            learning_rate=0.03,
+            batch_size=0,
+            epochs=300,
+            progress_interval=SNAPSHOT_INTERVAL,
+        )
+        self.pace = DEFAULT_PACE  # epochs per second while training (0: full speed)
+        self.spec: NetworkSpec | None = None
+        self.trainer: Trainer | None = None
+        self.baseline = None
+        self.results: Results | None = None
+        self.curves = TrainingCurves()
+        self.fit_mode = "curve"
+        self.fit_probe: FitProbe | None = None
+        self.fit_actual: np.ndarray | None = None
+        self.latest_fit: np.ndarray | None = None
+        self.diagram_net: Network | None = None
+        self.version = 0  # bumped whenever the plotted data changes
+        self.last_result: TrainingResult | None = None
+        self.last_update_seconds = 0.0
+        self._training = False
+        self._stop = threading.Event()
+        self._run_token = 0
+        self._pending: list[Callable[[], None]] = []
+        self._solve_pending = False
+        self._load_token = 0
+        self._load_cancel: threading.Event | None = None
+        self._baseline_token = 0
+        self._task_token = 0
+        self._train_thread: QThread | None = None
+        self._task_thread: QThread | None = None
+        self._train_worker: TrainingWorker | None = None
+        self._task_worker: TaskWorker | None = None
+        self._closed = False
+
+    # -- threads -------------------------------------------------------------------------------
+
+    def _ensure_train_thread(self) -> None:
+        if self._train_thread is not None:
+            return
+        self._train_worker = TrainingWorker()
+        self._train_requested.connect(self._train_worker.run)
+        self._train_worker.progress.connect(self._on_progress)
+        self._train_worker.finished.connect(self._on_finished)
+        self._train_worker.failed.connect(self._on_failed)
+        self._train_thread = start_thread(self._train_worker, "nnlin-training")
+
+    def _submit(self, kind: str, fn, cancel: threading.Event | None = None) -> int:
+        if self._task_thread is None:
+            self._task_worker = TaskWorker()
+            self._task_requested.connect(self._task_worker.run)
+            self._task_worker.progress.connect(self._on_task_progress)
+            self._task_worker.done.connect(self._on_task_done)
+            self._task_worker.failed.connect(self._on_task_failed)
+            self._task_thread = start_thread(self._task_worker, "nnlin-tasks")
+        self._task_token += 1
+        task = Task(kind, fn, cancel or threading.Event(), self._task_token)
+        self._task_requested.emit(task)
+        return task.token
+
+    def shutdown(self, timeout_ms: int = 1000) -> bool:
+        """Stop training and background work and join both threads (within ``timeout_ms``)."""
+        self._closed = True
+        self._stop.set()
+        self._pending.clear()
+        if self._load_cancel is not None:
+            self._load_cancel.set()
+        ok = True
+        for attr in ("_train_thread", "_task_thread"):
+            thread = getattr(self, attr)
+            if thread is not None and not stop_thread(thread, timeout_ms):
+                _LINGERING.append(thread)
+                ok = False
+            setattr(self, attr, None)
+        self._training = False
+        return ok
+
+    # -- properties ----------------------------------------------------------------------------
+
+    @property
+    def is_training(self) -> bool:
+        return self._training
+
+    @property
+    def is_loading(self) -> bool:
+        return self._load_cancel is not None
+
+    @property
+    def epoch(self) -> int:
+        epochs = self.curves.epochs
+        return int(epochs[-1]) if len(epochs) else 0
+
+    # -- data ----------------------------------------------------------------------------------
+
+    def open_source(self, source: str) -> None:
+        """Load a CSV/TSV path or ``builtin:NAME?...`` off the GUI thread."""
+        if self._closed:
+            return
+        self.cancel_load()
+        cancel = threading.Event()
+        self._load_cancel = cancel
+        self._load_token = self._submit("load", partial(load_source, source), cancel)
+        self.loading_changed.emit(True)
+        self.message.emit(f"Loading {source.split('?')[0]}...")
+
+    def load_builtin(self, name: str, params: dict | None = None) -> None:
+        """Load the built-in dataset ``name`` with parameters (n, noise, seed)."""
+        self.open_source(builtin_source(name, params or {}))
+
+    def cancel_load(self) -> None:
+        """Abandon the load in progress; the current data stays."""
+        if self._load_cancel is not None:
+            self._load_cancel.set()
+            self._load_cancel = None
+            self._load_token = -1
+            self.loading_changed.emit(False)
+            self.message.emit("Loading cancelled; the previous data is kept.")
+
+    def set_target(self, target: str) -> None:
+        """Predict ``target`` from every other numeric column (or the chosen features)."""
+        if self.table is None or (self.dataset and target == self.dataset.target_name):
+            return
+        features = None
+        if self.dataset is not None:
+            kept = tuple(f for f in self.dataset.feature_names if f != target)
+            features = kept or None
+        self._when_idle(partial(self._use_columns, self.table, target, features))
+
+    def set_features(self, features: tuple[str, ...]) -> None:
+        """Use ``features`` as the inputs (the target is never one of them)."""
+        if self.table is None or self.dataset is None:
+            return
+        target = self.dataset.target_name
+        feats = tuple(f for f in features if f != target)
+        if feats == self.dataset.feature_names:
+            return
+        if not feats:
+            self.error.emit("Choose at least one feature column.")
+            self.dataset_changed.emit(self.dataset)  # panels restore the old choice
+            return
+        self._when_idle(partial(self._use_columns, self.table, target, feats))
+
+    def _use_columns(self, table: LoadedTable, target: str, features) -> bool:
+        try:
+            dataset = table.to_dataset(target, features)
+        except UserError as exc:
+            self.error.emit(str(exc))
+            if self.dataset is not None:
+                self.dataset_changed.emit(self.dataset)
+            return False
+        self.dataset = dataset
+        self.dataset_changed.emit(dataset)
+        self._rebuild()
+        return True
+
+    # -- network and settings --------------------------------------------------------------------
+
+    def set_layers(self, layers) -> None:
+        """Replace the hidden layers (a tuple of ``LayerSpec``)."""
+        layers = tuple(layers)
+        if layers == self.layers:
+            return
+        for i, layer in enumerate(layers):
+            try:
+                layer.validate(i)
+            except UserError as exc:
+                self.error.emit(str(exc))
+                return
+        self.layers = layers
+        self.layers_changed.emit(layers)
+        self._when_idle(self._rebuild)
+
+    def set_config(self, config: TrainingConfig) -> None:
+        """Change training settings; a new seed or test fraction starts over."""
+        try:
+            config.validate()
+        except UserError as exc:
+            self.error.emit(str(exc))
+            return
+        if config == self.config:
+            return
+        old, self.config = self.config, config
+        self.config_changed.emit(config)
+        restart = (old.seed, old.test_fraction, old.standardize) != (
+            config.seed,
+            config.test_fraction,
+            config.standardize,
+        )
+        self._when_idle(self._rebuild if restart else self._apply_config)
+
+    def set_pace(self, epochs_per_second: float) -> None:
+        """Show training at this many epochs a second (0: as fast as possible)."""
+        self.pace = max(0.0, float(epochs_per_second))
+        self.pace_changed.emit(self.pace)
+
+    def _apply_config(self) -> None:
+        if self.trainer is None:
+            return
+        self.trainer.set_config(self.config)
+        if self.trainer.config.l2 != getattr(self, "_baseline_l2", None):
+            self._request_baseline()
+
+    def _when_idle(self, fn: Callable[[], object]) -> None:
+        """Run ``fn`` now, or after the current run stops (asking it to stop)."""
+        if not self._training:
+            fn()
+            return
+        self._pending.append(fn)
+        self._stop.set()
+
+    def _rebuild(self) -> None:
+        """A fresh trainer for the current dataset, layers and settings."""
+        ds = self.dataset
+        if ds is None:
+            return
+        from nnlin_gui.core.fitting import build_spec
+
+        try:
+            spec = build_spec(ds, self.layers)
+            trainer = Trainer(spec, ds.X, ds.y, self.config)
+        except UserError as exc:
+            self.error.emit(str(exc))
+            return
+        self.spec, self.trainer = spec, trainer
+        self.diagram_net = Network(spec, seed=self.config.seed)
+        self.fit_mode, self.fit_probe, self.fit_actual = _fit_probe(ds)
+        self.spec_changed.emit(spec)
+        self.baseline = None
+        self._restart_curves()
+        self._request_baseline()
+
+    def _restart_curves(self) -> None:
+        trainer = self.trainer
+        n_coef = trainer.spec.n_outputs * (trainer.spec.n_inputs + 1)
+        self.curves = TrainingCurves.from_history(trainer.history, n_coef)
+        self.last_result = None
+        self._sync_from_trainer()
+        self.model_reset.emit()
+        self._update_results()
+
+    def _sync_from_trainer(self) -> None:
+        """Copy the idle trainer's parameters and fit to what the views read."""
+        trainer = self.trainer
+        self.latest_fit = predict_probe(trainer, self.fit_probe)
+        if self.diagram_net is not None:
+            self.diagram_net.theta[...] = trainer.network.theta
+        self.version += 1
+
+    def _request_baseline(self) -> None:
+        trainer = self.trainer
+        if trainer is None or self.dataset is None:
+            return
+        self._baseline_l2 = trainer.config.l2
+        self._baseline_token = self._submit(
+            "baseline", partial(_baseline_job, trainer, self.dataset.feature_names)
+        )
+
+    # -- training intents ------------------------------------------------------------------------
+
+    def toggle_training(self) -> None:
+        """Train when idle, pause when training."""
+        if self._training:
+            self.pause()
+        else:
+            self.train()
+
+    def train(self) -> None:
+        """Train up to the configured number of epochs (another round when already there)."""
+        if self.trainer is None or self._training:
+            return
+        left = self.config.epochs - self.trainer.epoch
+        self._start(left if left > 0 else self.config.epochs)
+
+    def step(self) -> None:
+        """Train exactly one epoch."""
+        if self.trainer is None or self._training:
+            return
+        self._start(1)
+
+    def pause(self) -> None:
+        """Ask the running training to stop after the current epoch."""
+        if self._training:
+            self._stop.set()
+
+    def _start(self, epochs: int) -> None:
+        if self._closed:
+            return
+        self._ensure_train_thread()
+        self._stop = threading.Event()
+        self._run_token += 1
+        self._training = True
+        # Paced runs snapshot every epoch (smooth paths); full speed every few milliseconds.
+        interval = 0.0 if self.pace > 0 else SNAPSHOT_INTERVAL
+        if self.trainer.config.progress_interval != interval:
+            self.trainer.set_config(replace(self.trainer.config, progress_interval=interval))
+        req = TrainingRequest(
+            self.trainer, epochs, self._stop, self.fit_probe, self._run_token, self.pace
+        )
+        self.state_changed.emit("training")
+        self._train_requested.emit(req)
+
+    def reset(self) -> None:
+        """Fresh random weights (same seed), empty history."""
+        self._when_idle(self._do_reset)
+
+    def _do_reset(self) -> None:
+        if self.trainer is None:
+            return
+        self.trainer.reset()
+        self._restart_curves()
+        self.message.emit("Network reset to new random weights.")
+
+    def solve(self) -> None:
+        """Set the weights to the closed-form solution (OLS, ridge or logistic)."""
+        self._when_idle(self._do_solve)
+
+    def _do_solve(self) -> None:
+        trainer = self.trainer
+        if trainer is None:
+            return
+        if not trainer.spec.is_linear:
+            bad = next(
+                i for i, lay in enumerate(trainer.spec.layers) if lay.activation != "identity"
+            )
+            self.error.emit(
+                f"Cannot solve analytically: layer {bad + 1} uses "
+                f"{trainer.spec.layers[bad].activation}. Make all layers identity first."
+            )
+            return
+        if self.baseline is None:
+            self._solve_pending = True
+            self.message.emit("Fitting the closed-form model...")
+            return
+        self._solve_pending = False
+        try:
+            trainer.solve((self.baseline.W, self.baseline.b))
+        except UserError as exc:
+            self.error.emit(str(exc))
+            return
+        col = trainer.collapse()
+        if col.collapsible:
+            self.curves.add_coefficients(trainer.epoch, col.W, col.b)
+        self._sync_from_trainer()
+        self._update_results()
+        self.message.emit(
+            f"Solved analytically: the weights now give the {self.baseline.kind} fit."
+        )
+
+    def set_weight(self, layer: int, i: int, j: int, value: float) -> None:
+        """Set weight (i, j) of ``network.layers[layer]`` (idle only; dense layers)."""
+        if self._training or self.trainer is None:
+            self.error.emit("Pause training before editing a weight.")
+            return
+        target = self.trainer.network.layers[layer]
+        W = getattr(target, "W", None)
+        if W is None or not (0 <= i < W.shape[0] and 0 <= j < W.shape[1]):
+            self.error.emit("That weight cannot be edited.")
+            return
+        if not np.isfinite(value):
+            self.error.emit("A weight must be a finite number.")
+            return
+        W[i, j] = value
+        self._sync_from_trainer()
+        self._update_results()
+        self.message.emit(f"Weight set to {value:g}.")
+
+    # -- results ---------------------------------------------------------------------------------
+
+    def _update_results(self) -> None:
+        trainer, ds = self.trainer, self.dataset
+        if trainer is None or ds is None:
+            return
+        col = trainer.collapse()
+        approx = None
+        if not col.collapsible:
+            try:
+                approx = best_affine_approximation(trainer.raw_predict, ds.X, max_rows=5000)
+            except (ValueError, np.linalg.LinAlgError):
+                approx = None
+        base = self.baseline
+        max_diff = None
+        if base is not None and col.collapsible and col.W.shape == np.shape(base.W):
+            max_diff = float(
+                max(np.abs(col.W - base.W).max(), np.abs(col.b - np.ravel(base.b)).max())
+            )
+        self.results = Results(
+            epoch=trainer.epoch,
+            collapse=col,
+            approximation=approx,
+            baseline=base,
+            max_diff=max_diff,
+            metrics=trainer.evaluate(),
+            feature_names=ds.feature_names,
+            target_name=ds.target_name,
+        )
+        self.results_changed.emit(self.results)
+
+    # -- slots (queued from the worker threads) ---------------------------------------------------
+
+    @Slot(object)
+    def _on_progress(self, update: TrainingUpdate) -> None:
+        if not self._training:
+            return
+        self.curves.extend_loss(update.epochs, update.train_loss, update.test_loss)
+        for epoch, row in zip(update.coef_epochs, update.coef, strict=True):
+            self.curves.add_coefficient_row(int(epoch), row)
+        if update.fit is not None:
+            self.latest_fit = update.fit
+        if self.diagram_net is not None and len(update.theta) == len(self.diagram_net.theta):
+            self.diagram_net.theta[...] = update.theta
+        self.last_update_seconds = update.seconds
+        self.version += 1
+
+    @Slot(int, object)
+    def _on_finished(self, token: int, result: TrainingResult) -> None:
+        if token != self._run_token or not self._training:
+            return
+        self._training = False
+        self.last_result = result
+        self.state_changed.emit("idle")
+        if result.diverged:
+            self.error.emit(result.message)
+        elif result.early_stopped:
+            self.message.emit(result.message)
+        else:
+            rate = f"{result.samples_per_second:,.0f} samples/s" if result.seconds > 0 else ""
+            self.message.emit(f"Epoch {result.epoch}. {rate}".strip())
+        pending, self._pending = self._pending, []
+        if pending:
+            for fn in pending:
+                fn()
+        else:
+            self._update_results()
+        self.training_finished.emit(result)
+
+    @Slot(int, str)
+    def _on_failed(self, token: int, message: str) -> None:
+        if token != self._run_token:
+            return
+        self._training = False
+        self.state_changed.emit("idle")
+        self.error.emit(message)
+        pending, self._pending = self._pending, []
+        for fn in pending:
+            fn()
+
+    @Slot(int, float)
+    def _on_task_progress(self, token: int, fraction: float) -> None:
+        if token == self._load_token:
+            self.load_progress.emit(fraction)
+
+    @Slot(int, str, object)
+    def _on_task_done(self, token: int, kind: str, result: object) -> None:
+        if kind == "load" and token == self._load_token:
+            self._load_cancel = None
+            self.loading_changed.emit(False)
+            self._when_idle(partial(self._apply_table, result))
+        elif kind == "baseline" and token == self._baseline_token:
+            self.baseline = result
+            self.baseline_changed.emit(result)
+            if self._solve_pending:
+                self._when_idle(self._do_solve)
+            elif not self._training:
+                self._update_results()
+
+    @Slot(int, str, str)
+    def _on_task_failed(self, token: int, kind: str, message: str) -> None:
+        if kind == "load" and token == self._load_token:
+            self._load_cancel = None
+            self.loading_changed.emit(False)
+            self.error.emit(message)
+        elif kind == "baseline" and token == self._baseline_token:
+            self.baseline = None
+            self.baseline_changed.emit(None)
+            if self._solve_pending:
+                self._solve_pending = False
+                self.error.emit(f"Cannot solve analytically: {message}")
+            else:
+                self.message.emit(f"No closed-form comparison: {message}")
+
+    def _apply_table(self, table: LoadedTable) -> None:
+        try:
+            dataset = table.to_dataset(table.default_target(), None)
+        except UserError as exc:
+            self.error.emit(str(exc))  # the previous table and dataset stay
+            return
+        self.table, self.dataset = table, dataset
+        self.table_changed.emit(table)
+        self.dataset_changed.emit(dataset)
+        self._rebuild()
+        dropped = f", {dataset.rows_dropped} rows dropped" if dataset.rows_dropped else ""
+        self.message.emit(
+            f"Loaded {table.title}: {dataset.n_rows:,} rows, "
+            f"{len(dataset.feature_names)} features{dropped}."
+        )
+
+
+def replace_config(config: TrainingConfig, **changes) -> TrainingConfig:
+    """``dataclasses.replace`` for a training config (a convenience for panels)."""
+    return replace(config, **changes)

@@ -1,0 +1,1 @@
+"""Qt widgets, panels and the main window (imports Qt; the core never does)."""

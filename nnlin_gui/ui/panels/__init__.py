@@ -1,0 +1,1 @@
+"""Dock panels: each talks only to the ModelController."""

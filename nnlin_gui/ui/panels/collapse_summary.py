@@ -1,0 +1,157 @@
+"""A compact collapse read-out for the collapse dock: the network's equation, the
+closed-form one, the largest difference and a verdict. (The full collapse panel with its
+table replaces or joins it in the collapse dock.)"""
+
+from __future__ import annotations
+
+import html
+
+import numpy as np
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QGridLayout, QLabel, QWidget
+
+MAX_TERMS = 8
+
+
+def equation(W: np.ndarray, b: np.ndarray, names, target: str = "y") -> str:
+    """Rich text ``y = 2.05·x1 − 0.96·x2 + 1.49`` for the first output."""
+    w = np.ravel(np.atleast_2d(W)[0])
+    terms = []
+    for coef, name in list(zip(w, names, strict=False))[:MAX_TERMS]:
+        sign = "−" if coef < 0 else "+"
+        terms.append(f" {sign} {abs(coef):.4g}·<i>{html.escape(str(name))}</i>")
+    if len(w) > MAX_TERMS:
+        terms.append(f" + … ({len(w) - MAX_TERMS} more)")
+    b0 = float(np.ravel(b)[0])
+    text = "".join(terms).lstrip(" +")
+    if text.startswith("− "):
+        text = "−" + text[2:]
+    sign = "−" if b0 < 0 else "+"
+    return f"<i>{html.escape(target)}</i> = {text} {sign} {abs(b0):.4g}"
+
+
+class CollapseSummary(QWidget):
+    """objectName ``collapseSummary``; label objectNames: equationLabel, baselineLabel,
+    maxDiffLabel, verdictLabel, metricsLabel."""
+
+    def __init__(self, controller, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("collapseSummary")
+        self.controller = controller
+        self.equation = self._label("equationLabel", 12)
+        self.baseline = self._label("baselineLabel", 12)
+        self.max_diff = self._label("maxDiffLabel", 11)
+        self.verdict = self._label("verdictLabel", 11)
+        self.metrics = self._label("metricsLabel", 10)
+        grid = QGridLayout(self)
+        grid.setContentsMargins(10, 6, 10, 6)
+        grid.setHorizontalSpacing(14)
+        self._net_caption = QLabel("<b>Network</b>")
+        self._base_caption = QLabel("<b>OLS</b>")
+        grid.addWidget(self._net_caption, 0, 0)
+        grid.addWidget(self.equation, 0, 1)
+        grid.addWidget(self._base_caption, 1, 0)
+        grid.addWidget(self.baseline, 1, 1)
+        grid.addWidget(self.verdict, 2, 0, 1, 2)
+        grid.addWidget(self.max_diff, 3, 0, 1, 2)
+        grid.addWidget(self.metrics, 4, 0, 1, 2)
+        grid.setColumnStretch(1, 1)
+        grid.setRowStretch(5, 1)
+        self._shown = -1
+        controller.results_changed.connect(self.show_results)
+        controller.baseline_changed.connect(self._show_baseline)
+
+    @staticmethod
+    def _label(name: str, points: int) -> QLabel:
+        label = QLabel(objectName=name)
+        label.setTextFormat(Qt.TextFormat.RichText)
+        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        font = label.font()
+        font.setPointSize(points)
+        label.setFont(font)
+        label.setWordWrap(True)
+        return label
+
+    def _names(self):
+        ds = self.controller.dataset
+        return (ds.feature_names, ds.target_name) if ds is not None else ((), "y")
+
+    def _show_baseline(self, base) -> None:
+        names, target = self._names()
+        if base is None:
+            self._base_caption.setText("<b>OLS</b>")
+            self.baseline.setText("<span style='color:#777'>no closed-form comparison</span>")
+            return
+        kind = {"ols": "OLS", "ridge": "Ridge", "logistic": "Logistic"}.get(base.kind, base.kind)
+        self._base_caption.setText(f"<b>{kind}</b>")
+        target = f"logit P({target}=1)" if base.kind == "logistic" else target
+        self.baseline.setText(equation(base.W, base.b, names, target))
+
+    def refresh(self, controller) -> None:
+        """While training: the live collapsed equation from the newest coefficients."""
+        curves = controller.curves
+        m = len(curves.coef_epochs)
+        if m == self._shown or m == 0 or not controller.is_training:
+            return
+        self._shown = m
+        names, target = self._names()
+        row = curves.coef[-1]
+        k = len(names)
+        if len(row) >= k + 1:
+            self.equation.setText(equation(row[:k], row[k:], names, target))
+
+    def show_results(self, results) -> None:
+        self._shown = -1
+        names, target = results.feature_names, results.target_name
+        col = results.collapse
+        base = results.baseline
+        if base is not None and base.kind == "logistic":
+            target = f"logit P({target}=1)"
+        if col.collapsible:
+            self._net_caption.setText(f"<b>Network</b> (epoch {results.epoch})")
+            self.equation.setText(equation(col.W, col.b, names, target))
+        elif results.approximation is not None:
+            self._net_caption.setText("<b>Best affine fit</b>")
+            ap = results.approximation
+            self.equation.setText(equation(ap.W, ap.b, names, target))
+        else:
+            self.equation.setText("")
+        if col.collapsible and results.max_diff is not None:
+            d = results.max_diff
+            kind = {"ols": "linear", "ridge": "ridge", "logistic": "logistic"}.get(
+                base.kind, "linear"
+            )
+            if d < 1e-3:
+                self.verdict.setText(
+                    f"<span style='color:#2e8b57'><b>The network has collapsed to {kind} "
+                    f"regression.</b></span>"
+                )
+            else:
+                self.verdict.setText(
+                    f"<span style='color:#1f5fa0'><b>A linear network: one affine map. "
+                    f"Training moves it towards the {base.kind.upper()} solution.</b></span>"
+                )
+            self.max_diff.setText(f"Largest difference from {base.kind.upper()}: <b>{d:.3g}</b>")
+        elif not col.collapsible:
+            ap = results.approximation
+            extra = ""
+            if ap is not None:
+                extra = (
+                    f" The best affine map explains R² = {ap.r2:.3f} of its output; "
+                    f"local slopes vary by {100 * ap.slope_spread:.0f}%."
+                )
+            self.verdict.setText(
+                f"<span style='color:#d6601e'><b>{col.reason.capitalize()}.</b></span>"
+            )
+            self.max_diff.setText(extra.strip())
+        else:
+            self.verdict.setText("<b>A linear network: one affine map.</b>")
+            self.max_diff.setText("Waiting for the closed-form fit…")
+        m = results.metrics
+        parts = []
+        for part in ("train", "test"):
+            if f"{part}_r2" in m:
+                parts.append(f"{part} R² {m[f'{part}_r2']:.4f}, MSE {m[f'{part}_mse']:.4g}")
+            elif f"{part}_accuracy" in m:
+                parts.append(f"{part} accuracy {100 * m[f'{part}_accuracy']:.1f}%")
+        self.metrics.setText("<span style='color:#555'>" + " · ".join(parts) + "</span>")

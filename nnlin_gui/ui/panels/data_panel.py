@@ -1,0 +1,235 @@
+"""The data panel: built-in datasets with their parameters, the open file, the target and
+feature pickers, the summary in words, and a preview table."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QSpinBox,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from nnlin_gui.tasks import BuiltinInfo, builtin_catalog
+from nnlin_gui.ui.widgets.table_model import FrameTableModel
+
+
+class DataPanel(QWidget):
+    """objectName ``dataPanel``. Sends intents to the controller; redraws from its signals.
+
+    Signals
+    -------
+    open_requested(): the user asked for the file dialog (the window owns it).
+    """
+
+    open_requested = Signal()
+
+    def __init__(self, controller, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("dataPanel")
+        self.controller = controller
+        self.catalog: list[BuiltinInfo] = builtin_catalog()
+        self._updating = False
+
+        # Built-in datasets
+        builtin = QGroupBox("Built-in dataset")
+        self.dataset_combo = QComboBox(objectName="datasetCombo")
+        self.dataset_combo.setPlaceholderText("(a file is open)")
+        for info in self.catalog:
+            self.dataset_combo.addItem(info.title, info.name)
+        self.dataset_combo.setToolTip("Choose a teaching dataset; it is generated with a seed")
+        self.description = QLabel(objectName="datasetDescription")
+        self.description.setWordWrap(True)
+        self.description.setStyleSheet("color: #444;")
+        self.size_spin = QSpinBox(objectName="sizeSpin", minimum=10, maximum=1_000_000)
+        self.size_spin.setSingleStep(50)
+        self.size_spin.setGroupSeparatorShown(True)
+        self.noise_spin = QDoubleSpinBox(objectName="noiseSpin", minimum=0.0, maximum=100.0)
+        self.noise_spin.setDecimals(2)
+        self.noise_spin.setSingleStep(0.1)
+        self.data_seed_spin = QSpinBox(objectName="dataSeedSpin", minimum=0, maximum=1_000_000)
+        params = QHBoxLayout()
+        for label, spin in (
+            ("rows", self.size_spin),
+            ("noise", self.noise_spin),
+            ("seed", self.data_seed_spin),
+        ):
+            params.addWidget(QLabel(label))
+            params.addWidget(spin, 1)
+        lay = QVBoxLayout(builtin)
+        lay.addWidget(self.dataset_combo)
+        lay.addWidget(self.description)
+        lay.addLayout(params)
+
+        # File and columns
+        columns = QGroupBox("Columns")
+        self.source_label = QLabel(objectName="sourceLabel")
+        self.source_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.open_button = QPushButton("Open CSV…", objectName="openFileButton")
+        self.open_button.setToolTip("Open a CSV or TSV file (or drop one on the window)")
+        top = QHBoxLayout()
+        top.addWidget(self.source_label, 1)
+        top.addWidget(self.open_button)
+        self.target_combo = QComboBox(objectName="targetCombo")
+        self.target_combo.setToolTip("The column the network predicts")
+        self.feature_list = QListWidget(objectName="featureList")
+        self.feature_list.setToolTip("Tick the columns used as inputs")
+        self.feature_list.setMaximumHeight(110)
+        self.summary = QLabel(objectName="dataSummary")
+        self.summary.setWordWrap(True)
+        self.summary.setStyleSheet("color: #333;")
+        form = QFormLayout(columns)
+        form.addRow(top)
+        form.addRow("Target", self.target_combo)
+        form.addRow("Features", self.feature_list)
+        form.addRow(self.summary)
+
+        # Preview
+        self.model = FrameTableModel(self)
+        self.table = QTableView(objectName="dataTable")
+        self.table.setModel(self.model)
+        self.table.setAlternatingRowColors(True)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.verticalHeader().setDefaultSectionSize(20)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table.horizontalHeader().setDefaultSectionSize(80)
+
+        upper = QWidget()
+        up = QVBoxLayout(upper)
+        up.setContentsMargins(0, 0, 0, 0)
+        up.addWidget(builtin)
+        up.addWidget(columns)
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(upper)
+        splitter.addWidget(self.table)
+        splitter.setStretchFactor(1, 1)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(4, 4, 4, 4)
+        outer.addWidget(splitter)
+
+        self._reload = QTimer(self, singleShot=True, interval=350)
+        self._reload.timeout.connect(self._load_builtin)
+        self.dataset_combo.activated.connect(self._on_dataset_picked)
+        for spin in (self.size_spin, self.noise_spin, self.data_seed_spin):
+            spin.valueChanged.connect(self._on_param_changed)
+        self.open_button.clicked.connect(self.open_requested)
+        self.target_combo.activated.connect(self._on_target_picked)
+        self.feature_list.itemChanged.connect(self._on_feature_toggled)
+        controller.table_changed.connect(self._on_table)
+        controller.dataset_changed.connect(self._on_dataset)
+        self._show_info(0)
+
+    # -- intents ---------------------------------------------------------------------------------
+
+    def _params(self) -> dict:
+        return {
+            "n": self.size_spin.value(),
+            "noise": round(self.noise_spin.value(), 4),
+            "seed": self.data_seed_spin.value(),
+        }
+
+    def _on_dataset_picked(self, index: int) -> None:
+        self._show_info(index)
+        self._load_builtin()
+
+    def _on_param_changed(self) -> None:
+        if not self._updating and self.dataset_combo.currentIndex() >= 0:
+            self._reload.start()
+
+    def _load_builtin(self) -> None:
+        name = self.dataset_combo.currentData()
+        if name:
+            self.controller.load_builtin(name, self._params())
+
+    def _on_target_picked(self, index: int) -> None:
+        self.controller.set_target(self.target_combo.itemText(index))
+
+    def _on_feature_toggled(self, item: QListWidgetItem) -> None:
+        if self._updating:
+            return
+        chosen = tuple(
+            self.feature_list.item(i).text()
+            for i in range(self.feature_list.count())
+            if self.feature_list.item(i).checkState() == Qt.CheckState.Checked
+        )
+        self.controller.set_features(chosen)
+
+    # -- views -----------------------------------------------------------------------------------
+
+    def _show_info(self, index: int) -> None:
+        if not 0 <= index < len(self.catalog):
+            return
+        info = self.catalog[index]
+        self.description.setText(info.description)
+        self._updating = True
+        p = info.params
+        self.size_spin.setValue(int(p.get("n", self.size_spin.value())))
+        self.noise_spin.setValue(float(p.get("noise", self.noise_spin.value())))
+        self.data_seed_spin.setValue(int(p.get("seed", self.data_seed_spin.value())))
+        for spin, key in (
+            (self.size_spin, "n"),
+            (self.noise_spin, "noise"),
+            (self.data_seed_spin, "seed"),
+        ):
+            spin.setEnabled(key in p)
+        self._updating = False
+
+    def _on_table(self, table) -> None:
+        self._updating = True
+        if table.source.startswith("builtin:"):
+            name = table.source.split("?")[0][len("builtin:") :]
+            index = self.dataset_combo.findData(name)
+            if index != self.dataset_combo.currentIndex():
+                self.dataset_combo.setCurrentIndex(index)
+                self._show_info(index)
+            self.source_label.setText(f"<b>{table.title}</b> (built-in)")
+        else:
+            self.dataset_combo.setCurrentIndex(-1)
+            self.description.setText("")
+            self.source_label.setText(f"<b>{table.title}</b>")
+            self.source_label.setToolTip(table.source)
+        self.target_combo.clear()
+        self.target_combo.addItems(list(table.numeric))
+        self.model.set_frame(table.frame)
+        self._updating = False
+
+    def _on_dataset(self, ds) -> None:
+        self._updating = True
+        self.target_combo.setCurrentText(ds.target_name)
+        self.feature_list.clear()
+        table = self.controller.table
+        for name in table.numeric if table is not None else ds.feature_names:
+            if name == ds.target_name:
+                continue
+            item = QListWidgetItem(name)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(
+                Qt.CheckState.Checked if name in ds.feature_names else Qt.CheckState.Unchecked
+            )
+            self.feature_list.addItem(item)
+        self.model.set_roles(ds.target_name, ds.feature_names)
+        text = table.summary if table is not None else ""
+        task = {"regression": "regression", "binary": "binary classification"}.get(ds.task, ds.task)
+        words = [
+            f"Predicting <b>{ds.target_name}</b> from {len(ds.feature_names)} "
+            f"feature{'s' if len(ds.feature_names) != 1 else ''} ({task}), {ds.n_rows:,} rows used."
+        ]
+        if ds.rows_dropped:
+            words.append(f"{ds.rows_dropped:,} rows with missing values were dropped.")
+        self.summary.setText(
+            " ".join(words) + (f"<br><span style='color:#666'>{text}</span>" if text else "")
+        )
+        self._updating = False

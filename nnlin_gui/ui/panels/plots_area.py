@@ -1,0 +1,80 @@
+"""The central area: the network diagram and the fit view on top, the loss curves and the
+coefficient trajectories below. ``refresh`` is called by the window's frame timer and pulls
+the newest data from the controller (no signal per training update reaches the plots)."""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QSplitter, QVBoxLayout, QWidget
+
+from nnlin_gui.ui.widgets.coef_plot import CoefPlot, coefficient_names
+from nnlin_gui.ui.widgets.fit_plot import FitPlot
+from nnlin_gui.ui.widgets.loss_plot import LossPlot
+from nnlin_gui.ui.widgets.network_diagram import NetworkDiagram
+
+
+class PlotsArea(QWidget):
+    """objectName ``plotsArea``: networkDiagram, fitPlot, lossPlot, coefPlot."""
+
+    def __init__(self, controller, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("plotsArea")
+        self.controller = controller
+        self.diagram = NetworkDiagram(controller)
+        self.fit = FitPlot()
+        self.loss = LossPlot()
+        self.coef = CoefPlot()
+        top = QSplitter(Qt.Orientation.Horizontal, objectName="topSplitter")
+        top.addWidget(self.diagram)
+        top.addWidget(self.fit.widget)
+        top.setStretchFactor(0, 3)
+        top.setStretchFactor(1, 2)
+        bottom = QSplitter(Qt.Orientation.Horizontal, objectName="bottomSplitter")
+        bottom.addWidget(self.loss.widget)
+        bottom.addWidget(self.coef.widget)
+        outer = QSplitter(Qt.Orientation.Vertical, objectName="plotsSplitter")
+        outer.addWidget(top)
+        outer.addWidget(bottom)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(2, 2, 2, 2)
+        layout.addWidget(outer)
+        self.splitters = (top, bottom, outer)
+        controller.model_reset.connect(self._on_model_reset)
+        controller.baseline_changed.connect(self._on_baseline)
+        controller.results_changed.connect(self._on_results)
+
+    def _on_model_reset(self) -> None:
+        c = self.controller
+        spec = c.spec
+        if spec is None or c.dataset is None:
+            return
+        names = coefficient_names(c.dataset.feature_names, spec.n_outputs)
+        reason = ""
+        if not spec.is_linear:
+            bad = next(i for i, lay in enumerate(spec.layers) if lay.activation != "identity")
+            reason = f"layer {bad + 1} uses {spec.layers[bad].activation}"
+        self.coef.set_layout(names, spec.is_linear, reason)
+        self.loss.reset()
+        self.fit.set_data(c)
+        self._on_baseline(c.baseline)
+        self.refresh()
+
+    def _on_baseline(self, base) -> None:
+        if base is None:
+            self.coef.set_baseline(None)
+        else:
+            values = np.concatenate([np.ravel(base.W), np.ravel(base.b)])
+            self.coef.set_baseline(values, base.kind.upper())
+        self.fit.set_baseline(self.controller)
+
+    def _on_results(self, results) -> None:
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Repaint what changed since the last frame."""
+        c = self.controller
+        self.loss.refresh(c)
+        self.coef.refresh(c)
+        self.fit.refresh(c)
+        self.diagram.refresh(c)

@@ -1,0 +1,1 @@
+"""Reusable widgets: plots, the network diagram, table models, icons."""

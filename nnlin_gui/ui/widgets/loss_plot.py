@@ -1,0 +1,47 @@
+"""Loss curves (train and test) on a log scale, repainted from reused items."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+
+from nnlin_gui.ui.widgets import plot_style
+
+
+class LossPlot:
+    """Owns the ``lossPlot`` PlotWidget; ``refresh`` pulls the controller's curves."""
+
+    def __init__(self) -> None:
+        self.widget = plot_style.new_plot("lossPlot", "Loss", "epoch", "loss (log scale)")
+        item = self.widget.getPlotItem()
+        item.setLogMode(x=False, y=True)
+        item.addLegend(offset=(-10, 10))
+        # Reused items, downsampled and clipped: a 60k-epoch curve stays cheap to repaint.
+        self.train = item.plot(name="train", pen=pg.mkPen(plot_style.TRAIN, width=2))
+        self.test = item.plot(name="test", pen=pg.mkPen(plot_style.TEST, width=2))
+        for curve in (self.train, self.test):
+            curve.setDownsampling(auto=True, method="peak")
+            curve.setClipToView(True)
+        self._shown = -1
+
+    def refresh(self, controller) -> None:
+        curves = controller.curves
+        n = len(curves)
+        if n == self._shown:
+            return
+        self._shown = n
+        if n == 0:
+            self.train.setData([], [])
+            self.test.setData([], [])
+            return
+        x = curves.epochs
+        train = np.maximum(curves.train_loss, 1e-300)  # log axis: no zeros
+        self.train.setData(x, train, connect="finite")
+        test = curves.test_loss
+        if np.isfinite(test).any():
+            self.test.setData(x, np.maximum(test, 1e-300), connect="finite")
+        else:
+            self.test.setData([], [])
+
+    def reset(self) -> None:
+        self._shown = -1

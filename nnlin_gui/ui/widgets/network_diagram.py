@@ -1,0 +1,300 @@
+"""The network diagram, in the TensorFlow Playground's manner.
+
+Columns of units from the inputs to the output; an edge's colour is the sign of its weight
+(blue positive, orange negative) and its thickness the size. Hovering an edge shows the
+value; clicking it (while training is paused) lets the user type a new weight. Wide layers
+are drawn in summary: the first units, an ellipsis and the last unit.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QFont, QMouseEvent, QPainter, QPen
+from PySide6.QtWidgets import QInputDialog, QSizePolicy, QToolTip, QWidget
+
+MAX_SHOWN = 9  # units drawn per column before summarising
+POS = QColor(40, 110, 190)
+NEG = QColor(230, 120, 40)
+ACT_LABEL = {
+    "identity": "identity",
+    "relu": "ReLU",
+    "leaky_relu": "leaky ReLU",
+    "tanh": "tanh",
+    "sigmoid": "sigmoid",
+    "softplus": "softplus",
+    "gelu": "GELU",
+    "sine": "sine",
+}
+
+
+def shown_units(n: int) -> list[int | None]:
+    """Indices of the units drawn for a column of ``n`` (None marks the ellipsis)."""
+    if n <= MAX_SHOWN:
+        return list(range(n))
+    return list(range(MAX_SHOWN - 2)) + [None, n - 1]
+
+
+@dataclass
+class _Edge:
+    a: QPointF
+    b: QPointF
+    layer: int
+    i: int
+    j: int
+    w: float
+
+
+@dataclass
+class _Column:
+    title: str
+    subtitle: str
+    n: int
+    kind: str
+    units: list  # (index or None, QPointF)
+
+
+class NetworkDiagram(QWidget):
+    """Draws ``controller.diagram_net`` (objectName ``networkDiagram``)."""
+
+    def __init__(self, controller, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("networkDiagram")
+        self.controller = controller
+        self.setMouseTracking(True)
+        self.setMinimumSize(360, 220)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self._columns: list[_Column] = []
+        self._edges: list[_Edge] = []
+        self._version = -1
+        self._hover: _Edge | None = None
+
+    def sizeHint(self) -> QSize:
+        return QSize(620, 320)
+
+    # -- data ----------------------------------------------------------------------------------
+
+    def refresh(self, controller=None) -> None:
+        if self.controller.version != self._version:
+            self._version = self.controller.version
+            self.update()
+
+    def _layout(self) -> None:
+        net = self.controller.diagram_net
+        ds = self.controller.dataset
+        self._columns, self._edges = [], []
+        if net is None:
+            return
+        names = list(ds.feature_names) if ds is not None else []
+        cols = [("inputs", f"{net.spec.n_inputs} features", net.spec.n_inputs, "input")]
+        for k, layer in enumerate(net.layers):
+            kind = type(layer).__name__.lower()
+            if layer is net.output:
+                head = net.spec.head
+                sub = "value" if head == "identity" else head
+                cols.append(("output", sub, layer.out_dim, "output"))
+                continue
+            spec = net.spec.layers[k]
+            act = ACT_LABEL.get(spec.activation, spec.activation)
+            if kind == "dense":
+                title, sub = f"layer {k + 1}", f"{layer.out_dim} units · {act}"
+            elif kind == "residual":
+                title, sub = f"layer {k + 1}", f"residual ×{spec.depth} · {act}"
+            else:
+                title, sub = f"layer {k + 1}", f"conv {spec.width}ch k{spec.kernel_size} · {act}"
+            cols.append((title, sub, layer.out_dim, kind))
+        w, h = self.width(), self.height()
+        top, bottom = 46.0, 18.0
+        left, right = 70.0, 40.0
+        step = (w - left - right) / max(1, len(cols) - 1)
+        for c, (title, sub, n, kind) in enumerate(cols):
+            x = left + c * step
+            shown = shown_units(n)
+            gap = min(34.0, (h - top - bottom) / max(1, len(shown)))
+            y0 = top + (h - top - bottom - gap * (len(shown) - 1)) / 2
+            units = [(u, QPointF(x, y0 + r * gap)) for r, u in enumerate(shown)]
+            if c == 0 and names:
+                title = "inputs"
+            self._columns.append(_Column(title, sub, n, kind, units))
+        # Edges with individual weights: into dense layers and the output.
+        for c in range(1, len(self._columns)):
+            layer = net.layers[c - 1]
+            W = getattr(layer, "W", None)
+            col = self._columns[c]
+            prev = self._columns[c - 1]
+            if col.kind in ("dense", "output") and W is not None and W.shape == (prev.n, col.n):
+                for i, pa in prev.units:
+                    if i is None:
+                        continue
+                    for j, pb in col.units:
+                        if j is not None:
+                            self._edges.append(_Edge(pa, pb, c - 1, i, j, float(W[i, j])))
+
+    # -- painting ------------------------------------------------------------------------------
+
+    def paintEvent(self, event) -> None:
+        self._layout()
+        p = QPainter(self)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        p.fillRect(self.rect(), QColor(255, 255, 255))
+        if not self._columns:
+            p.setPen(QColor(120, 120, 120))
+            p.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, "Load data to build a network")
+            p.end()
+            return
+        finite = [abs(e.w) for e in self._edges if math.isfinite(e.w)]
+        scale = max(finite) if finite else 1.0
+        scale = scale or 1.0
+        for c in range(1, len(self._columns)):
+            col, prev = self._columns[c], self._columns[c - 1]
+            if col.kind not in ("dense", "output"):
+                self._bundle(p, prev, col)
+        for e in sorted(self._edges, key=lambda e: abs(e.w)):
+            t = min(1.0, abs(e.w) / scale) if math.isfinite(e.w) else 1.0
+            colour = QColor(POS if e.w >= 0 else NEG)
+            colour.setAlphaF(0.25 + 0.75 * t)
+            p.setPen(QPen(colour, 0.6 + 5.0 * t))
+            p.drawLine(e.a, e.b)
+        if self._hover is not None:
+            p.setPen(QPen(QColor(20, 20, 20), 2.0, Qt.PenStyle.DashLine))
+            p.drawLine(self._hover.a, self._hover.b)
+        self._nodes(p)
+        p.end()
+
+    def _bundle(self, p: QPainter, prev: _Column, col: _Column) -> None:
+        pen = QPen(QColor(170, 170, 170, 120), 1.2)
+        p.setPen(pen)
+        for _, pa in prev.units:
+            for _, pb in col.units:
+                p.drawLine(pa, pb)
+
+    def _nodes(self, p: QPainter) -> None:
+        net = self.controller.diagram_net
+        ds = self.controller.dataset
+        names = list(ds.feature_names) if ds is not None else []
+        small = QFont(self.font())
+        small.setPointSizeF(max(7.0, self.font().pointSizeF() - 1))
+        bold = QFont(self.font())
+        bold.setBold(True)
+        for c, col in enumerate(self._columns):
+            x = col.units[0][1].x()
+            p.setFont(bold)
+            p.setPen(QColor(40, 40, 40))
+            p.drawText(QRectF(x - 70, 4, 140, 18), Qt.AlignmentFlag.AlignCenter, col.title)
+            p.setFont(small)
+            p.setPen(QColor(100, 100, 100))
+            p.drawText(QRectF(x - 80, 22, 160, 16), Qt.AlignmentFlag.AlignCenter, col.subtitle)
+            bias = self._biases(net, c)
+            for u, pt in col.units:
+                if u is None:
+                    p.setPen(QColor(90, 90, 90))
+                    p.setFont(bold)
+                    p.drawText(
+                        QRectF(pt.x() - 20, pt.y() - 12, 40, 24), Qt.AlignmentFlag.AlignCenter, "⋮"
+                    )
+                    continue
+                fill = QColor(235, 235, 235)
+                if bias is not None and u < len(bias):
+                    fill = self._bias_colour(bias[u], bias)
+                p.setPen(QPen(QColor(70, 70, 70), 1.2))
+                p.setBrush(fill)
+                if col.kind in ("residual", "conv1d"):
+                    p.drawRoundedRect(QRectF(pt.x() - 9, pt.y() - 9, 18, 18), 4, 4)
+                else:
+                    p.drawEllipse(pt, 9, 9)
+                if c == 0 and u < len(names):
+                    p.setFont(small)
+                    p.setPen(QColor(40, 40, 40))
+                    label = names[u] if len(names[u]) <= 9 else names[u][:8] + "…"
+                    p.drawText(
+                        QRectF(pt.x() - 70, pt.y() - 9, 56, 18),
+                        Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+                        label,
+                    )
+            p.setBrush(Qt.BrushStyle.NoBrush)
+
+    @staticmethod
+    def _biases(net, c: int) -> np.ndarray | None:
+        if net is None or c == 0:
+            return None
+        layer = net.layers[c - 1]
+        b = getattr(layer, "b", None)
+        if b is None or len(b) != layer.out_dim:
+            return None
+        return b
+
+    @staticmethod
+    def _bias_colour(value: float, all_values: np.ndarray) -> QColor:
+        scale = float(np.max(np.abs(all_values))) or 1.0
+        t = min(1.0, abs(value) / scale) if math.isfinite(value) else 1.0
+        base = POS if value >= 0 else NEG
+        white = 245
+        return QColor(
+            int(white + (base.red() - white) * t * 0.8),
+            int(white + (base.green() - white) * t * 0.8),
+            int(white + (base.blue() - white) * t * 0.8),
+        )
+
+    # -- interaction ---------------------------------------------------------------------------
+
+    def edge_at(self, pos: QPointF, tolerance: float = 5.0) -> _Edge | None:
+        """The edge within ``tolerance`` pixels of ``pos`` (nearest), or None."""
+        if not self._edges:
+            self._layout()
+        best, best_d = None, tolerance
+        for e in self._edges:
+            d = _distance(pos, e.a, e.b)
+            if d <= best_d:
+                best, best_d = e, d
+        return best
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        edge = self.edge_at(event.position())
+        if edge is not self._hover:
+            self._hover = edge
+            self.update()
+        if edge is None:
+            QToolTip.hideText()
+            return
+        to = "output" if edge.layer == len(self._columns) - 2 else f"layer {edge.layer + 1}"
+        text = f"weight {edge.i + 1} → {edge.j + 1} into {to}: {edge.w:.4g}"
+        if not self.controller.is_training:
+            text += "\n(click to type a new value)"
+        QToolTip.showText(event.globalPosition().toPoint(), text, self)
+
+    def leaveEvent(self, event) -> None:
+        self._hover = None
+        self.update()
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        if event.button() != Qt.MouseButton.LeftButton:
+            return
+        edge = self.edge_at(event.position())
+        if edge is None:
+            return
+        if self.controller.is_training:
+            self.controller.message.emit("Pause training to edit a weight.")
+            return
+        value, ok = QInputDialog.getDouble(
+            self,
+            "Edit weight",
+            f"New value for weight {edge.i + 1} → {edge.j + 1}:",
+            edge.w,
+            -1e6,
+            1e6,
+            6,
+        )
+        if ok:
+            self.controller.set_weight(edge.layer, edge.i, edge.j, value)
+
+
+def _distance(p: QPointF, a: QPointF, b: QPointF) -> float:
+    ax, ay, bx, by, px, py = a.x(), a.y(), b.x(), b.y(), p.x(), p.y()
+    dx, dy = bx - ax, by - ay
+    length2 = dx * dx + dy * dy
+    t = 0.0 if length2 == 0 else max(0.0, min(1.0, ((px - ax) * dx + (py - ay) * dy) / length2))
+    cx, cy = ax + t * dx, ay + t * dy
+    return math.hypot(px - cx, py - cy)

@@ -1,0 +1,89 @@
+"""A read-only table model over a pandas DataFrame (the data preview)."""
+
+from __future__ import annotations
+
+import math
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QColor, QFont
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+class FrameTableModel(QAbstractTableModel):
+    """Shows a DataFrame without copying it; cells are formatted on demand.
+
+    The target column is shown bold and tinted, unused columns greyed, so the preview
+    says which columns the model uses.
+    """
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self._frame = None
+        self._columns: list[str] = []
+        self._values: list = []
+        self.target: str | None = None
+        self.features: set[str] = set()
+
+    def set_frame(self, frame) -> None:
+        self.beginResetModel()
+        self._frame = frame
+        self._columns = [str(c) for c in frame.columns] if frame is not None else []
+        # Column arrays fetched once: a cell lookup is then a plain index.
+        self._values = (
+            [frame.iloc[:, j].to_numpy() for j in range(frame.shape[1])]
+            if (frame is not None)
+            else []
+        )
+        self.endResetModel()
+
+    def set_roles(self, target: str | None, features) -> None:
+        self.target, self.features = target, set(features or ())
+        if self._columns:
+            self.dataChanged.emit(
+                self.index(0, 0), self.index(self.rowCount() - 1, self.columnCount() - 1)
+            )
+            self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, self.columnCount() - 1)
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if self._frame is None or parent.isValid() else len(self._frame)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._columns)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        name = self._columns[index.column()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            value = self._values[index.column()][index.row()]
+            if isinstance(value, float):
+                return "" if math.isnan(value) else f"{value:.6g}"
+            return str(value)
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            value = self._values[index.column()][index.row()]
+            if isinstance(value, str):
+                return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.ForegroundRole and self.target is not None:
+            if name != self.target and name not in self.features:
+                return QColor(150, 150, 150)
+        if role == Qt.ItemDataRole.BackgroundRole and name == self.target:
+            return QColor(255, 244, 214)
+        return None
+
+    def headerData(self, section: int, orientation, role: int = Qt.ItemDataRole.DisplayRole):
+        if orientation == Qt.Orientation.Horizontal:
+            if section >= len(self._columns):
+                return None
+            name = self._columns[section]
+            if role == Qt.ItemDataRole.DisplayRole:
+                return f"{name} (target)" if name == self.target else name
+            if role == Qt.ItemDataRole.FontRole and name == self.target:
+                font = QFont()
+                font.setBold(True)
+                return font
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return str(section + 1)
+        return None
