@@ -75,8 +75,8 @@ class LstsqSolution:
 class _Design:
     """The working design ``B = [w0 * 1, (X - c) * w]`` read in chunks from ``X``.
 
-    With ``penalty`` (one value per feature), rows ``diag(penalty * w)`` are stacked
-    under ``B``; the intercept is never penalised.
+    With ``penalty > 0``, rows ``penalty * diag(w)`` (one per feature) are stacked under
+    ``B``; the intercept is never penalised.
     """
 
     def __init__(self, X: np.ndarray, intercept: bool, penalty: float = 0.0) -> None:
@@ -160,14 +160,18 @@ def _check_rank(R: np.ndarray, piv: np.ndarray, n: int, names: Sequence[str], in
     raise CollinearError(message, [names[j] for j in involved])
 
 
-def _check_inputs(X: np.ndarray, y: np.ndarray, names: Sequence[str], intercept: bool):
+def _check_inputs(
+    X: np.ndarray, y: np.ndarray, names: Sequence[str], intercept: bool, penalised: bool = False
+):
     n, k = X.shape
     p = k + int(intercept)
+    if n == 0:
+        raise DataError("there are no rows to fit")
     if y.shape != (n,):
         raise DataError(f"the target has {y.shape[0]} rows but the features have {n}")
     if not (np.isfinite(X).all() and np.isfinite(y).all()):
         raise DataError("the data contain missing or infinite values")
-    for j in range(k):
+    for j in range(0 if penalised else k):  # a penalty makes such columns harmless
         column = X[:, j]
         if intercept and np.all(column == column[0]):
             raise DataError(
@@ -228,7 +232,7 @@ def lstsq(
     """
     X = np.asarray(X, dtype=np.float64)
     y = np.asarray(y, dtype=np.float64)
-    n, p = _check_inputs(X, y, names, intercept)
+    n, p = _check_inputs(X, y, names, intercept, penalised=penalty > 0.0)
     design = _Design(X, intercept, penalty)
     if not design.penalised and n <= p:
         raise DataError(f"{n} rows are not enough to fit {p} coefficients; need at least {p + 1}")

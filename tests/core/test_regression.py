@@ -309,6 +309,9 @@ def test_ridge_special_cases(random_data):
     # A duplicated column is fine with a penalty: the weight is shared equally.
     dup = fit_ridge(np.column_stack([X, X[:, 0]]), y, 0.1)
     assert dup.coef[0] == pytest.approx(dup.coef[3], rel=1e-10)
+    const = fit_ridge(np.column_stack([X, np.full(len(y), 2.0)]), y, 0.1)
+    assert const.coef[3] == 0.0
+    np.testing.assert_allclose(const.coef[:3], fit_ridge(X, y, 0.1).coef, rtol=1e-12)
     no_b = fit_ridge(X, y, 0.2, intercept=False)
     assert no_b.intercept == 0.0
     res = y - X @ no_b.coef
