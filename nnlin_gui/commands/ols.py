@@ -79,14 +79,14 @@ def run(args: argparse.Namespace) -> int:
             dataset.X, dataset.y, args.degree, dataset.feature_names, intercept=intercept
         )
     if args.json is None or args.json != "-":
-        print(f"OLS of {dataset.target_name!r} on {dataset.n_rows} rows of {dataset.source}")
+        print(f"OLS of {dataset.target_name!r} on {dataset.n_rows} rows of {args.data}")
         if dataset.rows_dropped:
             print(f"({dataset.rows_dropped} rows with missing values dropped)")
         print(format_table(result))
     if args.json is not None:
         payload = {
             "data": {
-                "path": dataset.source,
+                "path": args.data,  # as the user gave it
                 "rows_used": dataset.n_rows,
                 "rows_dropped": int(dataset.rows_dropped),
                 "target": dataset.target_name,
