@@ -105,7 +105,11 @@ def _prepare(X, y, names: Sequence[str] | None, intercept: bool):
         X = X[:, None]
     if X.ndim != 2:
         raise DataError(f"features must be a table (2-D), got {X.ndim}-D")
-    y = np.asarray(y, dtype=np.float64).reshape(-1)
+    y = np.asarray(y, dtype=np.float64)
+    if y.ndim == 2 and y.shape[1] == 1:
+        y = y[:, 0]
+    if y.ndim != 1:
+        raise DataError(f"one target column is needed, got an array of shape {y.shape}")
     k = X.shape[1]
     feature_names = [f"x{j + 1}" for j in range(k)] if names is None else [str(n) for n in names]
     if len(feature_names) != k:

@@ -271,6 +271,11 @@ def test_other_unusable_inputs(random_data):
         fit_ols(X, y, ["a", "const", "c"])
     with pytest.raises(DataError, match="2 names given for 3"):
         fit_ols(X, y, ["a", "b"])
+    with pytest.raises(DataError, match="one target column"):
+        fit_ols(X, np.column_stack([y, y]))
+    with pytest.raises(DataError, match="no rows"):
+        fit_ols(X[:0], y[:0])
+    np.testing.assert_array_equal(fit_ols(X, y[:, None]).params, fit_ols(X, y).params)
 
 
 def _ridge_gradient(X, y, w, b, l2):
