@@ -298,7 +298,7 @@ def fit_logistic(X, y, names: Sequence[str] | None = None) -> LogisticResult:
         raise DataError("the target must have one finite value per row")
     levels = np.unique(y)
     if not set(levels.tolist()) <= {0.0, 1.0}:
-        shown = ", ".join(f"{v:g}" for v in levels[:4])
+        shown = ", ".join(f"{v:g}" for v in levels[:4]) + (", ..." if len(levels) > 4 else "")
         raise DataError(f"logistic regression needs a 0/1 target; found values {shown}")
     if len(levels) < 2:
         raise DataError(f"the target has only one class ({levels[0]:g}); need both 0 and 1")
