@@ -272,8 +272,13 @@ class ModelController(QObject):
             return
         features = None
         if self.dataset is not None:
-            kept = tuple(f for f in self.dataset.feature_names if f != target)
-            features = kept or None
+            # The roles swap: the old target becomes a feature, the new one leaves them.
+            old = self.dataset
+            kept = [f for f in old.feature_names if f != target]
+            if old.target_name in self.table.numeric:
+                kept.append(old.target_name)
+            order = {name: i for i, name in enumerate(self.table.numeric)}
+            features = tuple(sorted(kept, key=lambda f: order.get(f, len(order)))) or None
         self._when_idle(partial(self._use_columns, self.table, target, features))
 
     def set_features(self, features: tuple[str, ...]) -> None:

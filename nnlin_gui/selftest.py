@@ -139,7 +139,6 @@ def take_screenshot(window, path: str, train_first: bool = False) -> None:
             ready = True
         if ready and train_first and not state["trained"]:
             state["trained"] = True
-            c.set_pace(0)
             c.train()
             QTimer.singleShot(50, poll)
             return

@@ -65,6 +65,9 @@ class MainWindow(QMainWindow):
         self.settings = settings if settings is not None else default_settings()
         self.setAcceptDrops(True)
         self.setDockNestingEnabled(True)
+        # Side docks run the full height; the collapse/diagnostics area sits under the plots.
+        self.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
         self.frames = 0  # frames that repainted something (benchmarks read it)
         self._closing = False
 
@@ -118,9 +121,11 @@ class MainWindow(QMainWindow):
         )
         self.tabifyDockWidget(self.collapse_dock, self.diagnostics_dock)
         self.collapse_dock.raise_()
-        self.resizeDocks([self.data_dock], [330], Qt.Orientation.Horizontal)
-        self.resizeDocks([self.network_dock], [290], Qt.Orientation.Horizontal)
-        self.resizeDocks([self.collapse_dock], [140], Qt.Orientation.Vertical)
+        self.resizeDocks([self.data_dock, self.network_dock], [360, 300], Qt.Orientation.Horizontal)
+        self.resizeDocks(
+            [self.network_dock, self.training_dock], [430, 330], Qt.Orientation.Vertical
+        )
+        self.resizeDocks([self.collapse_dock], [150], Qt.Orientation.Vertical)
 
         self._make_actions()
         self._make_toolbar()
@@ -151,6 +156,8 @@ class MainWindow(QMainWindow):
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        # Panels wrap to the dock's width rather than scroll sideways.
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setWidget(widget)
         dock.setWidget(scroll)
         self.addDockWidget(area, dock)

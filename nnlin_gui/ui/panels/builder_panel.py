@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGridLayout,
     QGroupBox,
-    QHBoxLayout,
     QLabel,
     QListWidget,
     QPushButton,
@@ -50,15 +49,18 @@ class BuilderPanel(QWidget):
 
         self.layer_list = QListWidget(objectName="layerList")
         self.layer_list.setToolTip("Hidden layers, from the inputs to the output")
-        self.layer_list.setMinimumHeight(96)
+        self.layer_list.setMinimumHeight(80)
+        self.layer_list.setMaximumHeight(112)
         self.add_button = QPushButton("Add", objectName="addLayerButton")
         self.remove_button = QPushButton("Remove", objectName="removeLayerButton")
         self.up_button = QPushButton("Up", objectName="moveLayerUpButton")
         self.down_button = QPushButton("Down", objectName="moveLayerDownButton")
         self.add_button.setToolTip("Add a layer after the selected one (a copy of it)")
-        buttons = QHBoxLayout()
-        for b in (self.add_button, self.remove_button, self.up_button, self.down_button):
-            buttons.addWidget(b)
+        buttons = QGridLayout()
+        buttons.addWidget(self.add_button, 0, 0)
+        buttons.addWidget(self.remove_button, 0, 1)
+        buttons.addWidget(self.up_button, 1, 0)
+        buttons.addWidget(self.down_button, 1, 1)
 
         self.kind_combo = QComboBox(objectName="layerKindCombo")
         for kind, label in KINDS.items():
@@ -85,21 +87,20 @@ class BuilderPanel(QWidget):
         )
         self.relu_button = QPushButton("All ReLU", objectName="allReluButton")
         self.relu_button.setToolTip("Every activation ReLU: the network is no longer linear")
-        switch = QHBoxLayout()
-        switch.addWidget(self.identity_button)
-        switch.addWidget(self.relu_button)
+        switch = QGridLayout()
+        switch.addWidget(self.identity_button, 0, 0)
+        switch.addWidget(self.relu_button, 0, 1)
         self.param_label = QLabel(objectName="paramCountLabel")
         self.param_label.setWordWrap(True)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
-        grid = QGridLayout()
-        grid.addWidget(self.layer_list, 0, 0)
-        layout.addLayout(grid)
+        layout.addWidget(self.layer_list)
         layout.addLayout(buttons)
         layout.addLayout(switch)
         layout.addWidget(editor)
         layout.addWidget(self.param_label)
+        layout.addStretch(1)
 
         self.layer_list.currentRowChanged.connect(self._show_selected)
         self.add_button.clicked.connect(self.add_layer)

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
     QFormLayout,
+    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
@@ -61,14 +62,15 @@ class DataPanel(QWidget):
         self.noise_spin.setDecimals(2)
         self.noise_spin.setSingleStep(0.1)
         self.data_seed_spin = QSpinBox(objectName="dataSeedSpin", minimum=0, maximum=1_000_000)
-        params = QHBoxLayout()
-        for label, spin in (
-            ("rows", self.size_spin),
-            ("noise", self.noise_spin),
-            ("seed", self.data_seed_spin),
-        ):
-            params.addWidget(QLabel(label))
-            params.addWidget(spin, 1)
+        params = QGridLayout()
+        params.addWidget(QLabel("Rows"), 0, 0)
+        params.addWidget(self.size_spin, 0, 1)
+        params.addWidget(QLabel("Noise"), 0, 2)
+        params.addWidget(self.noise_spin, 0, 3)
+        params.addWidget(QLabel("Seed"), 1, 0)
+        params.addWidget(self.data_seed_spin, 1, 1)
+        params.setColumnStretch(1, 1)
+        params.setColumnStretch(3, 1)
         lay = QVBoxLayout(builtin)
         lay.addWidget(self.dataset_combo)
         lay.addWidget(self.description)
@@ -87,7 +89,8 @@ class DataPanel(QWidget):
         self.target_combo.setToolTip("The column the network predicts")
         self.feature_list = QListWidget(objectName="featureList")
         self.feature_list.setToolTip("Tick the columns used as inputs")
-        self.feature_list.setMaximumHeight(110)
+        self.feature_list.setMinimumHeight(60)
+        self.feature_list.setMaximumHeight(120)
         self.summary = QLabel(objectName="dataSummary")
         self.summary.setWordWrap(True)
         self.summary.setStyleSheet("color: #333;")
@@ -115,7 +118,9 @@ class DataPanel(QWidget):
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(upper)
         splitter.addWidget(self.table)
+        splitter.setStretchFactor(0, 0)
         splitter.setStretchFactor(1, 1)
+        splitter.setCollapsible(0, False)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(4, 4, 4, 4)
         outer.addWidget(splitter)

@@ -26,10 +26,12 @@ class CoefPlot:
 
     def __init__(self) -> None:
         self.widget = plot_style.new_plot(
-            "coefPlot", "Collapsed coefficients W<sub>z</sub>, b<sub>z</sub>", "epoch", "value"
+            "coefPlot", "Coefficients W<sub>z</sub>, b<sub>z</sub>", "epoch", "value"
         )
         self.item = self.widget.getPlotItem()
-        self.legend = self.item.addLegend(offset=(-10, 10), labelTextSize="8pt")
+        self.legend = self.item.addLegend(
+            offset=(-10, 10), labelTextSize="8pt", brush=(255, 255, 255, 210), pen=(200, 200, 200)
+        )
         self.curves: list[pg.PlotDataItem] = []
         self.lines: list[pg.InfiniteLine] = []
         self.names: list[str] = []
@@ -80,9 +82,9 @@ class CoefPlot:
             else:
                 line.setPos(float(values[i]))
                 line.setVisible(True)
-        title = "Collapsed coefficients W<sub>z</sub>, b<sub>z</sub>"
+        title = "Coefficients W<sub>z</sub>, b<sub>z</sub>"
         if values is not None:
-            title += f" <span style='color:#555'>(dashed: {kind})</span>"
+            title += f" <span style='color:#555'>· dashed: {kind}</span>"
         self.item.setTitle(f"<span style='font-size:11pt'><b>{title}</b></span>")
 
     def refresh(self, controller) -> None:

@@ -89,7 +89,6 @@ class FitPlot:
         else:
             self._labels(f"actual {target}", f"predicted {target}", "Predicted against actual")
             self.points.setData([], [])
-            self.legend.addItem(self.points, "rows")
             self.diagonal.setData(
                 [self._levels[0], self._levels[1]], [self._levels[0], self._levels[1]]
             )
