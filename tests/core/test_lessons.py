@@ -1,0 +1,173 @@
+"""Lessons: every bundled lesson parses, every step sets up, every first step's check can be
+met headlessly; checks are declarative and reject bad input with one-line messages."""
+
+import math
+
+import pytest
+
+from nnlin_gui.core.errors import UserError
+from nnlin_gui.core.lessons import (
+    Check,
+    LessonError,
+    apply_step_setup,
+    check_names,
+    load_lessons,
+    parse_lesson,
+    run_step,
+)
+from nnlin_gui.core.network import NetworkSpec
+from nnlin_gui.core.training import TrainingConfig
+
+LESSONS = load_lessons()
+KNOWN_METRICS = {
+    "epoch", "solved", "collapsible", "max_abs_diff", "max_rel_diff", "train_r2", "test_r2",
+    "test_accuracy", "linear_approx_r2", "baseline", "baseline_test_accuracy", "poly_test_r2",
+    "verdict.homoskedasticity", "verdict.independence", "verdict.collinearity",
+    "verdict.normality",
+}  # fmt: skip
+
+
+def test_eight_lessons_cover_the_issue_topics():
+    assert len(LESSONS) >= 8
+    assert [lesson.order for lesson in LESSONS] == sorted(lesson.order for lesson in LESSONS)
+    ids = [lesson.id for lesson in LESSONS]
+    assert len(set(ids)) == len(ids)
+    for expected in (
+        "linear-regression", "deep-linear-collapse", "solve-analytically",
+        "residual-and-convolution", "nonlinear-activations", "ols-assumptions",
+        "polynomial-regression", "logistic-regression",
+    ):  # fmt: skip
+        assert expected in ids
+    for lesson in LESSONS:
+        assert lesson.title and lesson.summary and len(lesson.steps) >= 2
+        for step in lesson.steps:
+            assert len(step.text) > 80 and "\n\n" not in step.title
+            assert step.check is not None and step.check.describe()
+    # checks only read metrics that lesson_state provides
+    assert check_names(LESSONS) <= KNOWN_METRICS
+
+
+def test_lessons_use_every_required_feature():
+    kinds = {lay.kind for les in LESSONS for s in les.steps for lay in s.setup.layers}
+    acts = {lay.activation for les in LESSONS for s in les.steps for lay in s.setup.layers}
+    assert {"dense", "residual", "conv1d"} <= kinds
+    assert {"identity", "relu", "tanh"} <= acts
+    assert any(s.setup.solve for les in LESSONS for s in les.steps)
+    assert any(s.setup.polynomial_degree for les in LESSONS for s in les.steps)
+    assert any(s.hidden_controls for les in LESSONS for s in les.steps)
+    sources = {s.setup.data.split("?")[0] for les in LESSONS for s in les.steps}
+    assert {"builtin:sine", "builtin:xor", "builtin:heteroskedastic", "builtin:ar1",
+            "builtin:collinear", "builtin:logistic"} <= sources  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "lesson,index",
+    [(les, i) for les in LESSONS for i in range(len(les.steps))],
+    ids=lambda v: v.id if hasattr(v, "id") else str(v),
+)
+def test_every_step_setup_builds(lesson, index):
+    dataset, spec, config = apply_step_setup(lesson.steps[index])
+    assert isinstance(spec, NetworkSpec) and isinstance(config, TrainingConfig)
+    assert spec.n_inputs == dataset.X.shape[1] and dataset.n_rows >= 16
+    assert spec.parameter_count() > 0
+    expected_head = "identity" if dataset.task == "regression" else "sigmoid"
+    assert spec.head == expected_head
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=lambda les: les.id)
+def test_first_step_check_is_met_headlessly(lesson):
+    step = lesson.steps[0]
+    trainer, dataset, state = run_step(step)
+    assert step.check.evaluate(state), (lesson.id, step.check.describe(), state)
+    if step.setup.solve:
+        assert state["epoch"] == 0 and state["solved"] is True
+    else:
+        assert state["epoch"] == step.setup.training.get("epochs", 500)
+
+
+def test_check_comparisons():
+    state = {"max_abs_diff": 0.005, "collapsible": True, "verdict.normality": "warning",
+             "test_r2": 0.93, "poly_test_r2": 0.95, "nan": math.nan}  # fmt: skip
+    assert Check("max_abs_diff", "<", 0.01).evaluate(state)
+    assert not Check("max_abs_diff", ">=", 0.01).evaluate(state)
+    assert Check("collapsible", "==", True).evaluate(state)
+    assert not Check("collapsible", "==", False).evaluate(state)
+    assert not Check("collapsible", "<", 2).evaluate(state)  # no ordering on booleans
+    assert Check("verdict.normality", "in", ["warning", "violated"]).evaluate(state)
+    assert Check("test_r2", "<", ref="poly_test_r2").evaluate(state)
+    assert not Check("missing", "<", 1).evaluate(state)
+    assert not Check("nan", "<", 1).evaluate(state) and not Check("nan", ">", 1).evaluate(state)
+    both = Check.from_dict(
+        {"all": [{"metric": "collapsible", "op": "==", "value": True},
+                 {"metric": "max_abs_diff", "op": "<", "value": 0.001}]}, "t"
+    )  # fmt: skip
+    assert not both.evaluate(state)
+    assert both.describe() == "collapsible == True and max_abs_diff < 0.001"
+    either = Check.from_dict({"any": [{"metric": "test_r2", "op": ">", "value": 0.9},
+                                      {"metric": "x", "op": ">", "value": 0}]}, "t")  # fmt: skip
+    assert either.evaluate(state) and either.metrics() == {"test_r2", "x"}
+
+
+_MINIMAL = """
+title = "T"
+summary = "S"
+[[steps]]
+title = "one"
+text = "Read this."
+[steps.setup]
+data = "builtin:linear?n=50"
+target = "y"
+layers = [{ kind = "dense", width = 3 }]
+[steps.check]
+metric = "epoch"
+op = ">="
+value = 1
+"""
+
+
+def test_parse_minimal_lesson_and_defaults():
+    lesson = parse_lesson(_MINIMAL, "05-my-lesson.toml")
+    assert lesson.id == "my-lesson" and lesson.order == 100
+    step = lesson.steps[0]
+    assert step.hidden_controls == () and step.setup.solve is False
+    assert step.check.evaluate({"epoch": 3})
+
+
+@pytest.mark.parametrize(
+    "old,new,message",
+    [
+        ('op = ">="', 'op = "=~"', "unknown op"),
+        ('metric = "epoch"', 'code = "__import__(1)"', "unknown check key 'code'"),
+        ("width = 3 }", 'width = 3, colour = "red" }', "unknown key 'colour'"),
+        ("width = 3 }", 'width = 3, activation = "swish2" }', "unknown activation"),
+        ('target = "y"', 'target = "y"\ntraining = { learning_rte = 0.1 }', "learning_rte"),
+        ('target = "y"', 'target = "y"\ntraining = { learning_rate = -1.0 }', "positive"),
+        ('title = "one"', 'title = ""', "'title' must be a non-empty text"),
+        ("[[steps]]", "[[steps]\n", "not valid TOML"),
+        ("value = 1", 'value = 1\nref = "x"', "exactly one of 'value' or 'ref'"),
+    ],
+)
+def test_bad_lessons_give_one_line_errors(old, new, message):
+    with pytest.raises(LessonError) as err:
+        parse_lesson(_MINIMAL.replace(old, new, 1), "bad.toml")
+    text = str(err.value)
+    assert message in text and text.startswith("bad.toml") and "\n" not in text
+    assert isinstance(err.value, UserError)
+
+
+def test_teacher_folder_skips_bad_files_when_asked(tmp_path):
+    (tmp_path / "01-good.toml").write_text(_MINIMAL)
+    (tmp_path / "02-bad.toml").write_text("title = ")
+    (tmp_path / "notes.txt").write_text("not a lesson")
+    errors: list[str] = []
+    lessons = load_lessons(tmp_path, errors=errors)
+    assert [les.id for les in lessons] == ["good"]
+    assert len(errors) == 1 and errors[0].startswith("02-bad.toml")
+    with pytest.raises(LessonError):
+        load_lessons(tmp_path)
+
+
+def test_bad_dataset_in_setup_is_a_user_error():
+    lesson = parse_lesson(_MINIMAL.replace("builtin:linear", "builtin:nope"), "x.toml")
+    with pytest.raises(UserError, match="no built-in dataset 'nope'"):
+        apply_step_setup(lesson.steps[0])
