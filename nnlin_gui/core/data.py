@@ -205,12 +205,14 @@ def load_table(
         if fmt.has_header:
             raise DataError(f"{name}: there is a header line but no data rows")
         raise DataError(f"{name}: the file is empty")
+    if len(raw) == 1:
+        raise DataError(f"{name}: only one data row; need at least 2")
     check_cancel(cancel)
     frame, columns = classify_columns(
         raw,
         decimal=fmt.decimal,
         thousands=fmt.thousands,
-        unnamed=frozenset(fmt.names[i] for i in fmt.unnamed),
+        unnamed=frozenset(fmt.names[i] for i in fmt.unnamed) if fmt.has_header else frozenset(),
         line_offset=1 + int(fmt.has_header),
         source=name,
     )
@@ -243,6 +245,8 @@ def table_from_frame(frame, source: str = "", *, missing: str = "drop") -> Table
         raise DataError(f"{source}: two columns are named {dup!r}; names must be unique")
     if len(frame) == 0:
         raise DataError(f"{source}: the table has no rows")
+    if len(frame) == 1:
+        raise DataError(f"{source}: only one data row; need at least 2")
     frame = frame.set_axis(names, axis=1)
     frame, columns = classify_columns(frame, source=source)
     return _finish(frame, columns, source, missing, ())
@@ -262,9 +266,9 @@ def _finish(frame, columns: list[ColumnInfo], source: str, missing: str, notes) 
         default_target = columns[i].name
         y = frame[default_target].to_numpy()
         task, _ = suggest_task(y[~np.isnan(y)])
-        what = {"binary": "two classes", "multiclass": "a few integer classes"}.get(task, "numbers")
+        what = {"binary": "; two classes", "multiclass": "; a few integer classes"}.get(task, "")
         columns[i] = replace(
-            columns[i], role="target", reason=f"target (last numeric column; {what})"
+            columns[i], role="target", reason=f"target (last numeric column{what})"
         )
     used = [c.name for c in columns if c.used]
     dropped = 0
@@ -294,12 +298,19 @@ def _count_dropped(frame, used: list[str], target: str | None, missing: str) -> 
 # --------------------------------------------------------------------------- datasets
 
 
+def display_name(source: str) -> str:
+    """How messages name a source: the file name, or ``builtin:NAME`` as given."""
+    if source.startswith("builtin:"):
+        return source
+    return os.path.basename(source) or source
+
+
 def _column_values(table: Table, info: ColumnInfo, explicit: bool):
     """Numeric columns for one feature: (names, list of float arrays)."""
     import pandas as pd
 
     s = table.frame[info.name]
-    src = table.summary.source
+    src = display_name(table.summary.source)
     if info.role in ("feature", "target"):
         return [info.name], [s.to_numpy(dtype=np.float64)]
     if info.role == "categorical":
@@ -323,7 +334,7 @@ def _column_values(table: Table, info: ColumnInfo, explicit: bool):
 
 
 def _target_values(table: Table, info: ColumnInfo, task: str | None):
-    src = table.summary.source
+    src = display_name(table.summary.source)
     s = table.frame[info.name]
     if info.role == "empty":
         raise DataError(f"{src}: target column {info.name!r} has no values (all missing)")
@@ -338,10 +349,9 @@ def _target_values(table: Table, info: ColumnInfo, task: str | None):
             raise DataError(f"{src}: target column {info.name!r} is text; it cannot be regressed")
         return codes, kind, info.levels, True
     if info.kind != "numeric" or info.role == "identifier":
-        what = "text" if info.kind == "text" else info.kind
         raise DataError(
-            f"{src}: target column {info.name!r} is {what} ({info.reason}), "
-            "not numbers or a few classes"
+            f"{src}: target column {info.name!r} cannot be predicted: {info.reason}; "
+            "a target must be numbers or text with a few classes"
         )
     return s.to_numpy(dtype=np.float64), None, (), False
 
@@ -367,7 +377,7 @@ def _feature_matrix(table: Table, chosen: list[ColumnInfo], explicit: bool):
 
 def _build_dataset(table: Table, target, features, task) -> Dataset:
     summary = table.summary
-    src = summary.source
+    src = display_name(summary.source)
     if task not in (None, "regression", "binary", "multiclass"):
         raise DataError(f"task must be regression, binary or multiclass, not {task!r}")
     if target is None:
@@ -453,7 +463,7 @@ def _build_dataset(table: Table, target, features, task) -> Dataset:
         feature_names=tuple(names),
         target_name=tinfo.name,
         task=final_task,
-        source=src,
+        source=summary.source,
         rows_dropped=n_total - n,
         class_labels=tuple(labels),
     )

@@ -190,7 +190,7 @@ def _read_chunks(path, fmt: CsvFormat, size, progress, cancel):
     if fmt.all_numeric:
         frame = pd.DataFrame(numeric.values(), columns=names, copy=False)
     elif pieces:
-        frame = pd.concat(pieces, copy=False) if len(pieces) > 1 else pieces[0]
+        frame = pd.concat(pieces) if len(pieces) > 1 else pieces[0]
     else:
         frame = pd.DataFrame({c: pd.Series([], dtype=object) for c in names})
     return _drop_blank_and_extra(frame, fmt)

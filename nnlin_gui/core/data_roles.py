@@ -110,8 +110,12 @@ class DataSummary:
         for c in self.columns:
             if c.name == name:
                 return c
+        import os
+
+        shown = self.source if self.source.startswith("builtin:") else os.path.basename(self.source)
         known = ", ".join(repr(c.name) for c in self.columns[:12])
-        raise DataError(f"{self.source}: no column named {name!r}; columns are {known}")
+        more = ", ..." if len(self.columns) > 12 else ""
+        raise DataError(f"{shown}: no column named {name!r}; columns are {known}{more}")
 
     @property
     def feature_names(self) -> tuple[str, ...]:
@@ -212,7 +216,7 @@ def _numeric_role(name: str, v: np.ndarray, unnamed: bool) -> tuple[str, str]:
                 f"identifier ({what}: {format_value(present[0])}, "
                 f"{format_value(present[0] + 1)}, {format_value(present[0] + 2)}, ...)"
             )
-        if np.unique(present).size == present.size:
+        if not unnamed and np.unique(present).size == present.size:
             return "identifier", "identifier (a different number in every row)"
     return "feature", "numeric feature"
 

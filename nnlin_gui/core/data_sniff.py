@@ -287,6 +287,10 @@ def sniff_format(name: str, head: bytes, complete: bool) -> CsvFormat:
         text = text[:cut]
     if not text.strip():
         raise DataError(f"{name}: the file is empty")
+    start = text.lstrip()[:15].lower()
+    if start.startswith(("<!doctype html", "<html", "<?xml")):
+        what = "an XML file" if start.startswith("<?xml") else "a web page (HTML)"
+        raise DataError(f"{name}: this is {what}, not CSV text; save the table itself as CSV")
     lines = text.splitlines()[:_SAMPLE_LINES]
     if not complete and len(lines) > 1:
         lines = lines[:-1]  # the last sampled line may continue a quoted field

@@ -320,7 +320,7 @@ _register(
     "linear",
     "Linear with noise",
     "regression",
-    _p(300, 1.0, 3),
+    _p(300, 1.0, 29),
     "teaching",
     """
     y = 1.5 + 2 x1 - x2 + 0.5 x3 plus independent Gaussian noise with SD 1: every OLS
