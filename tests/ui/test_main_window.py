@@ -196,7 +196,7 @@ def test_close_during_training_exits_cleanly(qtbot, settings):
     win.show()
     c = win.controller
     win.open_initial(None)
-    qtbot.waitUntil(lambda: c.trainer is not None, timeout=20000)
+    qtbot.waitUntil(lambda: c.baseline is not None, timeout=20000)
     c.set_pace(0)
     c.set_config(c.config.__class__(**{**c.config.__dict__, "epochs": 10_000_000}))
     c.train()

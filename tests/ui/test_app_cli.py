@@ -1,0 +1,73 @@
+"""``nnlin-gui`` options, run as a user would: a separate process, offscreen."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+
+def run_app(*args: str, timeout: float = 120) -> subprocess.CompletedProcess:
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    return subprocess.run(
+        [sys.executable, "-m", "nnlin_gui", *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=env,
+    )
+
+
+def test_self_test_with_a_csv(tmp_path):
+    rng = np.random.default_rng(2)
+    X = rng.normal(size=(150, 2))
+    y = 4.0 + X @ np.array([0.7, -1.3]) + 0.2 * rng.normal(size=150)
+    path = tmp_path / "study.csv"
+    np.savetxt(
+        path, np.column_stack([X, y]), delimiter=",", header="dose,age,response", comments=""
+    )
+    done = run_app("--self-test", str(path))
+    assert done.returncode == 0, done.stdout + done.stderr
+    summary = json.loads(done.stdout)
+    assert summary["ok"] is True
+    assert summary["source"] == str(path)
+    assert summary["features"] == ["dose", "age"] and summary["target"] == "response"
+    assert summary["baseline"] == "ols"
+    assert summary["max_abs_diff_trained"] < 1e-3
+    assert summary["max_abs_diff_solved"] < 1e-8
+    design = np.column_stack([np.ones(150), X])
+    full = np.linalg.lstsq(design, y, rcond=None)[0]
+    # OLS on the training rows is close to OLS on all rows for this clean design.
+    assert summary["baseline_W"] == pytest.approx(full[1:], abs=0.1)
+
+
+def test_self_test_reports_a_bad_file(tmp_path):
+    path = tmp_path / "empty.csv"
+    path.write_text("")
+    done = run_app("--self-test", str(path))
+    assert done.returncode == 1
+    summary = json.loads(done.stdout)
+    assert summary["ok"] is False and "empty.csv" in summary["error"]
+    assert "Traceback" not in done.stderr
+
+
+def test_startup_probe_prints_only_seconds():
+    done = run_app("--startup-probe")
+    assert done.returncode == 0, done.stderr
+    seconds = float(done.stdout.strip())
+    assert 0 < seconds < 60
+
+
+def test_screenshot_saves_a_png(tmp_path):
+    path = tmp_path / "shot.png"
+    done = run_app("--screenshot", str(path))
+    assert done.returncode == 0, done.stderr
+    assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    from PySide6.QtGui import QImage
+
+    image = QImage(str(path))
+    assert image.width() >= 800 and image.height() >= 600

@@ -1,0 +1,150 @@
+"""Panels through their controls: the builder, the fit view modes, the diagram's weight
+editing, built-in datasets and cancelling a load."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QPointF, Qt
+from PySide6.QtWidgets import QComboBox, QLabel, QListWidget, QPushButton, QSpinBox, QToolButton
+
+
+def child(window, cls, name):
+    widget = window.findChild(cls, name)
+    assert widget is not None, name
+    return widget
+
+
+def click(qtbot, window, name, cls=QPushButton):
+    qtbot.mouseClick(child(window, cls, name), Qt.MouseButton.LeftButton)
+
+
+def test_builder_adds_removes_reorders_and_switches(window, qtbot):
+    c = window.controller
+    layers = child(window, QListWidget, "layerList")
+    layers.setCurrentRow(1)
+    kind = child(window, QComboBox, "layerKindCombo")
+    kind.setCurrentIndex(kind.findData("residual"))
+    kind.activated.emit(kind.currentIndex())
+    assert c.layers[1].kind == "residual"
+    assert "Residual" in layers.item(1).text()
+    click(qtbot, window, "addLayerButton")
+    layers.setCurrentRow(2)
+    kind.setCurrentIndex(kind.findData("conv1d"))
+    kind.activated.emit(kind.currentIndex())
+    assert [lay.kind for lay in c.layers] == ["dense", "residual", "conv1d"]
+    # Width is bounded to 1..512 by the control.
+    width = child(window, QSpinBox, "layerWidthSpin")
+    width.setValue(10_000)
+    assert width.value() == 512
+    width.setValue(0)
+    assert width.value() == 1
+    layers.setCurrentRow(2)
+    click(qtbot, window, "moveLayerUpButton")
+    assert [lay.kind for lay in c.layers] == ["dense", "conv1d", "residual"]
+    assert layers.currentRow() == 1
+    click(qtbot, window, "removeLayerButton")
+    assert [lay.kind for lay in c.layers] == ["dense", "residual"]
+    # Residual and conv layers are affine: the network still collapses exactly.
+    assert c.spec.is_linear and c.results.collapse.collapsible
+    count = c.spec.parameter_count()
+    assert f"{count:,} parameters" in child(window, QLabel, "paramCountLabel").text()
+
+    click(qtbot, window, "allReluButton")
+    assert all(lay.activation == "relu" for lay in c.layers)
+    assert not c.results.collapse.collapsible
+    assert "relu" in child(window, QLabel, "verdictLabel").text().lower()
+    assert "nonlinear" in window.plots.coef.note.textItem.toPlainText()
+    click(qtbot, window, "solveButton", QToolButton)
+    assert "Cannot solve analytically" in child(window, QLabel, "errorLabel").text()
+    click(qtbot, window, "allIdentityButton")
+    assert c.spec.is_linear and c.results.collapse.collapsible
+
+
+def test_fit_view_follows_the_number_of_features(window, qtbot, wait_idle):
+    c = window.controller
+    fit = window.plots.fit
+    assert c.dataset.X.shape[1] > 2 and fit.mode == "scatter"
+    c.load_builtin("sine", {"n": 80, "noise": 0.1, "seed": 1})
+    qtbot.waitUntil(lambda: c.dataset.source.startswith("builtin:sine"), timeout=20000)
+    assert fit.mode == "curve"
+    c.train()
+    wait_idle(c)
+    window.refresh_views()
+    x, y = fit.net.getData()
+    assert len(x) == len(c.fit_probe.X) and np.isfinite(y).all()
+    qtbot.waitUntil(lambda: c.baseline is not None, timeout=20000)
+    xo, yo = fit.ols.getData()
+    slope = float(np.ravel(c.baseline.W)[0])
+    assert np.allclose(np.diff(yo) / np.diff(xo), slope)
+
+    path = window.settings.fileName() + ".two.csv"
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(60, 2))
+    y = X[:, 0] - X[:, 1]
+    np.savetxt(path, np.column_stack([X, y]), delimiter=",", header="p,q,r", comments="")
+    window.open_path(path)
+    qtbot.waitUntil(lambda: c.dataset.source == path, timeout=20000)
+    assert fit.mode == "heatmap"
+    window.refresh_views()
+    image = fit.image.image
+    assert image is not None and image.shape == (60, 60)
+
+
+def test_clicking_an_edge_edits_its_weight(window, qtbot, monkeypatch):
+    c = window.controller
+    diagram = window.plots.diagram
+    window.resize(1400, 900)
+    diagram.repaint()
+    edge = diagram._edges[0]
+    mid = QPointF((edge.a.x() + edge.b.x()) / 2, (edge.a.y() + edge.b.y()) / 2)
+    assert diagram.edge_at(mid) is not None
+    hit = diagram.edge_at(mid)
+    from PySide6.QtWidgets import QInputDialog
+
+    monkeypatch.setattr(QInputDialog, "getDouble", staticmethod(lambda *a, **k: (0.125, True)))
+    qtbot.mouseClick(diagram, Qt.MouseButton.LeftButton, pos=mid.toPoint())
+    assert c.trainer.network.layers[hit.layer].W[hit.i, hit.j] == 0.125
+    assert c.diagram_net.layers[hit.layer].W[hit.i, hit.j] == 0.125
+    # The collapse follows the edited weight.
+    net = c.trainer.network
+    assert np.allclose(
+        c.results.collapse.W_std.ravel(),
+        net.forward(np.eye(net.spec.n_inputs)).ravel()
+        - net.forward(np.zeros((1, net.spec.n_inputs))).ravel(),
+    )
+
+
+def test_builtin_parameters_reload_the_data(window, qtbot):
+    c = window.controller
+    size = child(window, QSpinBox, "sizeSpin")
+    size.setValue(123)
+    qtbot.waitUntil(lambda: c.dataset.n_rows == 123, timeout=20000)
+    assert "n=123" in c.dataset.source
+    assert child(window, QComboBox, "datasetCombo").currentData() == "linear"
+
+
+def test_cancelled_load_keeps_the_data(window, qtbot, tmp_path):
+    c = window.controller
+    before = c.dataset
+    path = tmp_path / "big.csv"
+    path.write_text("a,b\n" + "".join(f"{i},{2 * i}\n" for i in range(2000)))
+    window.open_path(str(path))
+    assert child(window, QPushButton, "cancelLoadButton").isVisibleTo(window)
+    click(qtbot, window, "cancelLoadButton")
+    qtbot.wait(300)
+    assert c.dataset is before and not c.is_loading
+    assert not child(window, QPushButton, "cancelLoadButton").isVisibleTo(window)
+
+
+def test_loss_plot_uses_reused_downsampled_items(window, wait_idle):
+    c = window.controller
+    loss = window.plots.loss
+    item = loss.train
+    c.train()
+    wait_idle(c)
+    window.refresh_views()
+    assert loss.train is item  # the same item, updated by setData
+    assert item.opts["autoDownsample"] and item.opts["clipToView"]
+    assert window.findChild(pg.PlotWidget, "lossPlot").getPlotItem().ctrl.logYCheck.isChecked()
+    assert len(item.getData()[0]) == c.epoch

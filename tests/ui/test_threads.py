@@ -1,0 +1,206 @@
+"""Threads: tens of thousands of signals across threads, stopping through the event,
+cancelling background tasks, and the controller's shutdown."""
+
+from __future__ import annotations
+
+import sys
+import threading
+import time
+
+import numpy as np
+from PySide6.QtCore import QObject, QThread, Signal, Slot
+
+from nnlin_gui.core.network import NetworkSpec
+from nnlin_gui.core.training import Trainer, TrainingConfig
+from nnlin_gui.worker import (
+    Task,
+    TaskWorker,
+    TrainingRequest,
+    TrainingWorker,
+    start_thread,
+    stop_thread,
+)
+
+N_SIGNALS = 30_000
+
+
+class _Emitter(QObject):
+    value = Signal(object)
+    pair = Signal(int, float)
+    done = Signal()
+
+    @Slot(int)
+    def run(self, n: int) -> None:
+        for i in range(n):
+            self.value.emit((i, np.full(2, float(i))))
+            self.pair.emit(i, 0.5 * i)
+        self.done.emit()
+
+
+class _Receiver(QObject):
+    def __init__(self) -> None:
+        super().__init__()
+        self.count = 0
+        self.total = 0.0
+        self.pairs = 0
+        self.finished = False
+
+    @Slot(object)
+    def on_value(self, payload) -> None:
+        i, arr = payload
+        self.count += 1
+        self.total += float(arr[1])
+
+    @Slot(int, float)
+    def on_pair(self, i: int, x: float) -> None:
+        self.pairs += 1
+
+    @Slot()
+    def on_done(self) -> None:
+        self.finished = True
+
+
+class _Starter(QObject):
+    go = Signal(int)
+
+
+def test_tens_of_thousands_of_signals_across_threads(qtbot):
+    """STACK-NOTES: PySide6 6.12 on CPython 3.11 aborted after a few hundred emits."""
+    emitter, receiver, starter = _Emitter(), _Receiver(), _Starter()
+    emitter.value.connect(receiver.on_value)
+    emitter.pair.connect(receiver.on_pair)
+    emitter.done.connect(receiver.on_done)
+    starter.go.connect(emitter.run)
+    thread = start_thread(emitter, "emitter")
+    true_refs = sys.getrefcount(True)
+    try:
+        starter.go.emit(N_SIGNALS)
+        qtbot.waitUntil(lambda: receiver.finished, timeout=60000)
+        qtbot.waitUntil(lambda: receiver.count == N_SIGNALS, timeout=10000)
+    finally:
+        assert stop_thread(thread, 2000)
+    assert receiver.pairs == N_SIGNALS
+    assert receiver.total == float(sum(range(N_SIGNALS)))
+    # No reference leak on the bool singleton (the 6.12 bug dropped one per emit).
+    assert abs(sys.getrefcount(True) - true_refs) < 100
+
+
+class _Requester(QObject):
+    train = Signal(object)
+    task = Signal(object)
+
+
+def _trainer(epochs: int = 1_000_000) -> Trainer:
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(400, 3))
+    y = X @ np.array([1.0, -2.0, 0.5]) + 0.3
+    spec = NetworkSpec.mlp(3, [16, 16])
+    return Trainer(spec, X, y, TrainingConfig(batch_size=8, epochs=epochs))
+
+
+def test_training_worker_stops_through_the_event(qtbot):
+    worker, requester = TrainingWorker(), _Requester()
+    updates, finished = [], []
+    worker.progress.connect(updates.append)
+    worker.finished.connect(lambda token, result: finished.append((token, result)))
+    requester.train.connect(worker.run)
+    thread = start_thread(worker, "trainer")
+    try:
+        stop = threading.Event()
+        requester.train.emit(TrainingRequest(_trainer(), None, stop, None, token=7))
+        qtbot.waitUntil(lambda: len(updates) >= 3, timeout=20000)
+        t0 = time.perf_counter()
+        stop.set()
+        qtbot.waitUntil(lambda: bool(finished), timeout=5000)
+        assert time.perf_counter() - t0 < 0.5
+    finally:
+        assert stop_thread(thread, 1000)
+    token, result = finished[0]
+    assert token == 7 and result.stopped
+    # Each update carries only what is new: the pieces add up to the whole history.
+    epochs = np.concatenate([u.epochs for u in updates])
+    assert np.array_equal(epochs, np.arange(1, len(epochs) + 1))
+    assert epochs[-1] == result.epoch
+    assert all(u.theta.flags.owndata for u in updates)  # copies, never views of live weights
+
+
+def test_task_worker_reports_and_cancels(qtbot):
+    worker, requester = TaskWorker(), _Requester()
+    done, failed, progress = [], [], []
+    worker.done.connect(lambda token, kind, result: done.append((token, kind, result)))
+    worker.failed.connect(lambda token, kind, msg: failed.append((token, kind, msg)))
+    worker.progress.connect(lambda token, fraction: progress.append(fraction))
+    requester.task.connect(worker.run)
+    thread = start_thread(worker, "tasks")
+
+    def count(report, cancel):
+        for i in range(5):
+            report(i / 4)
+        return 42
+
+    def fail(report, cancel):
+        from nnlin_gui.core.errors import DataError
+
+        raise DataError("data.csv: line 3 has 2 fields, expected 4")
+
+    cancelled = Task("count", count, token=3)
+    cancelled.cancel.set()
+    try:
+        requester.task.emit(cancelled)
+        requester.task.emit(Task("count", count, token=1))
+        requester.task.emit(Task("load", fail, token=2))
+        qtbot.waitUntil(lambda: bool(done) and bool(failed), timeout=5000)
+    finally:
+        assert stop_thread(thread, 1000)
+    assert done == [(1, "count", 42)]
+    assert failed == [(2, "load", "data.csv: line 3 has 2 fields, expected 4")]
+    assert progress[-1] == 1.0
+
+
+def test_controller_shutdown_joins_within_a_second(qtbot):
+    from nnlin_gui.controller import ModelController
+
+    c = ModelController()
+    c.set_pace(0)
+    c.open_source("builtin:linear")
+    # The first baseline imports scipy (1-2 s); shutdown cannot interrupt an import.
+    qtbot.waitUntil(lambda: c.baseline is not None, timeout=20000)
+    c.set_config(c.config.__class__(**{**c.config.__dict__, "epochs": 10_000_000}))
+    c.train()
+    qtbot.waitUntil(lambda: c.epoch > 3, timeout=10000)
+    t0 = time.perf_counter()
+    assert c.shutdown(1000)
+    assert time.perf_counter() - t0 < 1.0
+    assert not c.is_training
+
+
+def test_changing_layers_while_training_waits_for_the_stop(qtbot):
+    from nnlin_gui.controller import ModelController
+    from nnlin_gui.core.network import LayerSpec
+
+    c = ModelController()
+    try:
+        c.set_pace(50)
+        c.open_source("builtin:linear")
+        qtbot.waitUntil(lambda: c.trainer is not None, timeout=20000)
+        old_trainer = c.trainer
+        c.train()
+        qtbot.waitUntil(lambda: c.epoch >= 2, timeout=10000)
+        c.set_layers((LayerSpec("dense", 3, "tanh"),))
+        # The running trainer is never swapped under the worker: the change waits.
+        qtbot.waitUntil(lambda: not c.is_training, timeout=5000)
+        assert c.trainer is not old_trainer
+        assert c.spec.layers == (LayerSpec("dense", 3, "tanh"),)
+        assert c.epoch == 0
+        assert not c.results.collapse.collapsible
+        assert c.results.approximation is not None and 0.0 < c.results.approximation.r2 <= 1.0
+        qtbot.waitUntil(lambda: c.baseline is not None, timeout=20000)
+    finally:
+        c.shutdown()
+
+
+def test_thread_helper_stops_an_idle_thread():
+    thread = QThread()
+    thread.start()
+    assert stop_thread(thread, 1000)
+    assert not thread.isRunning()
