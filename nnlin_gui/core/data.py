@@ -170,6 +170,16 @@ def load_table(
     """
     _check_missing(missing)
     src = os.fspath(source)
+    try:
+        return _load_table(src, progress, cancel, missing, max_bytes)
+    except MemoryError:
+        raise DataError(
+            f"{display_name(src)}: not enough memory to load this table; "
+            "try a smaller file or fewer columns"
+        ) from None
+
+
+def _load_table(src: str, progress, cancel, missing: str, max_bytes: int) -> Table:
     throttle = ProgressThrottle(progress)
     check_cancel(cancel)
     if src.startswith("builtin:"):
@@ -213,8 +223,9 @@ def load_table(
         decimal=fmt.decimal,
         thousands=fmt.thousands,
         unnamed=frozenset(fmt.names[i] for i in fmt.unnamed) if fmt.has_header else frozenset(),
-        line_offset=1 + int(fmt.has_header),
+        line_offset=fmt.first_data_line,
         source=name,
+        cancel=cancel,
     )
     notes = [f"encoding {fmt.encoding}", f"delimiter: {fmt.delimiter_name}"]
     if fmt.decimal == ",":
@@ -223,6 +234,8 @@ def load_table(
         notes.append(f"thousands separator {fmt.thousands!r}")
     if not fmt.has_header:
         notes.append("no header line: columns are named 'column 1', 'column 2', ...")
+    if fmt.skip_lines:
+        notes.append(f"skipped {fmt.skip_lines} line(s) above the table")
     table = _finish(frame, columns, src, missing, tuple(notes))
     throttle(1.0, force=True)
     return table

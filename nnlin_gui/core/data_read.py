@@ -121,8 +121,8 @@ def read_frame(
     from dataclasses import replace
 
     attempts = [fmt]
-    if fmt.all_numeric:
-        attempts = [fmt, replace(fmt, all_numeric=False)]
+    if any(fmt.numeric_cols):
+        attempts = [fmt, replace(fmt, numeric_cols=())]
     last_exc: Exception | None = None
     while attempts:
         current = attempts.pop(0)
@@ -164,7 +164,8 @@ def _read_chunks(path, fmt: CsvFormat, size, progress, cancel):
         skip_blank_lines=False,
         engine="c",
         chunksize=rows,
-        dtype=np.float64 if fmt.all_numeric else object,
+        dtype=_dtypes(fmt, names),
+        skiprows=fmt.skip_lines,
     )
     numeric = _NumericColumns(len(names), int(size / fmt.bytes_per_line * 1.05) + 16)
     pieces = []
@@ -182,7 +183,7 @@ def _read_chunks(path, fmt: CsvFormat, size, progress, cancel):
         except (UnicodeDecodeError, UserError, MemoryError):
             raise
         except ValueError as exc:
-            if fmt.all_numeric and "could not convert" in str(exc):
+            if any(fmt.numeric_cols) and "could not convert" in str(exc):
                 raise _NotNumeric() from None
             raise DataError(_parser_message(exc, fmt.has_header)) from None
         except Exception as exc:  # pandas parser errors come in many types
@@ -194,6 +195,17 @@ def _read_chunks(path, fmt: CsvFormat, size, progress, cancel):
     else:
         frame = pd.DataFrame({c: pd.Series([], dtype=object) for c in names})
     return _drop_blank_and_extra(frame, fmt)
+
+
+def _dtypes(fmt: CsvFormat, names: list[str]):
+    """float64 for the columns the sample says are numeric, text for the others."""
+    if fmt.all_numeric:
+        return np.float64
+    if not fmt.numeric_cols:
+        return object
+    return {
+        n: (np.float64 if num else object) for n, num in zip(names, fmt.numeric_cols, strict=True)
+    }
 
 
 class _NumericColumns:
@@ -235,7 +247,7 @@ def _drop_blank_and_extra(frame, fmt: CsvFormat):
         filled = frame[extra].notna().any(axis=1).to_numpy()
         if filled.any():
             row = int(frame.index[np.argmax(filled)])
-            line = row + 1 + int(fmt.has_header)
+            line = row + fmt.first_data_line
             raise DataError(f"line {line}: more fields than the header has ({len(fmt.names)})")
         frame = frame.drop(columns=extra)
     return frame

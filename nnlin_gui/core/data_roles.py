@@ -255,6 +255,7 @@ def classify_columns(
     unnamed: frozenset[str] = frozenset(),
     line_offset: int | None = None,
     source: str = "",
+    cancel=None,
 ):
     """Convert every column to numbers, text or dates and give it a role.
 
@@ -266,6 +267,7 @@ def classify_columns(
     line_offset : file line of row 0 minus the row label (for messages); None for tables
         that do not come from a file
     source : name used in messages
+    cancel : ``threading.Event``; checked between columns (raises ``LoadCancelled``)
 
     Returns
     -------
@@ -283,6 +285,10 @@ def classify_columns(
     infos: list[ColumnInfo] = []
     changed = False
     for name in frame.columns:
+        if cancel is not None and cancel.is_set():
+            from nnlin_gui.core.data_read import LoadCancelled
+
+            raise LoadCancelled("loading cancelled")
         s = frame[name]
         label = str(name)
         notes = ""
@@ -296,7 +302,8 @@ def classify_columns(
         else:
             changed = True
             text = s.astype(object).where(s.notna(), None)
-            text = text.map(lambda x: x if isinstance(x, str) else (None if x is None else str(x)))
+            if pd.api.types.infer_dtype(text, skipna=True) not in ("string", "empty"):
+                text = text.map(lambda x: x if x is None or isinstance(x, str) else str(x))
             n_present = int(text.notna().sum())
             if n_present:
                 text = text.str.strip()

@@ -67,8 +67,10 @@ class CsvFormat:
     names : column names as read (empty names are replaced by ``column N``)
     unnamed : positions of columns whose header was empty
     n_extra : trailing empty fields beyond the header (a delimiter at each line end)
-    all_numeric : every field in the sample is a number or missing
+    numeric_cols : per column, whether every sampled field is a number or missing (and
+        at least one is a number); empty means "read every column as text"
     bytes_per_line : average line length in the sample, for chunk sizes
+    skip_lines : lines before the header (a title or notes) that are skipped
     """
 
     encoding: str
@@ -79,8 +81,19 @@ class CsvFormat:
     names: tuple[str, ...]
     unnamed: tuple[int, ...]
     n_extra: int
-    all_numeric: bool
+    numeric_cols: tuple[bool, ...]
     bytes_per_line: float
+    skip_lines: int = 0
+
+    @property
+    def all_numeric(self) -> bool:
+        """Every column is numeric in the sample: the fast float64 path applies."""
+        return bool(self.numeric_cols) and all(self.numeric_cols)
+
+    @property
+    def first_data_line(self) -> int:
+        """File line number of the first data row."""
+        return 1 + self.skip_lines + int(self.has_header)
 
     @property
     def delimiter_name(self) -> str:
@@ -302,6 +315,18 @@ def sniff_format(name: str, head: bytes, complete: bool) -> CsvFormat:
     if not rows:
         raise DataError(f"{name}: the file is empty")
 
+    skip_lines = 0
+    counts = Counter(len(f) for _, f in rows)
+    mode = counts.most_common(1)[0][0]
+    if mode >= 2:
+        # A title or notes above the table: a few short lines before rows of full width.
+        lead = 0
+        while lead < min(5, len(rows) - 1) and len(rows[lead][1]) < mode:
+            lead += 1
+        if lead and all(len(f) >= mode for _, f in rows[lead : lead + 20]):
+            skip_lines = rows[lead][0] - 1
+            rows = rows[lead:]
+
     data_tokens = [t for _, f in rows[1:] for t in f]
     decimal, thousands = _number_format(data_tokens or rows[0][1], sep)
 
@@ -343,11 +368,14 @@ def sniff_format(name: str, head: bytes, complete: bool) -> CsvFormat:
             )
         seen[v] = i
 
-    all_numeric = all(
-        _is_number(_style(t), decimal, thousands) or _style(t) == "na"
-        for _, f in data_rows
-        for t in f
-    )
+    numeric_cols = []
+    for j in range(n_head):
+        styles = [_style(f[j]) for _, f in data_rows if j < len(f)]
+        numbers = [_is_number(st, decimal, thousands) for st in styles]
+        numeric_cols.append(
+            any(numbers) and all(ok or st == "na" for ok, st in zip(numbers, styles, strict=True))
+        )
+    numeric_cols += [all(numeric_cols)] * n_extra  # trailing empty fields follow the rest
     n_bytes = len(text.encode("utf-8", errors="replace"))
     bytes_per_line = n_bytes / max(len(text.splitlines()), 1)
     return CsvFormat(
@@ -359,8 +387,9 @@ def sniff_format(name: str, head: bytes, complete: bool) -> CsvFormat:
         names=tuple(names),
         unnamed=tuple(unnamed),
         n_extra=n_extra,
-        all_numeric=all_numeric and bool(data_rows),
+        numeric_cols=tuple(numeric_cols) if data_rows else (),
         bytes_per_line=max(bytes_per_line, 1.0),
+        skip_lines=skip_lines,
     )
 
 
