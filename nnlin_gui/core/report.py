@@ -63,17 +63,26 @@ def _p(v) -> str:
     return "&lt;1e-16" if v < 1e-16 else f"{v:.3g}"
 
 
-def _table(header: Sequence[str], rows: Sequence[Sequence], numeric_from: int = 1) -> str:
-    """An HTML table; cells are pre-formatted HTML strings."""
-    head = "".join(f"<th>{escape(h)}</th>" for h in header)
+def _table(
+    header: Sequence[str],
+    rows: Sequence[Sequence],
+    numeric_from: int = 1,
+    text_cols: Sequence[int] = (),
+) -> str:
+    """An HTML table; header and cells are pre-formatted HTML strings. Columns from
+    ``numeric_from`` on are right-aligned numbers, except those in ``text_cols``."""
+    head = "".join(f"<th>{h}</th>" for h in header)
+    thead = f"<thead><tr>{head}</tr></thead>" if header else ""
     body = []
     for row in rows:
         cells = "".join(
-            f'<td class="num">{c}</td>' if i >= numeric_from else f"<td>{c}</td>"
+            f'<td class="num">{c}</td>'
+            if i >= numeric_from and i not in text_cols
+            else f"<td>{c}</td>"
             for i, c in enumerate(row)
         )
         body.append(f"<tr>{cells}</tr>")
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+    return f"<table>{thead}<tbody>{''.join(body)}</tbody></table>"
 
 
 # ----------------------------------------------------------------------------- sections
@@ -93,7 +102,7 @@ def _data_section(ds: Dataset, trainer: Trainer, source: str) -> str:
          _num(y.min()), _num(y.max())]
     )  # fmt: skip
     facts = _table(
-        ["", ""],
+        [],
         [
             ["source", escape(source)],
             ["task", escape(ds.task)],
@@ -112,7 +121,7 @@ def _data_section(ds: Dataset, trainer: Trainer, source: str) -> str:
 def _network_section(trainer: Trainer) -> str:
     spec = trainer.spec
     rows = [[str(i + 1), escape(lay.describe())] for i, lay in enumerate(spec.layers)]
-    rows.append(["output", f"dense {spec.n_outputs} &rarr; {escape(spec.head)}"])
+    rows.append(["output", f"dense {spec.n_outputs} → {escape(spec.head)}"])
     layers = _table(["layer", "description"], rows, numeric_from=9)
     cfg = trainer.config
     settings = _table(
@@ -171,7 +180,7 @@ def _baseline_rows(trainer: Trainer, base, col_W, col_b, names) -> tuple[list[st
     ref = np.r_[base.b[0], base.W[0]]
     res = base.result
     if base.kind == "ols":
-        header = ["term", "network", "OLS", "SE", "95% CI", "t", "p", "network &minus; OLS"]
+        header = ["term", "network", "OLS", "SE", "95% CI", "t", "p", "network − OLS"]
         rows = []
         for i, term in enumerate(terms):
             lo, hi = res.conf_int[i]
@@ -237,7 +246,7 @@ def _collapse_section(trainer: Trainer, ds: Dataset) -> tuple[str, dict]:
                 [f"output {o + 1}", _num(col.b[o])] + [_num(w) for w in col.W[o]]
                 for o in range(col.W.shape[0])
             ]
-            parts.append(_table(["", "b", *names], rows))
+            parts.append(_table(["", "b", *(escape(n) for n in names)], rows))
     else:
         approx = best_affine_approximation(trainer.raw_predict, ds.X[trainer.train_rows])
         info["linear_approx_r2"] = float(approx.r2)
@@ -251,6 +260,7 @@ def _collapse_section(trainer: Trainer, ds: Dataset) -> tuple[str, dict]:
         if base is not None and approx.W.shape[0] == 1:
             header, rows = _baseline_rows(trainer, base, approx.W, approx.b, names)
             header[1] = "best affine map"
+            header[-1] = "difference"
             parts.append(_table(header, rows))
     return "".join(parts), info
 
@@ -378,7 +388,8 @@ def _diagnostics_section(trainer: Trainer, ds: Dataset, collapsible: bool) -> st
             ["assumption", "test", "statistic", "p", "p (Holm)", "verdict", "meaning"],
             test_rows,
             numeric_from=2,
-        ).replace('<td class="num"><span', "<td><span")
+            text_cols=(5, 6),
+        )
     )
     if rep.notes:
         parts.append("<div class='note'>" + "<br>".join(escape(n) for n in rep.notes) + "</div>")
