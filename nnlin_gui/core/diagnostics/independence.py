@@ -1,0 +1,137 @@
+"""Independence: Durbin-Watson (with a p-value), Breusch-Godfrey, Ljung-Box, ACF.
+
+Every test here looks at the residuals in row order: it only means something when the
+row order means something (time, sequence, space).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy import stats
+
+from nnlin_gui.core.diagnostics._linalg import Design, aux_regression
+from nnlin_gui.core.diagnostics.report import TestResult, p_test
+
+_MEANING = "correlation between neighbouring residuals (in row order)"
+_ADVICE = (
+    "the standard errors are too small: if the rows are in time order use HAC "
+    "(Newey-West) standard errors or add lagged terms; if the order means nothing, ignore it."
+)
+
+
+def acf_fft(x: np.ndarray, nlags: int) -> np.ndarray:
+    """Sample autocorrelations r_0..r_nlags of ``x`` (demeaned), by FFT.
+
+    Same definition as R's ``acf`` and statsmodels' ``acf``: the lag-j sum of products
+    divided by the lag-0 sum (not by n - j).
+    """
+    x = np.asarray(x, dtype=np.float64) - np.mean(x)
+    n = len(x)
+    size = 1 << int(2 * n - 1).bit_length()
+    f = np.fft.rfft(x, size)
+    ac = np.fft.irfft(f * np.conj(f), size)[: nlags + 1]
+    return ac / ac[0] if ac[0] > 0 else np.zeros(nlags + 1)
+
+
+def ljung_box(resid: np.ndarray, lags: int, acf: np.ndarray | None = None) -> tuple[float, float]:
+    """Ljung-Box Q = n (n + 2) sum r_j^2 / (n - j), j = 1..lags, against chi2(lags).
+
+    ``acf`` (r_0, r_1, ...; at least ``lags`` + 1 values) is reused when given.
+    """
+    n = len(resid)
+    r = (acf_fft(resid, lags) if acf is None else acf)[1 : lags + 1]
+    q = n * (n + 2) * np.sum(r**2 / (n - np.arange(1, lags + 1)))
+    return float(q), float(stats.chi2.sf(q, lags))
+
+
+def durbin_watson(resid: np.ndarray) -> float:
+    """Durbin-Watson d = sum (e_t - e_{t-1})^2 / sum e_t^2."""
+    d = np.diff(resid)
+    return float(d @ d / (resid @ resid))
+
+
+def dw_moments(design: Design | None, n: int) -> tuple[float, float]:
+    """Exact mean and variance of Durbin-Watson's d under independent normal errors.
+
+    With A the differencing matrix (d = e'Ae / e'e) and M = I - H the residual maker,
+    E d = tr(MA) / (n - k) and Var d = 2 [(n - k) tr((MA)^2) - tr(MA)^2] /
+    ((n - k)^2 (n - k + 2)). The traces need only Q: tr(HA) = ||DQ||^2 (D = first
+    differences), tr(HA^2) = ||AQ||^2, tr(HAHA) = ||Q'AQ||^2. ``design`` None means
+    M = I (residuals that were not fitted by OLS).
+    """
+    tr_a = 2.0 * (n - 1)
+    tr_a2 = 6.0 * n - 8.0  # sum of squares of A's entries
+    if design is None:
+        k = 0
+        tr_ma, tr_ma2 = tr_a, tr_a2
+    else:
+        Q = design.Q
+        k = design.k1
+        DQ = np.diff(Q, axis=0)
+        AQ = np.zeros_like(Q)
+        AQ[:-1] -= DQ
+        AQ[1:] += DQ  # A Q = D'(D Q)
+        qaq = Q.T @ AQ
+        tr_ha = float(np.sum(DQ**2))
+        tr_ha2 = float(np.sum(AQ**2))
+        tr_haha = float(np.sum(qaq * qaq.T))
+        tr_ma = tr_a - tr_ha
+        tr_ma2 = tr_a2 - 2.0 * tr_ha2 + tr_haha
+    m = n - k
+    mean = tr_ma / m
+    var = 2.0 * (m * tr_ma2 - tr_ma**2) / (m**2 * (m + 2))
+    return mean, var
+
+
+def breusch_godfrey(design: Design, resid: np.ndarray, lags: int) -> tuple[float, float, int]:
+    """Breusch-Godfrey LM = n R^2 of e on [X, e_{t-1}, ..., e_{t-lags}] (missing lags 0)."""
+    e = np.asarray(resid, dtype=np.float64)
+
+    def make_z(start: int, stop: int) -> np.ndarray:
+        Z = np.zeros((stop - start, lags))
+        for j in range(1, lags + 1):
+            lo = max(start, j)
+            if lo < stop:
+                Z[lo - start :, j - 1] = e[lo - j : stop - j]
+        return Z
+
+    fit = aux_regression(design, e, make_z, lags)
+    lm = design.n * fit.r2
+    return float(lm), float(stats.chi2.sf(lm, lags)), lags
+
+
+def independence_tests(
+    design: Design, resid: np.ndarray, lags: int, ols: bool
+) -> tuple[list[TestResult], dict[str, np.ndarray]]:
+    """Independence tests and the ACF plot data (``ols`` False: network residuals)."""
+    n = len(resid)
+    dw = durbin_watson(resid)
+    mean, var = dw_moments(design if ols else None, n)
+    z = (dw - mean) / np.sqrt(var)
+    p_dw = float(2 * stats.norm.sf(abs(z)))
+    tests = [
+        p_test(
+            "Durbin-Watson",
+            dw,
+            None,
+            p_dw,
+            f"lag-1 autocorrelation (d = {dw:.3f}; 2 means none, below 2 positive, "
+            "above 2 negative)",
+            _ADVICE,
+            {"expected": mean, "sd": float(np.sqrt(var)), "p_method": "normal, exact moments"},
+        )
+    ]
+    bg, p_bg, df_bg = breusch_godfrey(design, resid, lags)
+    tests.append(
+        p_test("Breusch-Godfrey", bg, df_bg, p_bg, _MEANING + f" up to lag {lags}", _ADVICE)
+    )
+    nl = max(int(min(max(lags, 40), n // 2 - 1)), lags)
+    r = acf_fft(resid, nl)
+    lb, p_lb = ljung_box(resid, lags, r)
+    tests.append(p_test("Ljung-Box", lb, lags, p_lb, _MEANING + f" up to lag {lags}", _ADVICE))
+    acf = {
+        "lags": np.arange(len(r)),
+        "acf": r,
+        "band": np.array([1.959963984540054 / np.sqrt(n)]),
+    }
+    return tests, acf

@@ -1,0 +1,237 @@
+"""Linearity / specification: Ramsey RESET (F form), Rainbow, Harvey-Collier."""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy import stats
+from scipy.linalg import lapack
+
+from nnlin_gui.core.diagnostics._linalg import Design, aux_regression, ssr_of
+from nnlin_gui.core.diagnostics.report import TestResult, not_applicable, p_test
+
+_MEANING = "a relationship that is not linear in the features"
+_ADVICE = (
+    "a straight line misses part of the pattern: look at residuals vs fitted, add squared "
+    "or interaction terms, transform a feature, or use a nonlinear model (a network with "
+    "ReLU or tanh)."
+)
+
+# Rows per block of recursive residuals (larger: fewer LAPACK calls, more flops per row).
+RECURSIVE_BLOCK = 32
+
+
+def reset_test(
+    design: Design, resid: np.ndarray, fitted: np.ndarray, powers: tuple[int, ...] = (2, 3)
+) -> tuple[float, float, tuple[int, int]]:
+    """Ramsey's RESET in F form (as gretl): add powers of the fitted values to the model.
+
+    The residual ``u`` is regressed on [X, f^2, f^3]; F = (drop in SSR / q) / (SSR / (n -
+    k - q)). Powers are of the standardised fitted values: together with the intercept
+    and X they span the same space as the raw powers, and are better conditioned. For OLS
+    residuals this is exactly the test on y; for other residuals (a network's) it asks
+    whether powers of its predictions still explain what is left.
+    """
+    f = np.asarray(fitted, dtype=np.float64)
+    mu, sd = f.mean(), f.std()
+    sd = sd if sd > 0 else 1.0
+
+    def make_z(start: int, stop: int) -> np.ndarray:
+        fs = (f[start:stop] - mu) / sd
+        return np.column_stack([fs**p for p in powers])
+
+    fit = aux_regression(design, resid, make_z, len(powers))
+    ssr_u = fit.tss - fit.ess
+    q = fit.df_extra
+    df2 = design.n - design.k1 - q
+    if q == 0 or df2 <= 0 or ssr_u <= 0:
+        raise ValueError("the powers of the fitted values add nothing")
+    F = (fit.ess_extra / q) / (ssr_u / df2)
+    return float(F), float(stats.f.sf(F, q, df2)), (q, df2)
+
+
+def rainbow(
+    X: np.ndarray,
+    y: np.ndarray,
+    ssr_full: float,
+    order: np.ndarray | None = None,
+    frac: float = 0.5,
+) -> tuple[float, float, tuple[int, int]]:
+    """Utts' Rainbow test: does the model fit the central ``frac`` of the rows better?
+
+    With ``order`` None the central rows in data order are used (as R's ``raintest``);
+    otherwise rows are taken in ``order`` (e.g. by leverage) and the first ``frac`` kept.
+    F = ((SSR - SSR_mid) / (n - n_mid)) / (SSR_mid / (n_mid - k)).
+    """
+    n, k = X.shape
+    if order is None:
+        lo = int(np.ceil(0.5 * (1 - frac) * n))
+        hi = int(np.floor(lo + frac * n))
+        idx = slice(lo, hi)
+    else:
+        idx = np.sort(order[: int(np.ceil(frac * n))])  # order may be a partition
+    Xm, ym = X[idx], y[idx]
+    nm = Xm.shape[0]
+    if nm - k < 1:
+        raise ValueError("too few central rows")
+    ssr_mid = ssr_of(Xm, ym)
+    df1, df2 = n - nm, nm - k
+    F = ((ssr_full - ssr_mid) / df1) / (ssr_mid / df2)
+    return float(F), float(stats.f.sf(F, df1, df2)), (df1, df2)
+
+
+def recursive_residuals(X: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Standardised recursive residuals w_t, t = k+1..n (Brown, Durbin and Evans).
+
+    w_t = (y_t - x_t' b_{t-1}) / sqrt(1 + x_t' (X_{t-1}' X_{t-1})^-1 x_t).
+
+    Rows go in blocks of ``RECURSIVE_BLOCK``. A first, sequential pass only updates the
+    QR factor of [X, y] block by block (one LAPACK call per block) and keeps the factor
+    seen before each block. Given that prior fit, a block's one-step-ahead errors
+    d = y_B - A b have covariance I + G G' (G = A R^-1), and their sequential
+    standardised values -- the recursive residuals -- are L^-1 d with L L' = I + G G'.
+    The second pass does that for all blocks at once with batched linear algebra.
+
+    Raises
+    ------
+    ValueError
+        When the first k rows do not determine the coefficients.
+    """
+    n, k = X.shape
+    m = RECURSIVE_BLOCK
+    Xy = np.column_stack([X, y])
+    first = np.linalg.qr(Xy[:k], mode="r")
+    diag = np.abs(np.diag(first[:k, :k]))
+    if not np.isfinite(first).all() or diag.min() <= 1e-8 * max(diag.max(), 1e-300):
+        raise ValueError("the first rows do not determine the fit")
+    starts = np.arange(k, n, m)
+    nb = len(starts)
+    priors = np.empty((nb, k, k + 1))
+    upper = np.triu(np.ones((k, k + 1)))
+    work = np.zeros((k + m, k + 1), order="F")
+    work[:k] = first[:k]
+    # One LAPACK call per block, in place; BLAS threads only slow such tiny calls.
+    for j, t in enumerate(starts):
+        priors[j] = work[:k]
+        stop = min(n, t + m)
+        if stop - t < m:  # last, short block: its update is never used
+            break
+        work[k:] = Xy[t:stop]
+        qr, _, _, _ = lapack.dgeqrf(work, overwrite_a=1)
+        np.multiply(qr[:k], upper, out=work[:k])
+    out = np.empty(n - k)
+    group = 2048  # blocks per batched call: bounds the (group, m, m) temporaries
+    for g0 in range(0, nb, group):
+        g1 = min(nb, g0 + group)
+        lo = int(starts[g0] - k)
+        hi = int(min(n, starts[g1 - 1] + m) - k)
+        _block_innovations(Xy, priors[g0:g1], starts[g0:g1], m, k, out[lo:hi])
+    return out
+
+
+def _block_innovations(
+    Xy: np.ndarray, priors: np.ndarray, starts: np.ndarray, m: int, k: int, out: np.ndarray
+) -> None:
+    """Recursive residuals of a run of consecutive blocks, batched (see above)."""
+    n = Xy.shape[0]
+    nb = len(priors)
+    full = nb if starts[-1] + m <= n else nb - 1  # the last block may be short
+    Rx = priors[:, :, :k]
+    z = priors[:, :, k]
+    if full:
+        A = Xy[starts[0] : starts[0] + full * m].reshape(full, m, k + 1)
+        _innovations(Rx[:full], z[:full], A[:, :, :k], A[:, :, k], out[: full * m].reshape(full, m))
+    if full < nb:
+        t = int(starts[-1])
+        A = Xy[t:][None]
+        _innovations(Rx[full:], z[full:], A[:, :, :k], A[:, :, k], out[full * m :][None])
+
+
+def _innovations(
+    Rx: np.ndarray, z: np.ndarray, A: np.ndarray, yb: np.ndarray, out: np.ndarray
+) -> None:
+    b = np.linalg.solve(Rx, z[..., None])[..., 0]
+    d = yb - np.einsum("bmk,bk->bm", A, b)
+    Gt = np.linalg.solve(np.swapaxes(Rx, 1, 2), np.swapaxes(A, 1, 2))  # (R^-T A')
+    V = np.matmul(np.swapaxes(Gt, 1, 2), Gt)
+    idx = np.arange(V.shape[1])
+    V[:, idx, idx] += 1.0
+    L = np.linalg.cholesky(V)
+    out[...] = np.linalg.solve(L, d[..., None])[..., 0]
+
+
+def harvey_collier(X: np.ndarray, y: np.ndarray) -> tuple[float, float, int]:
+    """Harvey-Collier t test: the mean of the recursive residuals (data order) is zero."""
+    w = recursive_residuals(X, y)
+    m = len(w)
+    if m < 3:
+        raise ValueError("too few rows")
+    t = float(np.sqrt(m) * w.mean() / w.std(ddof=1))
+    return t, float(2 * stats.t.sf(abs(t), m - 1)), m - 1
+
+
+def linearity_tests(
+    design: Design,
+    resid: np.ndarray,
+    fitted: np.ndarray,
+    y: np.ndarray | None,
+    leverage: np.ndarray,
+) -> list[TestResult]:
+    """RESET, Rainbow and Harvey-Collier; ``y`` None (a network) skips the OLS refits."""
+    tests: list[TestResult] = []
+    try:
+        F, p, df = reset_test(design, resid, fitted)
+        tests.append(
+            p_test(
+                "RESET",
+                F,
+                df,
+                p,
+                _MEANING + " (squares and cubes of the fitted values help)",
+                _ADVICE,
+            )
+        )
+    except ValueError:
+        tests.append(not_applicable("RESET", "the fitted values are constant."))
+    if y is None:
+        reason = "it refits OLS on part of the rows; a network cannot be refitted that way."
+        tests.append(not_applicable("Rainbow", reason))
+        tests.append(not_applicable("Harvey-Collier", reason))
+        return tests
+    ssr = float(resid @ resid)
+    try:
+        half = int(np.ceil(0.5 * design.n))
+        order = np.argpartition(leverage, half - 1)  # only the lowest half matters
+        F, p, df = rainbow(design.X, y, ssr, order=order)
+        tests.append(
+            p_test(
+                "Rainbow",
+                F,
+                df,
+                p,
+                _MEANING + " (the central half of the rows, by leverage, fits better)",
+                _ADVICE,
+            )
+        )
+    except ValueError:
+        tests.append(not_applicable("Rainbow", "too few rows to refit on the central half."))
+    try:
+        t, p, df_t = harvey_collier(design.X, y)
+        tests.append(
+            p_test(
+                "Harvey-Collier",
+                t,
+                df_t,
+                p,
+                _MEANING + " (recursive residuals in row order drift away from zero)",
+                _ADVICE,
+            )
+        )
+    except ValueError:
+        tests.append(
+            not_applicable(
+                "Harvey-Collier",
+                f"the first {design.k1} rows in row order do not determine the coefficients "
+                "(repeated or dependent rows), so recursive residuals cannot start.",
+            )
+        )
+    return tests
