@@ -238,8 +238,21 @@ class _NumericColumns:
         return self._data[: self._n]
 
 
+def _blank_rows(frame) -> np.ndarray:
+    """Rows where every field is empty; numeric columns first, text only where needed."""
+    numeric = [c for c in frame.columns if frame[c].dtype == np.float64]
+    others = [c for c in frame.columns if frame[c].dtype != np.float64]
+    blank = np.ones(len(frame), dtype=bool)
+    for c in numeric:
+        blank &= np.isnan(frame[c].to_numpy())
+    if others and blank.any():
+        rows = np.flatnonzero(blank)
+        blank[rows] = frame[others].iloc[rows].isna().all(axis=1).to_numpy()
+    return blank
+
+
 def _drop_blank_and_extra(frame, fmt: CsvFormat):
-    blank = frame.isna().all(axis=1).to_numpy()
+    blank = _blank_rows(frame)
     if blank.any():
         frame = frame.loc[~blank]
     if fmt.n_extra:

@@ -174,7 +174,7 @@ def _to_numbers(values, decimal: str, thousands: str | None):
     """Convert text to float64 honouring the file's number format; returns numbers, bad mask."""
     import pandas as pd
 
-    t = values.str.strip()
+    t = values
     if thousands:
         sep = re.escape(thousands)
         dec = re.escape(decimal)
@@ -187,6 +187,44 @@ def _to_numbers(values, decimal: str, thousands: str | None):
     num = pd.to_numeric(t, errors="coerce").astype(np.float64)
     bad = num.isna() & t.notna() & (t != "")
     return num, bad
+
+
+def _clean_text(s):
+    """Text values with surrounding spaces removed and empty strings as missing."""
+    import pandas as pd
+
+    text = pd.Series(s.to_numpy(dtype=object), index=s.index, dtype=object)
+    if pd.api.types.infer_dtype(text, skipna=True) not in ("string", "empty"):
+        text = text.map(lambda x: x if isinstance(x, str) or pd.isna(x) else str(x))
+    sample = text.dropna().iloc[:1000]
+    # Stripping a million strings is slow; do it only when the sample shows padding.
+    if any(v != v.strip() or not v for v in sample):
+        text = text.str.strip()
+        text = text.mask(text == "")
+    return text
+
+
+def _mostly_numbers(text, n_present: int, decimal: str, thousands: str | None):
+    """Numbers for a text column that holds numbers, perhaps with a few missing-value marks.
+
+    Returns (float64 array, note) or (None, "") when the column is text. A sample decides
+    first so that long text columns are not converted in full for nothing.
+    """
+    sample = text.dropna().iloc[:1000]
+    _, bad = _to_numbers(sample, decimal, thousands)
+    if bad.mean() > 0.1:
+        return None, ""
+    conv, bad = _to_numbers(text, decimal, thousands)
+    n_bad = int(bad.sum())
+    if n_bad == 0:
+        return conv.to_numpy(), ""
+    if n_bad > 0.1 * n_present:
+        return None, ""
+    tokens = Counter(text[bad])
+    if len(tokens) > 3 or any(len(t) > 12 for t in tokens):
+        return None, ""
+    shown = ", ".join(repr(t) for t in sorted(tokens))
+    return conv.to_numpy(), f"; {n_bad:,} values {shown} read as missing"
 
 
 def _date_format(text) -> str | None:
@@ -301,36 +339,13 @@ def classify_columns(
             changed = True
         else:
             changed = True
-            text = s.astype(object).where(s.notna(), None)
-            if pd.api.types.infer_dtype(text, skipna=True) not in ("string", "empty"):
-                text = text.map(lambda x: x if x is None or isinstance(x, str) else str(x))
+            text = _clean_text(s)
             n_present = int(text.notna().sum())
-            if n_present:
-                text = text.str.strip()
-                text = text.mask(text == "")
-                n_present = int(text.notna().sum())
             if n_present == 0:
                 out[name] = text
                 infos.append(ColumnInfo(label, "empty", "empty (no values)", "empty", len(text)))
                 continue
-            conv, bad = _to_numbers(text, decimal, thousands)
-            n_bad = int(bad.sum())
-            tokens = Counter(text[bad])
-            if n_present and (
-                n_bad == 0
-                or (
-                    n_present - n_bad >= 0.9 * n_present
-                    and len(tokens) <= 3
-                    and all(len(t) <= 12 for t in tokens)
-                )
-            ):
-                num = conv.to_numpy()
-                text = None
-                if n_bad:
-                    shown = ", ".join(repr(t) for t in sorted(tokens))
-                    notes = f"; {n_bad:,} values {shown} read as missing"
-            else:
-                num = None
+            num, notes = _mostly_numbers(text, n_present, decimal, thousands)
         if num is not None:
             n_missing = int(np.isnan(num).sum())
             _check_finite(num, label, frame.index, line_offset, source)
@@ -341,8 +356,7 @@ def classify_columns(
             out[name] = num
             infos.append(ColumnInfo(label, role, reason + notes, "numeric", n_missing))
             continue
-        n_missing = int(text.isna().sum())
-        n_present = len(text) - n_missing
+        n_missing = len(text) - n_present
         if n_present == 0:
             out[name] = text
             infos.append(ColumnInfo(label, "empty", "empty (no values)", "empty", n_missing))
