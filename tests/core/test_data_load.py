@@ -305,3 +305,54 @@ def test_summary_to_dict_is_json_ready(tmp_path):
     d = json.loads(json.dumps(table.summary.to_dict()))
     assert d["n_rows"] == 3 and d["default_target"] == "y"
     assert [c["role"] for c in d["columns"]] == ["identifier", "feature", "target"]
+
+
+def test_title_lines_above_the_table_are_skipped(tmp_path):
+    content = "Experiment 4, spring\nmeasured by Ann\nx,y,z\n1,2,3\n4,5,6\n7,8,10\n"
+    table = load_table(write(tmp_path, "title.csv", content))
+    assert "skipped 2 line(s) above the table" in table.summary.notes
+    assert [c.name for c in table.summary.columns] == ["x", "y", "z"]
+    np.testing.assert_array_equal(table.to_dataset().y, [3, 6, 10])
+    bad = write(tmp_path, "title_inf.csv", "Title\nx,y\n1,2\n3,inf\n")
+    with pytest.raises(DataError, match="line 4, column 'y'"):
+        load_table(bad)
+
+
+def test_text_and_numeric_columns_keep_their_types(tmp_path):
+    rows = "".join(f"n{i},{'abc'[i % 3]},{i * 0.5},{i % 4}\n" for i in range(50))
+    table = load_table(write(tmp_path, "mix.csv", "name,grp,x,y\n" + rows))
+    assert table.frame["x"].dtype == np.float64
+    assert roles(table) == {
+        "name": "identifier", "grp": "categorical", "x": "feature", "y": "target"
+    }  # fmt: skip
+    np.testing.assert_array_equal(table.to_dataset().X[:2], [[0, 0, 0], [1, 0, 0.5]])
+
+
+def test_padded_text_is_stripped(tmp_path):
+    rows = "".join(f"{' a ' if i % 2 else 'b  '},{i},{i % 3}\n" for i in range(10))
+    table = load_table(write(tmp_path, "pad.csv", "g,x,y\n" + rows))
+    assert table.summary.column("g").levels == ("a", "b")
+
+
+def test_out_of_memory_becomes_a_data_error(tmp_path, monkeypatch):
+    import nnlin_gui.core.data as data
+
+    def boom(*args, **kwargs):
+        raise MemoryError
+
+    monkeypatch.setattr(data, "read_frame", boom)
+    with pytest.raises(DataError, match="m.csv: not enough memory"):
+        load_table(write(tmp_path, "m.csv", "x,y\n1,2\n3,4\n"))
+
+
+def test_cancel_during_column_analysis(tmp_path):
+    rows = "".join(f"n{i},{i},{i % 3}\n" for i in range(3000))
+    path = write(tmp_path, "c.csv", "name,x,y\n" + rows)
+    cancel = threading.Event()
+
+    def progress(f: float) -> None:
+        if f >= 0.9:  # reading is done: cancel while the columns are analysed
+            cancel.set()
+
+    with pytest.raises(LoadCancelled):
+        load_table(path, progress=progress, cancel=cancel)
