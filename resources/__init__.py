@@ -1,0 +1,1 @@
+"""Bundled data: icons, example datasets and lessons (read with importlib.resources)."""
