@@ -81,13 +81,13 @@ def make_design(X: np.ndarray, names: tuple[str, ...]) -> Design:
     if not np.isfinite(X).all():
         raise DataError("the features contain missing or infinite values")
     mu = X.mean(axis=0)
-    sd = X.std(axis=0)
-    for j in range(k):
-        if not sd[j] > 1e-12 * max(abs(mu[j]), 1e-300):
-            raise DataError(f"feature {names[j]!r} is constant; drop it and try again")
     Xs = np.empty((n, k + 1), order="F")  # columns contiguous: products, slices
     Xs[:, 0] = 1.0
     np.subtract(X, mu, out=Xs[:, 1:])
+    sd = np.sqrt(np.einsum("ij,ij->j", Xs[:, 1:], Xs[:, 1:]) / n)
+    for j in range(k):
+        if not sd[j] > 1e-12 * max(abs(mu[j]), 1e-300):
+            raise DataError(f"feature {names[j]!r} is constant; drop it and try again")
     Xs[:, 1:] /= sd
     Q, Rs = _qr(Xs)
     diag = np.abs(np.diag(Rs))

@@ -79,8 +79,11 @@ def _top(values: np.ndarray, limit: float) -> list[int]:
 
 
 def _nanmax_abs(x: np.ndarray) -> float:
-    x = np.abs(x[np.isfinite(x)])
-    return float(x.max()) if len(x) else 0.0
+    """Largest absolute value, ignoring NaN (rows with leverage 1)."""
+    if x.size == 0:
+        return 0.0
+    m = float(np.fmax.reduce(np.abs(x), axis=None))
+    return m if np.isfinite(m) else 0.0
 
 
 def influence_tests(infl: Influence, design: Design) -> list[TestResult]:

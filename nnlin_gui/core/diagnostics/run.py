@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
@@ -20,7 +21,7 @@ from nnlin_gui.core.diagnostics.influence import (
 from nnlin_gui.core.diagnostics.normality import normality_tests
 from nnlin_gui.core.diagnostics.plots import plot_data
 from nnlin_gui.core.diagnostics.report import DiagnosticReport, make_assumption
-from nnlin_gui.core.diagnostics.specification import linearity_tests
+from nnlin_gui.core.diagnostics.specification import harvey_collier_or_reason, linearity_tests
 from nnlin_gui.core.errors import DataError
 
 log = logging.getLogger(__name__)
@@ -159,9 +160,13 @@ def _report(
     notes: list[str] = []
     ols = y is not None
     clock = _Clock(t0)
+    # Harvey-Collier's recursion is the longest single step and mostly releases the GIL:
+    # run it beside the other tests.
+    pool = ThreadPoolExecutor(max_workers=1) if ols else None
+    hc_future = pool.submit(_hc_one_thread, design.X, y) if pool is not None else None
     h = infl.leverage if infl is not None else leverage(design)
     sorted_resid = np.sort(resid)
-    order = np.argsort(fitted, kind="stable")
+    order = np.argsort(fitted)  # introsort: 4x faster than stable here
     clock.lap("fit")
     coll = collinearity(design)
     clock.lap("collinearity")
@@ -173,7 +178,11 @@ def _report(
     norm, norm_notes = normality_tests(resid, sorted_resid, seed)
     notes += norm_notes
     clock.lap("normality")
-    lin = linearity_tests(design, resid, fitted, y, h)
+    hc = None
+    if hc_future is not None and pool is not None:
+        hc = hc_future.result()
+        pool.shutdown()
+    lin = linearity_tests(design, resid, fitted, y, h, hc)
     clock.lap("linearity")
     if infl is not None:
         infl_tests = influence_tests(infl, design)
@@ -205,6 +214,11 @@ def _report(
         seconds=seconds,
         timings=clock.laps,
     )
+
+
+def _hc_one_thread(X: np.ndarray, y: np.ndarray):
+    with _one_blas_thread():  # threadpoolctl limits are per call site, so set them here too
+        return harvey_collier_or_reason(X, y)
 
 
 class _Clock:

@@ -149,14 +149,18 @@ def _block_innovations(
 def _innovations(
     Rx: np.ndarray, z: np.ndarray, A: np.ndarray, yb: np.ndarray, out: np.ndarray
 ) -> None:
-    b = np.linalg.solve(Rx, z[..., None])[..., 0]
+    Rinv = np.linalg.inv(Rx)
+    b = np.einsum("bij,bj->bi", Rinv, z)
     d = yb - np.einsum("bmk,bk->bm", A, b)
-    Gt = np.linalg.solve(np.swapaxes(Rx, 1, 2), np.swapaxes(A, 1, 2))  # (R^-T A')
-    V = np.matmul(np.swapaxes(Gt, 1, 2), Gt)
+    G = np.matmul(A, Rinv)  # A R^-1: the block's rows in the prior's whitened coordinates
+    V = np.matmul(G, np.swapaxes(G, 1, 2))
     idx = np.arange(V.shape[1])
     V[:, idx, idx] += 1.0
     L = np.linalg.cholesky(V)
-    out[...] = np.linalg.solve(L, d[..., None])[..., 0]
+    # Forward substitution, vectorised over the blocks (numpy has no batched trsv).
+    for i in range(L.shape[1]):
+        acc = np.einsum("bj,bj->b", L[:, i, :i], out[:, :i]) if i else 0.0
+        out[:, i] = (d[:, i] - acc) / L[:, i, i]
 
 
 def harvey_collier(X: np.ndarray, y: np.ndarray) -> tuple[float, float, int]:
@@ -169,14 +173,29 @@ def harvey_collier(X: np.ndarray, y: np.ndarray) -> tuple[float, float, int]:
     return t, float(2 * stats.t.sf(abs(t), m - 1)), m - 1
 
 
+def harvey_collier_or_reason(X: np.ndarray, y: np.ndarray) -> tuple[float, float, int] | str:
+    """Harvey-Collier's (t, p, df), or the reason it cannot be computed."""
+    try:
+        return harvey_collier(X, y)
+    except ValueError:
+        return (
+            f"the first {X.shape[1]} rows in row order do not determine the coefficients "
+            "(repeated or dependent rows), so recursive residuals cannot start."
+        )
+
+
 def linearity_tests(
     design: Design,
     resid: np.ndarray,
     fitted: np.ndarray,
     y: np.ndarray | None,
     leverage: np.ndarray,
+    hc: tuple[float, float, int] | str | None = None,
 ) -> list[TestResult]:
-    """RESET, Rainbow and Harvey-Collier; ``y`` None (a network) skips the OLS refits."""
+    """RESET, Rainbow and Harvey-Collier; ``y`` None (a network) skips the OLS refits.
+
+    ``hc`` is a Harvey-Collier result computed beforehand (it may run in a thread).
+    """
     tests: list[TestResult] = []
     try:
         F, p, df = reset_test(design, resid, fitted)
@@ -214,8 +233,12 @@ def linearity_tests(
         )
     except ValueError:
         tests.append(not_applicable("Rainbow", "too few rows to refit on the central half."))
-    try:
-        t, p, df_t = harvey_collier(design.X, y)
+    if hc is None:
+        hc = harvey_collier_or_reason(design.X, y)
+    if isinstance(hc, str):
+        tests.append(not_applicable("Harvey-Collier", hc))
+    else:
+        t, p, df_t = hc
         tests.append(
             p_test(
                 "Harvey-Collier",
@@ -224,14 +247,6 @@ def linearity_tests(
                 p,
                 _MEANING + " (recursive residuals in row order drift away from zero)",
                 _ADVICE,
-            )
-        )
-    except ValueError:
-        tests.append(
-            not_applicable(
-                "Harvey-Collier",
-                f"the first {design.k1} rows in row order do not determine the coefficients "
-                "(repeated or dependent rows), so recursive residuals cannot start.",
             )
         )
     return tests
