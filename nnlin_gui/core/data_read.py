@@ -151,8 +151,9 @@ def _read_chunks(path, fmt: CsvFormat, size, progress, cancel):
     import pandas as pd
 
     names = list(fmt.names) + [f"{_EXTRA}{i}" for i in range(fmt.n_extra)]
-    # About 1 % of the file per chunk (for progress), within sensible bounds.
-    chunk_bytes = min(max(size / 100, 256 * 1024), CHUNK_BYTES)
+    # About 2 % of the file per chunk (for progress), within sensible bounds: fewer,
+    # larger chunks keep pandas' per-chunk overhead small.
+    chunk_bytes = min(max(size / 50, 256 * 1024), CHUNK_BYTES)
     rows = max(1000, int(chunk_bytes / fmt.bytes_per_line))
     kwargs = dict(
         sep=fmt.sep,
@@ -170,24 +171,27 @@ def _read_chunks(path, fmt: CsvFormat, size, progress, cancel):
     numeric = _NumericColumns(len(names), int(size / fmt.bytes_per_line * 1.05) + 16)
     pieces = []
     check_cancel(cancel)
-    with open(path, "rb") as fh:
-        try:
-            with pd.read_csv(fh, **kwargs) as reader:
-                for chunk in reader:
-                    check_cancel(cancel)
-                    if fmt.all_numeric:
-                        numeric.append(chunk)
-                    else:
-                        pieces.append(chunk)
-                    progress(0.95 * fh.tell() / max(size, 1))
-        except (UnicodeDecodeError, UserError, MemoryError):
-            raise
-        except ValueError as exc:
-            if any(fmt.numeric_cols) and "could not convert" in str(exc):
-                raise _NotNumeric() from None
-            raise DataError(_parser_message(exc, fmt.has_header)) from None
-        except Exception as exc:  # pandas parser errors come in many types
-            raise DataError(_parser_message(exc, fmt.has_header)) from None
+    done = 0
+    try:
+        # A path (not an open file) lets pandas' C reader do its own buffered I/O, which
+        # is measurably faster; progress comes from the rows read times the line length.
+        with pd.read_csv(path, **kwargs) as reader:
+            for chunk in reader:
+                check_cancel(cancel)
+                if fmt.all_numeric:
+                    numeric.append(chunk)
+                else:
+                    pieces.append(chunk)
+                done += len(chunk)
+                progress(min(0.95, 0.95 * done * fmt.bytes_per_line / max(size, 1)))
+    except (UnicodeDecodeError, UserError, MemoryError):
+        raise
+    except ValueError as exc:
+        if any(fmt.numeric_cols) and "could not convert" in str(exc):
+            raise _NotNumeric() from None
+        raise DataError(_parser_message(exc, fmt.has_header)) from None
+    except Exception as exc:  # pandas parser errors come in many types
+        raise DataError(_parser_message(exc, fmt.has_header)) from None
     if fmt.all_numeric:
         frame = pd.DataFrame(numeric.values(), columns=names, copy=False)
     elif pieces:

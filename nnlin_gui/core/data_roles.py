@@ -240,8 +240,8 @@ def _date_format(text) -> str | None:
     return None
 
 
-def _numeric_role(name: str, v: np.ndarray, unnamed: bool) -> tuple[str, str]:
-    present = v[~np.isnan(v)]
+def _numeric_role(name: str, v: np.ndarray, unnamed: bool, n_missing: int) -> tuple[str, str]:
+    present = v[~np.isnan(v)] if n_missing else v
     lo, hi = float(present.min()), float(present.max())
     if lo == hi:
         return "constant", f"constant (every value is {format_value(lo)})"
@@ -352,7 +352,7 @@ def classify_columns(
             if n_missing == num.size:
                 role, reason = "empty", "empty (no values)"
             else:
-                role, reason = _numeric_role(label, num, label in unnamed)
+                role, reason = _numeric_role(label, num, label in unnamed, n_missing)
             out[name] = num
             infos.append(ColumnInfo(label, role, reason + notes, "numeric", n_missing))
             continue
@@ -374,10 +374,10 @@ def classify_columns(
 
 
 def _check_finite(num: np.ndarray, name: str, index, line_offset: int | None, source: str):
-    finite_or_nan = np.isfinite(num) | np.isnan(num)
-    if finite_or_nan.all():
+    infinite = np.isinf(num)
+    if not infinite.any():
         return
-    i = int(np.argmin(finite_or_nan))
+    i = int(np.argmax(infinite))
     if line_offset is None:
         where = f"row {i + 1}"
     else:
