@@ -238,3 +238,12 @@ def test_harvey_collier_not_applicable_when_the_first_rows_repeat():
     t = diagnose_ols(x[:, None], y).assumption("linearity").test("Harvey-Collier")
     assert t.verdict == "not applicable"
     assert "first 2 rows" in t.message
+
+
+def test_breusch_godfrey_ignores_what_the_features_explain_in_network_residuals():
+    X, y = _clean(n=400, seed=11)
+    Xr = np.column_stack([np.ones(len(y)), X])
+    fitted = Xr @ np.linalg.lstsq(Xr, y, rcond=None)[0] - 3.0 * X[:, 0]  # residual + 3 x1
+    net = diagnose_residuals(X, y, fitted)
+    bg = net.assumption("independence").test("Breusch-Godfrey")
+    assert bg.p_value > 0.05

@@ -84,7 +84,10 @@ def dw_moments(design: Design | None, n: int) -> tuple[float, float]:
 
 
 def breusch_godfrey(design: Design, resid: np.ndarray, lags: int) -> tuple[float, float, int]:
-    """Breusch-Godfrey LM = n R^2 of e on [X, e_{t-1}, ..., e_{t-lags}] (missing lags 0)."""
+    """Breusch-Godfrey LM = n R^2 of e on [X, e_{t-1}, ..., e_{t-lags}] (missing lags 0).
+
+    R^2 counts only what the lags add beyond X (identical for OLS residuals).
+    """
     e = np.asarray(resid, dtype=np.float64)
 
     def make_z(start: int, stop: int) -> np.ndarray:
@@ -96,7 +99,10 @@ def breusch_godfrey(design: Design, resid: np.ndarray, lags: int) -> tuple[float
         return Z
 
     fit = aux_regression(design, e, make_z, lags)
-    lm = design.n * fit.r2
+    # n R^2 of the lags after X: for OLS residuals (orthogonal to X) this is the usual
+    # n R^2; for other residuals the part X explains must not count as autocorrelation.
+    ssr_x = fit.tss - (fit.ess - fit.ess_extra)
+    lm = design.n * fit.ess_extra / ssr_x if ssr_x > 0 else 0.0
     return float(lm), float(stats.chi2.sf(lm, lags)), lags
 
 

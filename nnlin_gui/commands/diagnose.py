@@ -1,0 +1,121 @@
+"""``nnlin diagnose``: every OLS assumption test, for OLS and optionally a network."""
+
+from __future__ import annotations
+
+import argparse
+import math
+
+from nnlin_gui.commands.common import add_data_arguments, feature_list, int_list, write_json
+from nnlin_gui.core.errors import UserError
+
+_MARK = {"ok": "ok", "warning": "WARNING", "violated": "VIOLATED", "not applicable": "n/a"}
+
+
+def register(subparsers) -> None:
+    p = subparsers.add_parser(
+        "diagnose",
+        help="test every OLS assumption (collinearity, variance, independence, ...)",
+        description="Fit OLS and test collinearity, homoskedasticity, independence, "
+        "normality, linearity and influence; with --layers, also test a trained network's "
+        "residuals.",
+    )
+    add_data_arguments(p)
+    p.add_argument(
+        "--lags", type=int, default=4, help="lags for Breusch-Godfrey and Ljung-Box (default 4)"
+    )
+    p.add_argument("--seed", type=int, default=0, help="seed for sub-sampling and training")
+    p.add_argument(
+        "--layers",
+        help="hidden widths of a network to train and diagnose too, e.g. 8,8 ('none' = no "
+        "hidden layer)",
+    )
+    p.add_argument("--activation", default="identity", help="network activation (default identity)")
+    p.add_argument("--epochs", type=int, default=500, help="network training epochs (default 500)")
+    p.add_argument("--json", metavar="PATH|-", help="write the report as JSON")
+    p.add_argument("--plots", action="store_true", help="include plot data in the JSON")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from nnlin_gui.core.data import load_dataset
+    from nnlin_gui.core.diagnostics import diagnose_ols
+
+    if args.lags < 1:
+        raise UserError("--lags must be at least 1")
+    dataset = load_dataset(args.data, target=args.target, features=feature_list(args.features))
+    ols = diagnose_ols(dataset.X, dataset.y, dataset.feature_names, lags=args.lags, seed=args.seed)
+    payload = {"data": args.data, "target": dataset.target_name}
+    payload.update(ols.to_dict(include_plots=args.plots))
+    network = None
+    if args.layers is not None:
+        network, info = _network_report(dataset, args)
+        payload["network"] = {**info, **network.to_dict(include_plots=args.plots)}
+    if args.json:
+        write_json(payload, args.json)
+    else:
+        print(format_report(ols, f"OLS on {args.data} (target {dataset.target_name})"))
+        if network is not None:
+            print()
+            print(format_report(network, f"network {payload['network']['description']}"))
+    return 0
+
+
+def _network_report(dataset, args: argparse.Namespace):
+    from nnlin_gui.core.diagnostics import diagnose_residuals
+    from nnlin_gui.core.fitting import fit_network
+
+    if dataset.task == "multiclass":
+        raise UserError("network diagnostics need a numeric or 0/1 target, not several classes")
+    layers = int_list(args.layers, "--layers")
+    trainer, result = fit_network(
+        dataset, layers, args.activation, epochs=args.epochs, seed=args.seed
+    )
+    if result is not None and result.diverged:
+        raise UserError(f"the network diverged ({result.message}); try a smaller learning rate")
+    fitted = trainer.predict(dataset.X)
+    report = diagnose_residuals(
+        dataset.X,
+        dataset.y,
+        fitted,
+        dataset.feature_names,
+        source="network",
+        lags=args.lags,
+        seed=args.seed,
+    )
+    widths = "-".join(str(w) for w in layers) or "no hidden layer"
+    info = {
+        "layers": layers,
+        "activation": args.activation,
+        "epochs": args.epochs,
+        "description": f"{widths}, {args.activation}, {args.epochs} epochs",
+    }
+    return report, info
+
+
+def _num(v) -> str:
+    if v is None or (isinstance(v, float) and not math.isfinite(v)):
+        return "-"
+    return f"{v:.4g}"
+
+
+def format_report(report, title: str) -> str:
+    """Plain-text table: one block per assumption, one line per test."""
+    lines = [f"{title}: {report.n} rows, {report.k} features"]
+    for a in report.assumptions:
+        lines.append(f"{a.name:<18} {_MARK[a.verdict]}")
+        for t in a.tests:
+            df = (
+                "-"
+                if t.df is None
+                else (",".join(map(str, t.df)) if isinstance(t.df, tuple) else t.df)
+            )
+            lines.append(
+                f"  {t.name:<38}{_num(t.statistic):>11}  df {df!s:<8} p {_num(t.p_value):>9}  "
+                f"{_MARK[t.verdict]}"
+            )
+        worst = next((t for t in a.tests if t.verdict == a.verdict != "ok"), None)
+        if worst is not None:  # one explanation per assumption keeps the table readable
+            lines.append(f"  -> {worst.message}")
+    for note in report.notes:
+        lines.append(f"note: {note}")
+    return "\n".join(lines)

@@ -1,0 +1,98 @@
+"""``nnlin diagnose`` end to end: JSON contract, text table, network residuals, errors."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from nnlin_gui.cli import main
+
+
+@pytest.fixture
+def csv_path(tmp_path):
+    rng = np.random.default_rng(0)
+    n = 120
+    a, b = rng.normal(size=n), rng.normal(size=n)
+    noise = rng.normal(size=n)
+    y = 1 + 2 * a - b + noise
+    path = tmp_path / "data.csv"
+    lines = ["a,b,junk,y"] + [
+        f"{a[i]:.10g},{b[i]:.10g},{noise[i] * 0:.3g},{y[i]:.10g}" for i in range(n)
+    ]
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def _json(capsys, argv):
+    assert main(argv) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def test_json_to_stdout_keeps_the_contract(csv_path, capsys):
+    out = _json(
+        capsys, ["diagnose", str(csv_path), "--target", "y", "--features", "a,b", "--json", "-"]
+    )
+    names = [a["name"] for a in out["assumptions"]]
+    assert names == [
+        "collinearity",
+        "homoskedasticity",
+        "independence",
+        "normality",
+        "linearity",
+        "influence",
+    ]
+    tests = {t["name"]: t for a in out["assumptions"] for t in a["tests"]}
+    assert tests["Breusch-Godfrey"]["df"] == 4  # default lags
+    assert tests["Ljung-Box"]["df"] == 4
+    assert out["features"] == ["a", "b"]
+    assert "plots" not in out and "network" not in out
+    verdicts = {a["name"]: a["verdict"] for a in out["assumptions"]}
+    assert verdicts["collinearity"] == verdicts["linearity"] == "ok"
+    assert set(verdicts.values()) <= {"ok", "warning", "violated"}
+
+
+def test_lags_and_plots_options(csv_path, tmp_path, capsys):
+    target = tmp_path / "report.json"
+    argv = ["diagnose", str(csv_path), "--target", "y", "--features", "a,b", "--lags", "7"]
+    assert main(argv + ["--plots", "--json", str(target)]) == 0
+    out = json.loads(target.read_text())
+    tests = {t["name"]: t for a in out["assumptions"] for t in a["tests"]}
+    assert tests["Breusch-Godfrey"]["df"] == 7
+    assert len(out["plots"]["qq"]["sample"]) == 120
+
+
+def test_text_table(csv_path, capsys):
+    assert main(["diagnose", str(csv_path), "--target", "y", "--features", "a,b"]) == 0
+    text = capsys.readouterr().out
+    assert "homoskedasticity" in text and "Durbin-Watson" in text
+    assert "rows in file order" in text
+
+
+def test_network_residuals_are_added_under_network(capsys):
+    argv = ["diagnose", "builtin:linear", "--target", "y", "--layers", "none", "--epochs", "30"]
+    out = _json(capsys, argv + ["--json", "-"])
+    assert out["source"] == "ols"
+    net = out["network"]
+    assert net["source"] == "network"
+    assert net["layers"] == [] and net["activation"] == "identity"
+    tests = {t["name"]: t for a in net["assumptions"] for t in a["tests"]}
+    assert tests["Harvey-Collier"]["verdict"] == "not applicable"
+    assert tests["Breusch-Pagan (Koenker)"]["statistic"] is not None
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["diagnose", "missing.csv", "--target", "y"], "no such file"),
+        (["diagnose", "builtin:linear", "--target", "nope"], "nope"),
+        (["diagnose", "builtin:linear", "--target", "y", "--lags", "0"], "--lags"),
+    ],
+)
+def test_user_errors_exit_2_with_one_line(argv, message, capsys):
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert message in err
+    assert err.count("\n") == 1
+    assert "Traceback" not in err
