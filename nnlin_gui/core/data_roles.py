@@ -125,11 +125,14 @@ class DataSummary:
     def lines(self) -> list[str]:
         """The summary as separate phrases: rows first, then one per column."""
         out = [f"{self.n_rows:,} rows"]
-        if self.rows_dropped:
-            verb = "dropped for" if self.missing == "drop" else "dropped for a missing target;"
-            out.append(f"{self.rows_dropped:,} {verb} missing values")
-        elif self.missing == "mean" and any(c.n_missing for c in self.columns if c.used):
-            out.append("missing feature values replaced by the column mean")
+        if self.missing == "drop":
+            if self.rows_dropped:
+                out.append(f"{self.rows_dropped:,} dropped for missing values")
+        else:
+            if self.rows_dropped:
+                out.append(f"{self.rows_dropped:,} dropped for a missing target")
+            if any(c.n_missing for c in self.columns if c.used and c.role != "target"):
+                out.append("missing feature values replaced by the column mean")
         if self.default_target is not None:
             out.append(f"target {self.default_target!r} ({self.suggested_task})")
         else:

@@ -356,3 +356,12 @@ def test_cancel_during_column_analysis(tmp_path):
 
     with pytest.raises(LoadCancelled):
         load_table(path, progress=progress, cancel=cancel)
+
+
+def test_describe_mean_policy(tmp_path):
+    path = write(tmp_path, "m.csv", "x,y\n1,2\n,3\n3,5\n4,\n")
+    text = load_table(path, missing="mean").summary.describe()
+    assert text.startswith(
+        "4 rows; 1 dropped for a missing target; "
+        "missing feature values replaced by the column mean; target 'y' (regression)"
+    )
