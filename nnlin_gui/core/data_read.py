@@ -31,21 +31,34 @@ class LoadCancelled(UserError):
 
 
 class ProgressThrottle:
-    """Forward progress fractions at most every 1 % or 50 ms, from the loading thread."""
+    """Forward progress fractions from the loading thread, at most one per 1 % and 50 ms.
 
-    def __init__(self, callback: Callable[[float], None] | None) -> None:
+    An update goes out only when the fraction has grown by at least ``step`` and at least
+    ``interval`` seconds have passed since the last one; ``force=True`` (used for the final
+    1.0) always goes out.
+    """
+
+    def __init__(
+        self,
+        callback: Callable[[float], None] | None,
+        step: float = 0.01,
+        interval: float = 0.05,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self._callback = callback
-        self._last_value = -1.0
-        self._last_time = 0.0
+        self._step = step
+        self._interval = interval
+        self._clock = clock
+        self._last_value = 0.0
+        self._last_time = -float("inf")
 
     def __call__(self, fraction: float, force: bool = False) -> None:
         if self._callback is None:
             return
         fraction = min(max(float(fraction), 0.0), 1.0)
-        now = time.monotonic()
-        if force or fraction - self._last_value >= 0.01 or now - self._last_time >= 0.05:
-            if fraction == self._last_value and not force:
-                return
+        now = self._clock()
+        due = fraction - self._last_value >= self._step and now - self._last_time >= self._interval
+        if force or due:
             self._last_value, self._last_time = fraction, now
             self._callback(fraction)
 
