@@ -89,11 +89,12 @@ def polynomial_features(
                 continue
             powers = {j: combo.count(j) for j in sorted(set(combo))}
             col = np.ones(X.shape[0])
-            for j, p in powers.items():
-                col = col * X[:, j] ** p
+            with np.errstate(all="ignore"):  # overflow is reported below, in words
+                for j, p in powers.items():
+                    col = col * X[:, j] ** p
             cols.append(col)
             out_names.append("*".join(_power_name(names[j], p) for j, p in powers.items()))
-    return np.column_stack(cols), tuple(out_names)
+    return _finite(np.column_stack(cols), tuple(out_names))
 
 
 def interaction_features(
@@ -105,8 +106,9 @@ def interaction_features(
     pairs = list(itertools.combinations(idx, 2))
     if not pairs:
         return np.empty((X.shape[0], 0)), ()
-    cols = [X[:, i] * X[:, j] for i, j in pairs]
-    return np.column_stack(cols), tuple(f"{names[i]}*{names[j]}" for i, j in pairs)
+    with np.errstate(all="ignore"):
+        cols = [X[:, i] * X[:, j] for i, j in pairs]
+    return _finite(np.column_stack(cols), tuple(f"{names[i]}*{names[j]}" for i, j in pairs))
 
 
 def trig_features(
@@ -114,6 +116,8 @@ def trig_features(
 ) -> tuple[np.ndarray, tuple[str, ...]]:
     """``sin(x)`` and/or ``cos(x)`` of the chosen columns (radians)."""
     X, names = _as_matrix(X, names)
+    if not np.isfinite(X).all():
+        raise DataError("sin and cos need finite values")
     cols, out = [], []
     for j in _indices(names, columns):
         if sin:
@@ -221,15 +225,26 @@ def apply_terms(X, names: Sequence[str], terms: Sequence[str]) -> tuple[np.ndarr
         raise DataError("choose at least one feature term")
     if len(set(terms)) != len(terms):
         raise DataError("a feature term is listed twice")
-    cols = [_one_term(X, names, t) for t in terms]
-    return np.column_stack(cols), tuple(terms)
+    with np.errstate(all="ignore"):  # overflow is reported below, in words
+        cols = [_one_term(X, names, t) for t in terms]
+    return _finite(np.column_stack(cols), tuple(terms))
+
+
+def _finite(X: np.ndarray, names: tuple[str, ...]) -> tuple[np.ndarray, tuple[str, ...]]:
+    """Refuse columns that overflowed (or were infinite to begin with)."""
+    bad = ~np.isfinite(X).all(axis=0)
+    if bad.any():
+        j = int(np.argmax(bad))
+        raise DataError(
+            f"feature {names[j]!r} has infinite or undefined values; "
+            "choose smaller powers or rescale the data"
+        )
+    return X, names
 
 
 def transform_dataset(dataset, terms: Sequence[str]):
     """A copy of a ``Dataset`` whose features are the given terms of its features."""
     X, names = apply_terms(dataset.X, dataset.feature_names, terms)
-    if not np.isfinite(X).all():
-        raise DataError("the feature terms give infinite values; choose smaller powers")
     return replace(dataset, X=np.ascontiguousarray(X), feature_names=names)
 
 

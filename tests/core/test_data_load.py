@@ -242,7 +242,7 @@ def test_explicit_features_and_errors(tmp_path):
 
 
 def test_progress_is_throttled_and_ends_at_one(tmp_path):
-    n = 200_000
+    n = 100_000
     rng = np.random.default_rng(1)
     pd.DataFrame(rng.normal(size=(n, 4)), columns=list("abcy")).to_csv(
         tmp_path / "big.csv", index=False

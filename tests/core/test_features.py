@@ -120,3 +120,17 @@ def test_standardizer_predictions_agree_and_multi_output():
         Standardizer().transform(Xr)
     with pytest.raises(DataError, match="2 weights for 3 features"):
         s.coef_to_original(np.ones(2), 0.0)
+
+
+def test_overflow_is_a_data_error_without_warnings():
+    import warnings
+
+    big = np.array([[1e200, 1.0], [2.0, 3.0]])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(DataError, match="feature 'x1\\^2' has infinite"):
+            polynomial_features(big, NAMES, 2)
+        with pytest.raises(DataError, match="'x1\\*x1' has infinite"):
+            apply_terms(big, NAMES, ["x1*x1"])
+        with pytest.raises(DataError, match="has infinite"):
+            interaction_features(np.array([[1e200, 1e200], [1.0, 1.0]]), NAMES)
