@@ -400,8 +400,8 @@ def _build_dataset(table: Table, target, features, task) -> Dataset:
     tinfo = summary.column(str(target))
     y, text_task, labels, coded = _target_values(table, tinfo, task)
     if features is None:
-        chosen = [c for c in summary.columns if c.role in ("feature", "categorical")]
-        chosen = [c for c in chosen if c.name != tinfo.name]
+        # The default target becomes a feature when another target is chosen.
+        chosen = [c for c in summary.columns if c.used and c.name != tinfo.name]
         explicit = False
     else:
         if isinstance(features, str):

@@ -243,12 +243,23 @@ def _date_format(text) -> str | None:
     return None
 
 
+_ID_SUFFIX = re.compile(r"(^|[_\s.-])id$|[a-z]Id$|[a-z]ID$")
+
+
+def _id_name(name: str) -> bool:
+    """Names that announce an identifier: id, index, row, customer_id, PassengerId, ..."""
+    name = name.strip()
+    return name.lower() in _ID_NAMES or bool(
+        _ID_SUFFIX.search(name) or name.lower().endswith(" id")
+    )
+
+
 def _numeric_role(name: str, v: np.ndarray, unnamed: bool, n_missing: int) -> tuple[str, str]:
     present = v[~np.isnan(v)] if n_missing else v
     lo, hi = float(present.min()), float(present.max())
     if lo == hi:
         return "constant", f"constant (every value is {format_value(lo)})"
-    idlike = unnamed or name.strip().lower() in _ID_NAMES
+    idlike = unnamed or _id_name(name)
     if idlike and present.size == v.size and bool(np.all(present == np.round(present))):
         steps = np.diff(present)
         if present[0] in (0.0, 1.0) and bool(np.all(steps == 1.0)):

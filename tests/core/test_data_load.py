@@ -387,3 +387,25 @@ def test_progress_throttle_limits_rate_by_step_and_time():
     assert 15 <= len(sent) <= 21  # one per 50 ms over one second
     assert (gaps >= 0.01 - 1e-12).all()
     ProgressThrottle(None)(0.5)  # no callback: nothing happens
+
+
+def test_titanic_like_file(tmp_path):
+    lines = ["PassengerId,Survived,Pclass,Name,Sex,Age,Ticket,Fare,Cabin,Embarked"]
+    for i in range(1, 41):
+        age = "" if i % 8 == 0 else str(20 + i % 30)
+        cabin = f"C{i}" if i % 5 == 0 else ""
+        embarked = "SCQ"[i % 3] if i != 7 else ""
+        lines.append(
+            f'{i},{i % 2},{1 + i % 3},"Person, Mr. No{i}",{"male" if i % 3 else "female"},'
+            f"{age},T{i * 7},{7.25 + i * 1.5},{cabin},{embarked}"
+        )
+    table = load_table(write(tmp_path, "titanic.csv", "\n".join(lines) + "\n"))
+    r = roles(table)
+    assert r["PassengerId"] == "identifier" and r["Name"] == "identifier"
+    assert r["Sex"] == "categorical" and r["Embarked"] == "categorical"
+    assert r["Ticket"] == "identifier" and r["Cabin"] in ("identifier", "text")
+    assert r["Fare"] == "target" and r["Age"] == "feature"
+    ds = table.to_dataset(target="Survived")
+    assert ds.task == "binary"
+    assert ds.feature_names == ("Pclass", "Sex[male]", "Age", "Fare", "Embarked[Q]", "Embarked[S]")
+    assert ds.rows_dropped == 6  # 5 without an age, 1 without a port
