@@ -84,7 +84,7 @@ class Dataset:
         return int(self.X.shape[0])
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # holds a DataFrame: compare by identity
 class Table:
     """A loaded table: the data as read plus what each column is for.
 
@@ -109,8 +109,8 @@ class Table:
     def with_missing(self, missing: str) -> Table:
         """The same table with another missing-value policy (summary recomputed)."""
         _check_missing(missing)
-        return _finish(self.frame, list(self.summary.columns), self.source, missing,
-                       self.summary.notes)  # fmt: skip
+        columns = list(self.summary.columns)
+        return _finish(self.frame, columns, self.source, missing, self.summary.notes)
 
     def to_dataset(
         self,
