@@ -18,7 +18,7 @@ from nnlin_gui.core.errors import DataError
 log = logging.getLogger(__name__)
 
 # Rows per block when extra columns are built on the fly (bounds peak memory).
-CHUNK_ROWS = 131_072
+CHUNK_ROWS = 32_768
 
 
 @dataclass(frozen=True)
@@ -112,9 +112,12 @@ def _qr(A: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     try:
         R1 = cholesky(A.T @ A, lower=False)
         d = np.abs(np.diag(R1))
-        if d.min() < 1e-5 * d.max() or np.linalg.cond(R1) > 1e6:
+        cond = np.linalg.cond(R1)
+        if d.min() < 1e-5 * d.max() or cond > 1e6:
             raise LinAlgError("ill-conditioned")
         Q1 = A @ solve_triangular(R1, np.eye(R1.shape[0]))
+        if cond < 1e2:  # one pass already orthogonal to ~eps * cond^2 < 1e-12
+            return Q1, R1
         R2 = cholesky(Q1.T @ Q1, lower=False)
         Q1 = Q1 @ solve_triangular(R2, np.eye(R2.shape[0]))
         return Q1, R2 @ R1
@@ -263,7 +266,7 @@ def aux_regression_gram(
     p = k1 + m + 1
     gram = np.zeros((p, p))
     rows = min(n, CHUNK_ROWS)
-    W = np.empty((rows, p))
+    W = np.empty((rows, p), order="F")  # columns contiguous: fast fills and Gram
     for start in range(0, n, CHUNK_ROWS):
         stop = min(n, start + CHUNK_ROWS)
         w = W[: stop - start]

@@ -100,17 +100,17 @@ def goldfeld_quandt(
     F, p_value, (df2, df1)
     """
     n, k = X.shape
-    if order is not None:
-        X = X[order]
-        y = y[order]
+    if order is None:
+        order = np.arange(n)
     p1 = int(np.floor((0.5 - fraction / 2) * n))
     p2 = int(np.ceil((0.5 + fraction / 2) * n + 0.01))
     if p1 < k + 1 or p2 > n - k:
         raise ValueError("too few rows in each half for the Goldfeld-Quandt test")
     df1 = p1 - k
     df2 = n - p2 + 1 - k
-    ssr1 = ssr_of(X[:p1], y[:p1])
-    ssr2 = ssr_of(X[p2 - 1 :], y[p2 - 1 :])
+    low, high = order[:p1], order[p2 - 1 :]
+    ssr1 = ssr_of(X[low], y[low])
+    ssr2 = ssr_of(X[high], y[high])
     f = (ssr2 / df2) / (ssr1 / df1)
     upper = stats.f.sf(f, df2, df1)
     lower = stats.f.cdf(f, df2, df1)

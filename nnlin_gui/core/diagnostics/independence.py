@@ -65,16 +65,16 @@ def dw_moments(design: Design | None, n: int) -> tuple[float, float]:
         k = 0
         tr_ma, tr_ma2 = tr_a, tr_a2
     else:
-        Q = design.Q
         k = design.k1
-        DQ = np.diff(Q, axis=0)
-        AQ = np.zeros_like(Q)
-        AQ[:-1] -= DQ
-        AQ[1:] += DQ  # A Q = D'(D Q)
-        qaq = Q.T @ AQ
-        tr_ha = float(np.sum(DQ**2))
-        tr_ha2 = float(np.sum(AQ**2))
-        tr_haha = float(np.sum(qaq * qaq.T))
+        DQ = np.diff(design.Q, axis=0)
+        qaq = DQ.T @ DQ  # Q'AQ = (DQ)'(DQ)
+        tr_ha = float(np.trace(qaq))
+        # ||AQ||^2 = ||D'(DQ)||^2: the first and last rows of DQ plus its differences
+        tr_ha2 = float(np.sum(DQ[0] ** 2) + np.sum(DQ[-1] ** 2))
+        for j in range(k):
+            dd = np.diff(DQ[:, j])
+            tr_ha2 += float(dd @ dd)
+        tr_haha = float(np.sum(qaq * qaq))
         tr_ma = tr_a - tr_ha
         tr_ma2 = tr_a2 - 2.0 * tr_ha2 + tr_haha
     m = n - k

@@ -176,15 +176,17 @@ def influence_tests(infl: Influence, design: Design) -> list[TestResult]:
     )
     if infl.dfbetas.size:
         b_lim = 2.0 / np.sqrt(n)
-        dfb = infl.dfbetas
-        n_b = int(np.sum(np.any(np.abs(dfb) > b_lim, axis=1)))
+        dfb = np.abs(infl.dfbetas)
+        n_b = int(np.count_nonzero(dfb.max(axis=1) > b_lim))  # NaN rows compare False
+        col_max = np.fmax.reduce(dfb, axis=0)
         per_coef = {
-            name: float(_nanmax_abs(dfb[:, j])) for j, name in enumerate(("const",) + design.names)
+            name: float(v) if np.isfinite(v) else None
+            for name, v in zip(("const",) + design.names, col_max, strict=True)
         }
         tests.append(
             TestResult(
                 name="DFBETAS",
-                statistic=_nanmax_abs(dfb),
+                statistic=float(np.fmax.reduce(col_max)),
                 df=None,
                 p_value=None,
                 threshold={"list": float(b_lim)},

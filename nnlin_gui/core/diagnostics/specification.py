@@ -18,6 +18,7 @@ _ADVICE = (
 
 # Rows per block of recursive residuals (larger: fewer LAPACK calls, more flops per row).
 RECURSIVE_BLOCK = 32
+RECURSIVE_GROUP = 2048  # blocks per batched step
 
 
 def reset_test(
@@ -37,7 +38,12 @@ def reset_test(
 
     def make_z(start: int, stop: int) -> np.ndarray:
         fs = (f[start:stop] - mu) / sd
-        return np.column_stack([fs**p for p in powers])
+        Z = np.empty((stop - start, len(powers)))
+        for col, p in enumerate(powers):
+            Z[:, col] = fs
+            for _ in range(p - 1):
+                Z[:, col] *= fs
+        return Z
 
     fit = aux_regression(design, resid, make_z, len(powers))
     ssr_u = fit.tss - fit.ess
@@ -98,33 +104,32 @@ def recursive_residuals(X: np.ndarray, y: np.ndarray) -> np.ndarray:
     """
     n, k = X.shape
     m = RECURSIVE_BLOCK
-    Xy = np.column_stack([X, y])
-    first = np.linalg.qr(Xy[:k], mode="r")
+    first = np.linalg.qr(np.column_stack([X[:k], y[:k]]), mode="r")
     diag = np.abs(np.diag(first[:k, :k]))
     if not np.isfinite(first).all() or diag.min() <= 1e-8 * max(diag.max(), 1e-300):
         raise ValueError("the first rows do not determine the fit")
-    starts = np.arange(k, n, m)
-    nb = len(starts)
-    priors = np.empty((nb, k, k + 1))
     upper = np.triu(np.ones((k, k + 1)))
     work = np.zeros((k + m, k + 1), order="F")
     work[:k] = first[:k]
-    # One LAPACK call per block, in place; BLAS threads only slow such tiny calls.
-    for j, t in enumerate(starts):
-        priors[j] = work[:k]
-        stop = min(n, t + m)
-        if stop - t < m:  # last, short block: its update is never used
-            break
-        work[k:] = Xy[t:stop]
-        qr, _, _, _ = lapack.dgeqrf(work, overwrite_a=1)
-        np.multiply(qr[:k], upper, out=work[:k])
     out = np.empty(n - k)
-    group = 2048  # blocks per batched call: bounds the (group, m, m) temporaries
-    for g0 in range(0, nb, group):
-        g1 = min(nb, g0 + group)
-        lo = int(starts[g0] - k)
-        hi = int(min(n, starts[g1 - 1] + m) - k)
-        _block_innovations(Xy, priors[g0:g1], starts[g0:g1], m, k, out[lo:hi])
+    # Groups of blocks bound the memory: [X, y] rows, priors and (group, m, m) batches.
+    rows_per_group = m * RECURSIVE_GROUP
+    for g0 in range(k, n, rows_per_group):
+        g1 = min(n, g0 + rows_per_group)
+        Xy = np.empty((g1 - g0, k + 1))
+        Xy[:, :k] = X[g0:g1]
+        Xy[:, k] = y[g0:g1]
+        starts = np.arange(0, g1 - g0, m)
+        priors = np.empty((len(starts), k, k + 1))
+        # One LAPACK call per block, in place; BLAS threads only slow such tiny calls.
+        for j, t in enumerate(starts):
+            priors[j] = work[:k]
+            if t + m > len(Xy):  # last, short block: its update is never used
+                break
+            work[k:] = Xy[t : t + m]
+            qr, _, _, _ = lapack.dgeqrf(work, overwrite_a=1)
+            np.multiply(qr[:k], upper, out=work[:k])
+        _block_innovations(Xy, priors, starts, m, k, out[g0 - k : g1 - k])
     return out
 
 
