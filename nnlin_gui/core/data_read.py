@@ -200,7 +200,8 @@ def _read_chunks(path, fmt: CsvFormat, size, progress, cancel):
     except (UnicodeDecodeError, UserError, MemoryError):
         raise
     except ValueError as exc:
-        if any(fmt.numeric_cols) and "could not convert" in str(exc):
+        text = str(exc)
+        if any(fmt.numeric_cols) and ("could not convert" in text or "safely convert" in text):
             raise _NotNumeric() from None
         raise DataError(_parser_message(exc, fmt.has_header)) from None
     except Exception as exc:  # pandas parser errors come in many types

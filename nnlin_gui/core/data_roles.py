@@ -181,11 +181,11 @@ def _to_numbers(values, decimal: str, thousands: str | None):
     if thousands:
         sep = re.escape(thousands)
         dec = re.escape(decimal)
-        grouped = t.str.fullmatch(rf"[+-]?\d{{1,3}}({sep}\d{{3}})+({dec}\d*)?", na=False)
+        grouped = t.str.fullmatch(rf"(?a)[+-]?\d{{1,3}}({sep}\d{{3}})+({dec}\d*)?", na=False)
         if grouped.any():
             t = t.where(~grouped, t.str.replace(thousands, "", regex=False))
     if decimal == ",":
-        comma = t.str.fullmatch(r"[+-]?(\d+,\d*|,\d+)([eE][+-]?\d+)?", na=False)
+        comma = t.str.fullmatch(r"(?a)[+-]?(\d+,\d*|,\d+)([eE][+-]?\d+)?", na=False)
         t = t.where(~comma, t.str.replace(",", ".", regex=False))
     num = pd.to_numeric(t, errors="coerce").astype(np.float64)
     bad = num.isna() & t.notna() & (t != "")

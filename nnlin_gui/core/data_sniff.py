@@ -44,14 +44,14 @@ _MAGIC = (
     (b"SQLite format 3", "an SQLite database"),
 )
 
-_INT = re.compile(r"[+-]?\d+")
-_DOT = re.compile(r"[+-]?(\d+\.\d*|\.\d+)([eE][+-]?\d+)?|[+-]?\d+[eE][+-]?\d+")
-_COMMA = re.compile(r"[+-]?(\d+,\d*|,\d+)([eE][+-]?\d+)?")
-_GROUP_COMMA = re.compile(r"[+-]?[1-9]\d{0,2}(,\d{3})+")
-_GROUP_COMMA_DOT = re.compile(r"[+-]?[1-9]\d{0,2}(,\d{3})+\.\d+")
-_GROUP_DOT = re.compile(r"[+-]?[1-9]\d{0,2}(\.\d{3})+")
-_GROUP_DOT_COMMA = re.compile(r"[+-]?[1-9]\d{0,2}(\.\d{3})+,\d+")
-_INF = re.compile(r"[+-]?(inf|infinity)", re.IGNORECASE)
+_INT = re.compile(r"[+-]?\d+", re.ASCII)
+_DOT = re.compile(r"[+-]?(\d+\.\d*|\.\d+)([eE][+-]?\d+)?|[+-]?\d+[eE][+-]?\d+", re.ASCII)
+_COMMA = re.compile(r"[+-]?(\d+,\d*|,\d+)([eE][+-]?\d+)?", re.ASCII)
+_GROUP_COMMA = re.compile(r"[+-]?[1-9]\d{0,2}(,\d{3})+", re.ASCII)
+_GROUP_COMMA_DOT = re.compile(r"[+-]?[1-9]\d{0,2}(,\d{3})+\.\d+", re.ASCII)
+_GROUP_DOT = re.compile(r"[+-]?[1-9]\d{0,2}(\.\d{3})+", re.ASCII)
+_GROUP_DOT_COMMA = re.compile(r"[+-]?[1-9]\d{0,2}(\.\d{3})+,\d+", re.ASCII)
+_INF = re.compile(r"[+-]?(inf|infinity)", re.IGNORECASE | re.ASCII)
 
 
 @dataclass(frozen=True)
@@ -175,7 +175,7 @@ def _split_rows(lines: list[str], sep: str) -> list[tuple[int, list[str]]]:
     return rows
 
 
-_PLAIN = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
+_PLAIN = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?", re.ASCII)
 
 
 @lru_cache(maxsize=4096)

@@ -18,7 +18,7 @@ _CELLS = st.one_of(
     st.floats(allow_nan=True, allow_infinity=True).map(repr),
     st.sampled_from(
         ["", "NA", "?", "abc", '"1,5"', '"x,y"', "1,5", "1.234,5", "2020-01-02", " ", '"',
-         "\t", "-", "é", "1e400", "TRUE", "0x1F", "1_000", "nan", "-0", ",", ";"]
+         "\t", "-", "é", "1e400", "TRUE", "0x1F", "1_000", "nan", "-0", ",", ";", "١٢٣", "1,234.5"]
     ),
     st.text(max_size=6),
 )  # fmt: skip
