@@ -49,23 +49,22 @@ def influence_measures(design: Design, resid: np.ndarray, with_dfbetas: bool = T
     ssr = float(e @ e)
     one_h = 1.0 - h
     ok = one_h > 1e-12
-    safe = np.where(ok, one_h, 1.0)
+    inv = np.divide(1.0, one_h, out=np.full(n, np.nan), where=ok)  # 1 / (1 - h)
     s = np.sqrt(ssr / (n - p))
-    r = np.where(ok, e / (s * np.sqrt(safe)), np.nan)
-    s_del2 = (ssr - e**2 / safe) / (n - p - 1)
-    s_del = np.sqrt(np.maximum(s_del2, 0.0))
-    s_del_safe = np.where(s_del > 0, s_del, 1.0)
-    t = np.where(ok & (s_del > 0), e / (s_del_safe * np.sqrt(safe)), np.nan)
-    cooks = np.where(ok, r**2 * h / (p * safe), np.nan)
-    dffits = t * np.sqrt(h / safe)
+    root_inv = np.sqrt(inv)
+    r = e * root_inv / s  # internally studentised
+    s_del2 = (ssr - e * e * inv) / (n - p - 1)  # variance without row i
+    s_del2[~(s_del2 > 0)] = np.nan  # a row that is the whole residual: undefined
+    inv_s_del = 1.0 / np.sqrt(s_del2)
+    t = e * root_inv * inv_s_del  # externally studentised
+    cooks = r * r * h * inv / p
+    dffits = t * np.sqrt(h * inv)
     if with_dfbetas:
         Rinv = solve_triangular(design.R, np.eye(p))
-        xtx_inv_diag = np.sum(Rinv**2, axis=1)
-        W = design.Q @ Rinv.T  # row i: ((X'X)^-1 x_i)' = (R^-1 q_i)'
-        scale = np.where(ok & (s_del > 0), e / (safe * s_del_safe), np.nan)
-        W *= scale[:, None]
-        W /= np.sqrt(xtx_inv_diag)[None, :]
-        dfbetas = W
+        # row i of Q Rinv' is ((X'X)^-1 x_i)'; scale columns by 1 / sqrt((X'X)^-1_jj)
+        M = (Rinv / np.sqrt(np.sum(Rinv**2, axis=1))[:, None]).T
+        dfbetas = design.Q @ M
+        dfbetas *= (e * inv * inv_s_del)[:, None]
     else:
         dfbetas = np.empty((0, p))
     return Influence(h, r, t, cooks, dffits, dfbetas)
