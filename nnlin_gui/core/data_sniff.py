@@ -396,7 +396,8 @@ def sniff_format(name: str, head: bytes, complete: bool) -> CsvFormat:
 def _looks_like_header(
     first: list[str], later: list[tuple[int, list[str]]], decimal: str, thousands: str | None
 ) -> bool:
-    """Line 1 is a header when it has text where the rows below have numbers, or no numbers."""
+    """Line 1 is a header when it has text where the rows below have numbers, no numbers
+    at all, or whole numbers (years) above columns of fractions next to a text name."""
 
     def numeric(tok: str) -> bool:
         return _is_number(_style(tok), decimal, thousands)
@@ -410,4 +411,13 @@ def _looks_like_header(
         below = [f[j] for _, f in later if j < len(f) and _style(f[j]) != "na"]
         if below and sum(numeric(t) for t in below) >= 0.9 * len(below):
             return True
+    # Wide tables name columns by year: "country,2019,2020" above "A,1.5,2.5". Whole,
+    # distinct numbers above columns holding fractions are names, not data.
+    named = [t.strip() for t in first]
+    whole = all(_style(t) == "int" for t, num in zip(first, first_numeric, strict=True) if num)
+    if whole and len(set(named)) == len(named) and any(not num for num in first_numeric):
+        for j, num in enumerate(first_numeric):
+            below = [_style(f[j]) for _, f in later if j < len(f)]
+            if num and any(st in ("dot", "comma") for st in below):
+                return True
     return False

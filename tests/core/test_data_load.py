@@ -409,3 +409,13 @@ def test_titanic_like_file(tmp_path):
     assert ds.task == "binary"
     assert ds.feature_names == ("Pclass", "Sex[male]", "Age", "Fare", "Embarked[Q]", "Embarked[S]")
     assert ds.rows_dropped == 6  # 5 without an age, 1 without a port
+
+
+def test_year_headers_of_a_wide_table(tmp_path):
+    content = "country,2019,2020,2021\nA,1.5,2.5,3.5\nB,2.0,2.25,4.0\nC,0.5,1.0,2.0\n"
+    table = load_table(write(tmp_path, "wide.csv", content))
+    assert [c.name for c in table.summary.columns] == ["country", "2019", "2020", "2021"]
+    np.testing.assert_array_equal(table.to_dataset().y, [3.5, 4.0, 2.0])
+    # A text label next to whole numbers is data, not a header.
+    table = load_table(write(tmp_path, "data.csv", "a,1,2\nb,3,4\nc,5,7\n"))
+    assert table.summary.n_rows == 3
