@@ -93,7 +93,7 @@ def _bad_byte_line(path: str, encoding: str) -> str:
     import codecs
 
     decoder = codecs.getincrementaldecoder(encoding)()
-    line, offset = 1, 0
+    line = 1
     with open(path, "rb") as fh:
         while block := fh.read(1 << 20):
             try:
@@ -107,7 +107,6 @@ def _bad_byte_line(path: str, encoding: str) -> str:
                     "save the file as UTF-8 text"
                 )
             line += block.count(b"\n")
-            offset += len(block)
     return "bytes that are not text; save the file as UTF-8 text"
 
 
@@ -122,9 +121,10 @@ def read_frame(
 ):
     """Read the whole file into a DataFrame indexed by data row (blank lines removed).
 
-    Numeric files come back as float64 columns, others as object (text) columns that the
-    caller converts. The index counts data rows including blank ones, so the file line of
-    row ``i`` is ``i + 1 + has_header``.
+    Columns the sample shows as numeric come back as float64, the others as object (text)
+    that the caller converts; when text turns up later in a "numeric" column the file is
+    read again with every column as text. The index counts data rows including blank
+    ones, so the file line of row ``i`` is ``i + fmt.first_data_line``.
 
     Returns
     -------
