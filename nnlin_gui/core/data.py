@@ -236,6 +236,9 @@ def _load_table(src: str, progress, cancel, missing: str, max_bytes: int) -> Tab
         notes.append("no header line: columns are named 'column 1', 'column 2', ...")
     if fmt.skip_lines:
         notes.append(f"skipped {fmt.skip_lines} line(s) above the table")
+    if fmt.na_extra:
+        shown = ", ".join(repr(t) for t in fmt.na_extra)
+        notes.append(f"values {shown} read as missing")
     table = _finish(frame, columns, src, missing, tuple(notes))
     throttle(1.0, force=True)
     return table

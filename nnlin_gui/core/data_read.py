@@ -143,8 +143,15 @@ def read_frame(
             return _read_chunks(path, current, size, progress, cancel), current
         except DataError as exc:
             raise DataError(f"{name}: {exc}") from None
-        except _NotNumeric:
-            log.info("%s: text found beyond the sample; reading every column as text", name)
+        except _NotNumeric as exc:
+            token = exc.token
+            if token is not None and 0 < len(token.strip()) <= 12 and len(current.na_extra) < 3:
+                # One odd mark such as '?' or '-' for missing: keep the fast numeric read.
+                log.info("%s: %r found beyond the sample; reading it as missing", name, token)
+                attempts.insert(0, replace(current, na_extra=(*current.na_extra, token)))
+            else:
+                log.info("%s: text found beyond the sample; reading every column as text", name)
+                attempts = [replace(current, numeric_cols=(), na_extra=())]
             continue
         except UnicodeDecodeError as exc:
             last_exc = exc
@@ -158,6 +165,24 @@ def read_frame(
 
 class _NotNumeric(Exception):
     """Text turned up in a column the sample said was numeric."""
+
+    def __init__(self, token: str | None) -> None:
+        super().__init__(token)
+        self.token = token
+
+
+def _bad_token(message: str) -> str | None:
+    """The text pandas could not convert, from "could not convert string to float: '?'"."""
+    import ast
+
+    head, sep, tail = message.partition("could not convert string to float: ")
+    if not sep:
+        return None
+    try:
+        value = ast.literal_eval(tail.strip())
+    except (ValueError, SyntaxError):
+        return None
+    return value if isinstance(value, str) else None
 
 
 def _read_chunks(path, fmt: CsvFormat, size, progress, cancel):
@@ -180,6 +205,7 @@ def _read_chunks(path, fmt: CsvFormat, size, progress, cancel):
         chunksize=rows,
         dtype=_dtypes(fmt, names),
         skiprows=fmt.skip_lines,
+        na_values=list(fmt.na_extra) or None,
     )
     numeric = _NumericColumns(len(names), int(size / fmt.bytes_per_line * 1.05) + 16)
     pieces = []
@@ -202,7 +228,7 @@ def _read_chunks(path, fmt: CsvFormat, size, progress, cancel):
     except ValueError as exc:
         text = str(exc)
         if any(fmt.numeric_cols) and ("could not convert" in text or "safely convert" in text):
-            raise _NotNumeric() from None
+            raise _NotNumeric(_bad_token(text)) from None
         raise DataError(_parser_message(exc, fmt.has_header)) from None
     except Exception as exc:  # pandas parser errors come in many types
         raise DataError(_parser_message(exc, fmt.has_header)) from None

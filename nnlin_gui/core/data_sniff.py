@@ -71,6 +71,7 @@ class CsvFormat:
         at least one is a number); empty means "read every column as text"
     bytes_per_line : average line length in the sample, for chunk sizes
     skip_lines : lines before the header (a title or notes) that are skipped
+    na_extra : marks found in numeric columns beyond the sample (like '?'), read as missing
     """
 
     encoding: str
@@ -84,6 +85,7 @@ class CsvFormat:
     numeric_cols: tuple[bool, ...]
     bytes_per_line: float
     skip_lines: int = 0
+    na_extra: tuple[str, ...] = ()
 
     @property
     def all_numeric(self) -> bool:

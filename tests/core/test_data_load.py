@@ -108,7 +108,7 @@ def test_non_utf8_bytes_after_the_sample_fall_back_to_cp1252(tmp_path):
     table = load_table(write(tmp_path, "late.csv", data))
     assert table.summary.n_rows == 100_004
     assert table.summary.column("x").role == "feature"
-    assert "'é'" in table.summary.column("x").reason  # read as missing, named
+    assert "values 'é' read as missing" in table.summary.notes
 
 
 @pytest.mark.parametrize(
@@ -281,12 +281,23 @@ def test_cancel_raises_load_cancelled(tmp_path):
         load_table("builtin:linear", cancel=cancel)
 
 
-def test_text_beyond_the_sample_switches_to_text_reading(tmp_path):
-    body = "x,y\n" + "".join(f"{i},{i % 7}\n" for i in range(20_000)) + "oops,3\n"
+def test_a_missing_mark_beyond_the_sample_keeps_the_numeric_read(tmp_path):
+    body = "x,y\n" + "".join(f"{i},{i % 7}\n" for i in range(20_000)) + "?,3\n-,4\n"
     table = load_table(write(tmp_path, "late.csv", body))
-    assert table.summary.column("x").role == "feature"
-    assert "'oops' read as missing" in table.summary.column("x").reason
+    assert "values '?', '-' read as missing" in table.summary.notes
+    assert table.frame["x"].dtype == np.float64
+    assert table.summary.rows_dropped == 2
     assert table.to_dataset().n_rows == 20_000
+
+
+def test_text_beyond_the_sample_switches_to_text_reading(tmp_path):
+    late = "".join(f"word{i % 5},{i % 7}\n" for i in range(30))
+    body = "x,y\n" + "".join(f"{i % 9},{i % 7}\n" for i in range(2_000)) + late
+    table = load_table(write(tmp_path, "late.csv", body))
+    x = table.summary.column("x")
+    assert x.kind == "text" and x.role == "categorical"  # 9 digits and 5 words: 14 levels
+    assert len(x.levels) == 14
+    assert table.frame["y"].dtype == np.float64
 
 
 def test_select_columns_on_a_frame_and_builtin_source():
