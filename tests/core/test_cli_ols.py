@@ -64,11 +64,6 @@ def test_json_to_stdout_with_features_degree_and_no_intercept(capsys):
     assert payload["ols"]["df_resid"] == 12
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="data.py _build_dataset: with --target set, the summary's default target column "
-    "(role 'target') is left out of the default features, against its docstring",
-)
 def test_default_features_are_every_other_numeric_column(capsys):
     assert main(["ols", str(LONGLEY), "--target", "y", "--json", "-"]) == 0
     payload = json.loads(capsys.readouterr().out)
