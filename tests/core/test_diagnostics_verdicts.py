@@ -247,3 +247,35 @@ def test_breusch_godfrey_ignores_what_the_features_explain_in_network_residuals(
     net = diagnose_residuals(X, y, fitted)
     bg = net.assumption("independence").test("Breusch-Godfrey")
     assert bg.p_value > 0.05
+
+
+def test_an_exact_fit_or_constant_target_is_refused():
+    rng = np.random.default_rng(12)
+    X = rng.normal(size=(50, 2))
+    with pytest.raises(DataError, match="exactly"):
+        diagnose_ols(X, X @ [1.0, 2.0] + 3.0)
+    with pytest.raises(DataError, match="exactly"):
+        diagnose_residuals(X, X.sum(axis=1), X.sum(axis=1))
+    with pytest.raises(DataError, match="constant"):
+        diagnose_ols(X, np.full(50, 4.0))
+
+
+def test_a_row_with_leverage_one_gives_null_measures_not_warnings():
+    rng = np.random.default_rng(13)
+    x = rng.normal(size=50)
+    d = np.zeros(50)
+    d[10] = 1.0  # a dummy for one row: the fit passes through it
+    report = diagnose_ols(np.column_stack([x, d]), x + d + rng.normal(size=50), ["x", "d"])
+    text = json.dumps(report.to_dict(include_plots=True), allow_nan=False)
+    assert "null" in text
+    assert report.assumption("influence").test("Leverage").statistic == pytest.approx(1.0)
+
+
+def test_small_samples_run_with_reasons_for_what_cannot():
+    rng = np.random.default_rng(14)
+    X = rng.normal(size=(10, 2))
+    report = diagnose_ols(X, X.sum(axis=1) + rng.normal(size=10))
+    omni = report.assumption("normality").test("Omnibus (D'Agostino)")
+    assert omni.verdict == "not applicable"
+    assert "20 rows" in omni.message
+    assert any("squares" in n for n in report.notes)  # White reduced for 10 rows

@@ -100,6 +100,7 @@ def diagnose_ols(
     with _one_blas_thread():
         design, y = _prepare(X, y, feature_names, lags)
         _, fitted, resid = ols_on(design, y)
+        _check_residuals(y, resid)
         infl = influence_measures(design, resid)
         std = infl.studentized_internal
         return _report("ols", design, y, fitted, resid, std, infl, lags, seed, t0)
@@ -139,6 +140,7 @@ def _residual_report(X, y, fitted, feature_names, source, lags, seed, t0) -> Dia
     if not np.isfinite(fitted).all():
         raise DataError("the model's predictions contain missing or infinite values")
     resid = y - fitted
+    _check_residuals(y, resid)
     sd = float(resid.std(ddof=1))
     std_resid = (resid - resid.mean()) / sd if sd > 0 else np.zeros_like(resid)
     return _report(source, design, None, fitted, resid, std_resid, None, lags, seed, t0)
@@ -214,6 +216,19 @@ def _report(
         seconds=seconds,
         timings=clock.laps,
     )
+
+
+def _check_residuals(y: np.ndarray, resid: np.ndarray) -> None:
+    """Refuse residuals that carry no information (a constant target, an exact fit)."""
+    yc = y - y.mean()
+    tss = float(yc @ yc)
+    if tss == 0.0:
+        raise DataError("the target is constant; there is nothing to model or test")
+    if float(resid @ resid) <= 1e-20 * tss:
+        raise DataError(
+            "the model reproduces the target exactly (no residuals left), so there is "
+            "nothing to test"
+        )
 
 
 def _hc_one_thread(X: np.ndarray, y: np.ndarray):

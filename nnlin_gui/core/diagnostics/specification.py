@@ -215,7 +215,12 @@ def linearity_tests(
             )
         )
     except ValueError:
-        tests.append(not_applicable("RESET", "the fitted values are constant."))
+        tests.append(
+            not_applicable(
+                "RESET",
+                "the powers of the fitted values add nothing (too few rows or a constant fit).",
+            )
+        )
     if y is None:
         reason = "it refits OLS on part of the rows; a network cannot be refitted that way."
         tests.append(not_applicable("Rainbow", reason))
