@@ -49,3 +49,12 @@ def test_data_errors_are_one_line_and_status_2(tmp_path, capsys):
     assert capsys.readouterr().err.startswith("nnlin: no built-in dataset 'nothing'")
     assert main(["data", str(tmp_path / "gone.csv")]) == 2
     assert "no such file" in capsys.readouterr().err
+
+
+def test_fit_and_ols_accept_builtin_sources(capsys):
+    assert main(["ols", "builtin:stackloss", "--target", "STACKLOSS", "--json", "-"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert "AIRFLOW" in json.dumps(out)
+    argv = ["fit", "builtin:linear?n=60&seed=1", "--target", "y", "--solve", "--json", "-"]
+    assert main(argv) == 0
+    assert json.loads(capsys.readouterr().out)

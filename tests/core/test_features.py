@@ -134,3 +134,14 @@ def test_overflow_is_a_data_error_without_warnings():
             apply_terms(big, NAMES, ["x1*x1"])
         with pytest.raises(DataError, match="has infinite"):
             interaction_features(np.array([[1e200, 1e200], [1.0, 1.0]]), NAMES)
+
+
+def test_standardizer_mapping_is_exact_on_a_well_conditioned_fit():
+    rng = np.random.default_rng(3)
+    Xr = rng.normal([10.0, -4.0, 300.0], [2.0, 0.5, 40.0], (200, 3))
+    y = Xr @ [0.5, -2.0, 0.01] + 3.0 + rng.normal(0, 0.1, 200)
+    s = Standardizer().fit(Xr)
+    W, b = s.coef_to_original(*_ols(s.transform(Xr), y))
+    W_raw, b_raw = _ols(Xr, y)
+    np.testing.assert_allclose(W, W_raw, rtol=1e-12)
+    np.testing.assert_allclose(b, b_raw, rtol=1e-12)
