@@ -18,7 +18,7 @@ from functools import partial
 import numpy as np
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
-from nnlin_gui.core.collapse import AffineApproximation, Collapse, best_affine_approximation
+from nnlin_gui.core.collapse import AffineApproximation, Collapse
 from nnlin_gui.core.data import Dataset
 from nnlin_gui.core.errors import UserError
 from nnlin_gui.core.network import LayerSpec, Network, NetworkSpec
@@ -28,11 +28,13 @@ from nnlin_gui.tasks import LoadedTable, builtin_source, load_source
 from nnlin_gui.worker import (
     SNAPSHOT_INTERVAL,
     FitProbe,
+    RunOutcome,
     Task,
     TaskWorker,
     TrainingRequest,
     TrainingUpdate,
     TrainingWorker,
+    approximate,
     predict_probe,
     start_thread,
     stop_thread,
@@ -168,6 +170,7 @@ class ModelController(QObject):
         self.version = 0  # bumped whenever the plotted data changes
         self.last_result: TrainingResult | None = None
         self.last_update_seconds = 0.0
+        self.run_end_epoch = 0  # the epoch the current run stops at
         self._training = False
         self._stop = threading.Event()
         self._run_token = 0
@@ -444,6 +447,7 @@ class ModelController(QObject):
         self._stop = threading.Event()
         self._run_token += 1
         self._training = True
+        self.run_end_epoch = self.trainer.epoch + epochs
         # Paced runs snapshot every epoch (smooth paths); full speed every few milliseconds.
         interval = 0.0 if self.pace > 0 else SNAPSHOT_INTERVAL
         if self.trainer.config.progress_interval != interval:
@@ -521,17 +525,17 @@ class ModelController(QObject):
 
     # -- results ---------------------------------------------------------------------------------
 
-    def _update_results(self) -> None:
+    def _update_results(self, outcome: RunOutcome | None = None) -> None:
+        """Results of the idle trainer; after a run, the worker's metrics and approximation
+        are reused (recomputing them here would stall the GUI on large data)."""
         trainer, ds = self.trainer, self.dataset
         if trainer is None or ds is None:
             return
         col = trainer.collapse()
-        approx = None
-        if not col.collapsible:
-            try:
-                approx = best_affine_approximation(trainer.raw_predict, ds.X, max_rows=5000)
-            except (ValueError, np.linalg.LinAlgError):
-                approx = None
+        if outcome is not None and outcome.result.metrics:
+            approx, metrics = outcome.approximation, outcome.result.metrics
+        else:
+            approx, metrics = approximate(trainer), trainer.evaluate()
         base = self.baseline
         max_diff = None
         if base is not None and col.collapsible and col.W.shape == np.shape(base.W):
@@ -544,7 +548,7 @@ class ModelController(QObject):
             approximation=approx,
             baseline=base,
             max_diff=max_diff,
-            metrics=trainer.evaluate(),
+            metrics=metrics,
             feature_names=ds.feature_names,
             target_name=ds.target_name,
         )
@@ -567,9 +571,10 @@ class ModelController(QObject):
         self.version += 1
 
     @Slot(int, object)
-    def _on_finished(self, token: int, result: TrainingResult) -> None:
+    def _on_finished(self, token: int, outcome: RunOutcome) -> None:
         if token != self._run_token or not self._training:
             return
+        result = outcome.result
         self._training = False
         self.last_result = result
         self.state_changed.emit("idle")
@@ -585,7 +590,7 @@ class ModelController(QObject):
             for fn in pending:
                 fn()
         else:
-            self._update_results()
+            self._update_results(outcome)
         self.training_finished.emit(result)
 
     @Slot(int, str)

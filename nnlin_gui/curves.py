@@ -13,24 +13,29 @@ from nnlin_gui.core.training import TrainingHistory
 
 
 class _Growing:
-    """A 2-D float array that grows by rows."""
+    """Columns of floats that grow together; stored column by column, so each series a
+    plot reads is one contiguous array (strided views made pyqtgraph's bounds 10x slower)."""
 
     def __init__(self, columns: int) -> None:
-        self._data = np.empty((256, columns))
+        self._data = np.empty((columns, 256))
         self.size = 0
 
     def extend(self, rows: np.ndarray) -> None:
-        rows = np.asarray(rows, dtype=np.float64).reshape(-1, self._data.shape[1])
+        rows = np.asarray(rows, dtype=np.float64).reshape(-1, self._data.shape[0])
         need = self.size + len(rows)
-        if need > len(self._data):
-            bigger = np.empty((max(need, 2 * len(self._data)), self._data.shape[1]))
-            bigger[: self.size] = self._data[: self.size]
+        if need > self._data.shape[1]:
+            bigger = np.empty((self._data.shape[0], max(need, 2 * self._data.shape[1])))
+            bigger[:, : self.size] = self._data[:, : self.size]
             self._data = bigger
-        self._data[self.size : need] = rows
+        self._data[:, self.size : need] = rows.T
         self.size = need
 
+    def column(self, j: int) -> np.ndarray:
+        return self._data[j, : self.size]
+
     def view(self) -> np.ndarray:
-        return self._data[: self.size]
+        """Rows (size, columns): a transposed view, for reading whole points."""
+        return self._data[:, : self.size].T
 
 
 class TrainingCurves:
@@ -68,26 +73,30 @@ class TrainingCurves:
         if len(values) != self.n_coef:
             return
         coef = self._coef
-        if coef.size and coef.view()[-1, 0] == epoch:
+        if coef.size and coef.column(0)[-1] == epoch:
             coef.view()[-1, 1:] = values  # same epoch (e.g. after Solve): replace
         else:
             coef.extend(np.concatenate([[epoch], values]))
 
     @property
     def epochs(self) -> np.ndarray:
-        return self._loss.view()[:, 0]
+        return self._loss.column(0)
 
     @property
     def train_loss(self) -> np.ndarray:
-        return self._loss.view()[:, 1]
+        return self._loss.column(1)
 
     @property
     def test_loss(self) -> np.ndarray:
-        return self._loss.view()[:, 2]
+        return self._loss.column(2)
 
     @property
     def coef_epochs(self) -> np.ndarray:
-        return self._coef.view()[:, 0]
+        return self._coef.column(0)
+
+    def coef_series(self, j: int) -> np.ndarray:
+        """Coefficient ``j`` over the recorded epochs (contiguous)."""
+        return self._coef.column(1 + j)
 
     @property
     def coef(self) -> np.ndarray:

@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
+from nnlin_gui.core.collapse import AffineApproximation, best_affine_approximation
 from nnlin_gui.core.errors import UserError
 from nnlin_gui.core.training import Trainer, TrainingResult, TrainingSnapshot
 
@@ -111,13 +112,31 @@ def predict_probe(trainer: Trainer, probe: FitProbe | None) -> np.ndarray | None
     return out.copy()
 
 
+@dataclass(frozen=True)
+class RunOutcome:
+    """How a run ended, with what is costly to compute afterwards (done in the worker)."""
+
+    result: TrainingResult
+    approximation: AffineApproximation | None = None
+
+
+def approximate(trainer: Trainer, max_rows: int = 2000) -> AffineApproximation | None:
+    """Best affine approximation of a nonlinear network (None for a linear one)."""
+    if trainer.spec.is_linear:
+        return None
+    try:
+        return best_affine_approximation(trainer.raw_predict, trainer.X, max_rows=max_rows)
+    except (ValueError, np.linalg.LinAlgError):
+        return None
+
+
 class TrainingWorker(QObject):
     """Runs ``Trainer.run`` in its thread and reports throttled updates.
 
     Signals
     -------
     progress(TrainingUpdate)
-    finished(int token, TrainingResult)
+    finished(int token, RunOutcome)
     failed(int token, str message)
     """
 
@@ -171,7 +190,7 @@ class TrainingWorker(QObject):
             log.exception("training failed")
             self.failed.emit(request.token, f"training failed: {exc}")
             return
-        self.finished.emit(request.token, result)
+        self.finished.emit(request.token, RunOutcome(result, approximate(trainer)))
 
 
 @dataclass(frozen=True)

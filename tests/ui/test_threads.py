@@ -3,6 +3,7 @@ cancelling background tasks, and the controller's shutdown."""
 
 from __future__ import annotations
 
+import gc
 import sys
 import threading
 import time
@@ -72,6 +73,7 @@ def test_tens_of_thousands_of_signals_across_threads(qtbot):
     emitter.done.connect(receiver.on_done)
     starter.go.connect(emitter.run)
     thread = start_thread(emitter, "emitter")
+    gc.collect()
     true_refs = sys.getrefcount(True)
     try:
         starter.go.emit(N_SIGNALS)
@@ -81,8 +83,10 @@ def test_tens_of_thousands_of_signals_across_threads(qtbot):
         assert stop_thread(thread, 2000)
     assert receiver.pairs == N_SIGNALS
     assert receiver.total == float(sum(range(N_SIGNALS)))
-    # No reference leak on the bool singleton (the 6.12 bug dropped one per emit).
-    assert abs(sys.getrefcount(True) - true_refs) < 100
+    # No reference leak on the bool singleton: the 6.12 bug dropped one per emit (60,000
+    # here); other live objects holding True move the count by far less.
+    gc.collect()
+    assert abs(sys.getrefcount(True) - true_refs) < N_SIGNALS // 10
 
 
 class _Requester(QObject):
@@ -115,8 +119,10 @@ def test_training_worker_stops_through_the_event(qtbot):
         assert time.perf_counter() - t0 < 0.5
     finally:
         assert stop_thread(thread, 1000)
-    token, result = finished[0]
+    token, outcome = finished[0]
+    result = outcome.result
     assert token == 7 and result.stopped
+    assert outcome.approximation is None  # a linear network needs none
     # Each update carries only what is new: the pieces add up to the whole history.
     epochs = np.concatenate([u.epochs for u in updates])
     assert np.array_equal(epochs, np.arange(1, len(epochs) + 1))

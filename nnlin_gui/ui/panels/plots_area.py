@@ -8,6 +8,7 @@ import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QSplitter, QVBoxLayout, QWidget
 
+from nnlin_gui.ui.widgets import plot_style
 from nnlin_gui.ui.widgets.coef_plot import CoefPlot, coefficient_names
 from nnlin_gui.ui.widgets.fit_plot import FitPlot
 from nnlin_gui.ui.widgets.loss_plot import LossPlot
@@ -70,6 +71,23 @@ class PlotsArea(QWidget):
 
     def _on_results(self, results) -> None:
         self.refresh()
+
+    def start_live(self, first_epoch: int, last_epoch: int) -> None:
+        """A run starts: hold the ranges steady (cheap frames) until ``stop_live``."""
+        self.loss.range.start(first_epoch, last_epoch)
+        if self.coef.curves:
+            self.coef.range.start(first_epoch, last_epoch)
+        self.diagram.live = True
+        plot_style.set_live_style(self._curves(), True)
+
+    def _curves(self) -> list:
+        return [self.loss.train, self.loss.test, self.fit.net, *self.coef.curves]
+
+    def stop_live(self) -> None:
+        self.loss.range.stop()
+        self.coef.range.stop()
+        self.diagram.live = False
+        plot_style.set_live_style(self._curves(), False)
 
     def refresh(self) -> None:
         """Repaint what changed since the last frame."""

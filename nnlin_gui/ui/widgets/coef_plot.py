@@ -40,6 +40,8 @@ class CoefPlot:
         self.item.addItem(self.note, ignoreBounds=True)
         self._shown = -1
         self._baseline_key = None
+        self.range = plot_style.LiveRange(self.item)
+        self._baseline_values: np.ndarray | None = None
 
     def set_layout(self, names: list[str], linear: bool, reason: str = "") -> None:
         """New set of curves (after the data or the network changed)."""
@@ -76,6 +78,7 @@ class CoefPlot:
 
     def set_baseline(self, values: np.ndarray | None, kind: str = "OLS") -> None:
         """Dashed lines at the closed-form coefficients (None hides them)."""
+        self._baseline_values = None if values is None else np.asarray(values)
         for i, line in enumerate(self.lines):
             if values is None or i >= len(values):
                 line.setVisible(False)
@@ -93,7 +96,15 @@ class CoefPlot:
             return
         self._shown = controller.version
         x = curves.coef_epochs
-        coef = curves.coef
+        lo, hi = np.inf, -np.inf
         for j, curve in enumerate(self.curves):
-            if j < coef.shape[1]:
-                curve.setData(x, coef[:, j])
+            if j < curves.n_coef:
+                series = curves.coef_series(j)
+                curve.setData(x, series)
+                if self.range.live and len(series):
+                    lo, hi = min(lo, float(series.min())), max(hi, float(series.max()))
+        if self.range.live and len(x):
+            if self._baseline_values is not None:
+                lo = min(lo, float(np.min(self._baseline_values)))
+                hi = max(hi, float(np.max(self._baseline_values)))
+            self.range.update(float(x[-1]), lo, hi)

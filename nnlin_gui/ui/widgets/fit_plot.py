@@ -12,6 +12,7 @@ from PySide6.QtGui import QColor
 from nnlin_gui.ui.widgets import plot_style
 
 MAX_POINTS = 3000
+LIVE_POINTS = 500
 _CMAP = pg.ColorMap(
     pos=np.array([0.0, 0.5, 1.0]),
     color=np.array([[230, 120, 40, 255], [248, 248, 248, 255], [40, 110, 190, 255]]),
@@ -92,7 +93,24 @@ class FitPlot:
             self.diagonal.setData(
                 [self._levels[0], self._levels[1]], [self._levels[0], self._levels[1]]
             )
-        self.item.enableAutoRange()
+        self._fix_range(X, y)
+
+    def _fix_range(self, X: np.ndarray, y: np.ndarray) -> None:
+        # The data do not move while training: a fixed view spares the axes a re-layout
+        # every frame (the network's curve may leave it early on; it is clipped).
+        lo, hi = self._levels
+        if self.mode == "curve":
+            grid = self._probe.X[:, 0]
+            self.item.setRange(xRange=(grid.min(), grid.max()), yRange=(lo, hi), padding=0.05)
+        elif self.mode == "heatmap":
+            grid = self._probe.X
+            self.item.setRange(
+                xRange=(grid[:, 0].min(), grid[:, 0].max()),
+                yRange=(grid[:, 1].min(), grid[:, 1].max()),
+                padding=0,
+            )
+        else:
+            self.item.setRange(xRange=(lo, hi), yRange=(lo, hi), padding=0.05)
 
     def _labels(self, x: str, y: str, title: str) -> None:
         self.item.setLabel("bottom", x)
@@ -127,6 +145,8 @@ class FitPlot:
             side = int(round(np.sqrt(len(fit))))
             self.image.setImage(fit.reshape(side, side), levels=self._levels, autoLevels=False)
         else:
-            self.points.setData(
-                controller.fit_actual, fit, brush=plot_style.POINTS, pen=pg.mkPen(None), size=5
-            )
+            actual = controller.fit_actual
+            if controller.is_training and len(fit) > LIVE_POINTS:
+                # Scatter updates cost per point: show a fixed subset while training.
+                actual, fit = actual[:LIVE_POINTS], fit[:LIVE_POINTS]
+            self.points.setData(actual, fit, brush=plot_style.POINTS, pen=pg.mkPen(None), size=5)

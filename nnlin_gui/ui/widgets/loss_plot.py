@@ -23,6 +23,7 @@ class LossPlot:
             curve.setDownsampling(auto=True, method="peak")
             curve.setClipToView(True)
         self._shown = -1
+        self.range = plot_style.LiveRange(item)
 
     def refresh(self, controller) -> None:
         curves = controller.curves
@@ -42,6 +43,11 @@ class LossPlot:
             self.test.setData(x, np.maximum(test, 1e-300), connect="finite")
         else:
             self.test.setData([], [])
+        if self.range.live:
+            logs = np.log10(train)
+            if np.isfinite(test).any():
+                logs = np.concatenate([logs, np.log10(np.maximum(test, 1e-300))])
+            self.range.update(float(x[-1]), float(np.nanmin(logs)), float(np.nanmax(logs)))
 
     def reset(self) -> None:
         self._shown = -1

@@ -9,6 +9,7 @@ are drawn in summary: the first units, an ellipsis and the last unit.
 from __future__ import annotations
 
 import math
+import time
 from dataclasses import dataclass
 
 import numpy as np
@@ -17,6 +18,7 @@ from PySide6.QtGui import QColor, QFont, QMouseEvent, QPainter, QPen
 from PySide6.QtWidgets import QInputDialog, QSizePolicy, QToolTip, QWidget
 
 MAX_SHOWN = 9  # units drawn per column before summarising
+LIVE_INTERVAL = 0.2  # seconds between repaints while training (weights change slowly)
 POS = QColor(40, 110, 190)
 NEG = QColor(230, 120, 40)
 ACT_LABEL = {
@@ -71,6 +73,8 @@ class NetworkDiagram(QWidget):
         self._edges: list[_Edge] = []
         self._version = -1
         self._hover: _Edge | None = None
+        self.live = False
+        self._painted_at = 0.0
 
     def sizeHint(self) -> QSize:
         return QSize(620, 320)
@@ -78,9 +82,14 @@ class NetworkDiagram(QWidget):
     # -- data ----------------------------------------------------------------------------------
 
     def refresh(self, controller=None) -> None:
-        if self.controller.version != self._version:
-            self._version = self.controller.version
-            self.update()
+        if self.controller.version == self._version:
+            return
+        now = time.perf_counter()
+        if self.live and now - self._painted_at < LIVE_INTERVAL:
+            return
+        self._painted_at = now
+        self._version = self.controller.version
+        self.update()
 
     def _layout(self) -> None:
         net = self.controller.diagram_net
