@@ -213,3 +213,29 @@ def test_normality_statistics_match_statsmodels():
     assert (jb, p, s, k) == pytest.approx(sm_jb(e), rel=1e-10)
     a2, pa = anderson_darling(np.sort(e))
     assert (a2, pa) == pytest.approx(normal_ad(e), rel=1e-8)
+
+
+def test_exact_durbin_watson_distribution_matches_simulation():
+    from nnlin_gui.core.diagnostics.independence import dw_eigenvalues, dw_exact_cdf
+
+    rng = np.random.default_rng(7)
+    n = 20
+    design = make_design(rng.normal(size=(n, 2)), ("a", "b"))
+    lam = dw_eigenvalues(design, n)
+    assert len(lam) == n - 3
+    Z = rng.normal(size=(100_000, n))
+    E = Z - (Z @ design.Q) @ design.Q.T  # OLS residuals of pure noise
+    d = np.sum(np.diff(E, axis=1) ** 2, axis=1) / np.sum(E**2, axis=1)
+    for q in (1.0, 1.5, 2.0, 2.6):
+        assert dw_exact_cdf(lam, q) == pytest.approx(np.mean(d <= q), abs=0.005)
+
+
+def test_small_samples_get_an_exact_durbin_watson_p_value():
+    from nnlin_gui.core.diagnostics import diagnose_ols
+
+    X, y = _data(n=40)
+    t = diagnose_ols(X, y).assumption("independence").test("Durbin-Watson")
+    assert t.details["p_method"] == "exact (Imhof)"
+    X, y = _data(n=150)
+    t = diagnose_ols(X, y).assumption("independence").test("Durbin-Watson")
+    assert t.details["p_method"] == "normal approximation, exact moments"

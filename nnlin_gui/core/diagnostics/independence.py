@@ -83,6 +83,75 @@ def dw_moments(design: Design | None, n: int) -> tuple[float, float]:
     return mean, var
 
 
+DW_EXACT_MAX_ROWS = 100
+
+
+def dw_eigenvalues(design: Design | None, n: int) -> np.ndarray:
+    """Eigenvalues of M A M without the k zeros of the projection (d's null distribution).
+
+    Under independent normal errors d = sum l_i z_i^2 / sum z_i^2 over these n - k
+    eigenvalues l_i. ``design`` None means M = I (all n eigenvalues of A, known in closed
+    form).
+    """
+    if design is None:
+        return 2.0 - 2.0 * np.cos(np.pi * np.arange(n) / n)
+    D = np.diff(np.eye(n), axis=0)
+    A = D.T @ D
+    Q = design.Q
+    MA = A - Q @ (Q.T @ A)
+    MAM = MA - (MA @ Q) @ Q.T
+    lam = np.linalg.eigvalsh((MAM + MAM.T) / 2)
+    return lam[design.k1 :]  # the k smallest are the projection's zeros
+
+
+def dw_exact_cdf(lam: np.ndarray, d: float) -> float | None:
+    """P(D <= d) for D = sum l_i z_i^2 / sum z_i^2 by Imhof's (1961) inversion formula.
+
+    Returns None when the numerical integral does not converge (the caller falls back to
+    the normal approximation).
+    """
+    import warnings
+
+    from scipy import integrate
+
+    c = lam - d
+    c = c[np.abs(c) > 1e-14 * max(1.0, float(np.abs(c).max()))]
+    if len(c) == 0:
+        return 0.5
+
+    def integrand(u: float) -> float:
+        if u == 0.0:
+            return 0.5 * float(c.sum())
+        theta = 0.5 * np.sum(np.arctan(c * u))
+        log_rho = 0.25 * np.sum(np.log1p((c * u) ** 2))
+        return float(np.sin(theta) / (u * np.exp(log_rho)))
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        try:
+            val, _ = integrate.quad(integrand, 0.0, np.inf, limit=400)
+        except Warning:
+            return None
+    prob_above = 0.5 + val / np.pi  # P(sum c_i z_i^2 > 0) = P(D > d)
+    return float(min(1.0, max(0.0, 1.0 - prob_above)))
+
+
+def durbin_watson_pvalue(design: Design | None, resid: np.ndarray, dw: float) -> tuple[float, str]:
+    """Two-sided p-value of Durbin-Watson's d and how it was computed.
+
+    Exact (Imhof) up to ``DW_EXACT_MAX_ROWS`` rows, as R's ``dwtest`` is exact for small
+    samples; above, a normal approximation with the exact null mean and variance.
+    """
+    n = len(resid)
+    if n <= DW_EXACT_MAX_ROWS:
+        cdf = dw_exact_cdf(dw_eigenvalues(design, n), dw)
+        if cdf is not None:
+            return float(min(1.0, 2 * min(cdf, 1.0 - cdf))), "exact (Imhof)"
+    mean, var = dw_moments(design, n)
+    z = (dw - mean) / np.sqrt(var)
+    return float(2 * stats.norm.sf(abs(z))), "normal approximation, exact moments"
+
+
 def breusch_godfrey(design: Design, resid: np.ndarray, lags: int) -> tuple[float, float, int]:
     """Breusch-Godfrey LM = n R^2 of e on [X, e_{t-1}, ..., e_{t-lags}] (missing lags 0).
 
@@ -113,8 +182,7 @@ def independence_tests(
     n = len(resid)
     dw = durbin_watson(resid)
     mean, var = dw_moments(design if ols else None, n)
-    z = (dw - mean) / np.sqrt(var)
-    p_dw = float(2 * stats.norm.sf(abs(z)))
+    p_dw, how = durbin_watson_pvalue(design if ols else None, resid, dw)
     tests = [
         p_test(
             "Durbin-Watson",
@@ -124,7 +192,7 @@ def independence_tests(
             f"lag-1 autocorrelation (d = {dw:.3f}; 2 means none, below 2 positive, "
             "above 2 negative)",
             _ADVICE,
-            {"expected": mean, "sd": float(np.sqrt(var)), "p_method": "normal, exact moments"},
+            {"expected": mean, "sd": float(np.sqrt(var)), "p_method": how},
         )
     ]
     bg, p_bg, df_bg = breusch_godfrey(design, resid, lags)
