@@ -13,11 +13,12 @@ import time
 from dataclasses import dataclass
 
 import numpy as np
-from PySide6.QtCore import QPointF, QRectF, QSize, Qt
+from PySide6.QtCore import QLineF, QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QMouseEvent, QPainter, QPen
 from PySide6.QtWidgets import QInputDialog, QSizePolicy, QToolTip, QWidget
 
 MAX_SHOWN = 9  # units drawn per column before summarising
+LEVELS = 8  # edge strengths drawn (colour alpha and width)
 LIVE_INTERVAL = 0.2  # seconds between repaints while training (weights change slowly)
 POS = QColor(40, 110, 190)
 NEG = QColor(230, 120, 40)
@@ -161,12 +162,19 @@ class NetworkDiagram(QWidget):
             col, prev = self._columns[c], self._columns[c - 1]
             if col.kind not in ("dense", "output"):
                 self._bundle(p, prev, col)
-        for e in sorted(self._edges, key=lambda e: abs(e.w)):
+        # Edges grouped into a few strengths per sign: one pen and one drawLines call per
+        # group keeps a repaint of hundreds of edges to a few milliseconds.
+        groups: dict[tuple[bool, int], list[QLineF]] = {}
+        for e in self._edges:
             t = min(1.0, abs(e.w) / scale) if math.isfinite(e.w) else 1.0
-            colour = QColor(POS if e.w >= 0 else NEG)
+            level = min(LEVELS - 1, int(t * LEVELS))
+            groups.setdefault((e.w >= 0, level), []).append(QLineF(e.a, e.b))
+        for (positive, level), lines in sorted(groups.items(), key=lambda kv: kv[0][1]):
+            t = (level + 0.5) / LEVELS
+            colour = QColor(POS if positive else NEG)
             colour.setAlphaF(0.25 + 0.75 * t)
             p.setPen(QPen(colour, 0.6 + 5.0 * t))
-            p.drawLine(e.a, e.b)
+            p.drawLines(lines)
         if self._hover is not None:
             p.setPen(QPen(QColor(20, 20, 20), 2.0, Qt.PenStyle.DashLine))
             p.drawLine(self._hover.a, self._hover.b)
