@@ -18,7 +18,7 @@ _ADVICE = (
 
 # Rows per block of recursive residuals (larger: fewer LAPACK calls, more flops per row).
 RECURSIVE_BLOCK = 32
-RECURSIVE_GROUP = 2048  # blocks per batched step
+RECURSIVE_GROUP = 512  # blocks per batched step (cache-sized batches)
 
 
 def reset_test(
