@@ -239,3 +239,22 @@ def test_small_samples_get_an_exact_durbin_watson_p_value():
     X, y = _data(n=150)
     t = diagnose_ols(X, y).assumption("independence").test("Durbin-Watson")
     assert t.details["p_method"] == "normal approximation, exact moments"
+
+
+def test_every_statistic_is_invariant_to_feature_units_and_offsets():
+    from nnlin_gui.core.diagnostics import diagnose_ols
+
+    X, y = _data(n=300)
+    a = diagnose_ols(X, y)
+    b = diagnose_ols(X * [1e3, 1e-2, 7.0] + [1e4, -5.0, 1e6], y)
+    for sa, sb in zip(a.assumptions, b.assumptions, strict=True):
+        for ta, tb in zip(sa.tests, sb.tests, strict=True):
+            if ta.name == "Condition number (raw, Belsley)":
+                continue  # depends on the offsets by design
+            if ta.name == "DFBETAS":  # the intercept's depends on the offsets; slopes' do not
+                pa, pb = ta.details["max_per_coefficient"], tb.details["max_per_coefficient"]
+                for name in ("x1", "x2", "x3"):
+                    assert pb[name] == pytest.approx(pa[name], rel=1e-7)
+                continue
+            assert tb.statistic == pytest.approx(ta.statistic, rel=1e-7), ta.name
+            assert tb.verdict == ta.verdict, ta.name
