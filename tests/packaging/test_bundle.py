@@ -106,7 +106,7 @@ def _read_info(path: Path) -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def bundle(request) -> Bundle:
+def bundle(bundle_report) -> Bundle:
     """The bundle: built (or reused) by packaging/build.sh, or NNLIN_BUNDLE_DIR."""
     given = os.environ.get("NNLIN_BUNDLE_DIR")
     if given:
@@ -136,13 +136,8 @@ def bundle(request) -> Bundle:
         "isolated (unshare -rn)" if _network_isolation() else "NOT isolated (no unshare)"
     )
     yield result
-    lines = [f"  {key:<22} {value}" for key, value in result.report.items()]
-    reporter = request.config.pluginmanager.get_plugin("terminalreporter")
-    if reporter is not None:  # show the table even when output is captured
-        reporter.write_line("")
-        reporter.write_line("frozen bundle " + str(result.path))
-        for line in lines:
-            reporter.write_line(line)
+    # tests/packaging/conftest.py prints it in the terminal summary.
+    bundle_report.update({"bundle": str(result.path), **result.report})
 
 
 def test_sizes_within_limits(bundle):

@@ -92,12 +92,10 @@ def test_icns_is_well_formed():
     assert {"icp4", "ic07", "ic08", "ic09", "ic10"} <= set(kinds)
 
 
-def test_svg_icon_renders():
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from PySide6.QtGui import QGuiApplication, QImage, QPainter
+def test_svg_icon_renders(qapp):
+    from PySide6.QtGui import QImage, QPainter
     from PySide6.QtSvg import QSvgRenderer
 
-    app = QGuiApplication.instance() or QGuiApplication([])  # noqa: F841 - QPainter needs it
     renderer = QSvgRenderer(str(ICONS / "nnlin-gui.svg"))
     assert renderer.isValid()
     image = QImage(64, 64, QImage.Format.Format_ARGB32)
