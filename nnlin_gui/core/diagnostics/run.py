@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -32,12 +33,19 @@ ROW_ORDER_NOTE = (
 )
 
 
+@functools.cache
+def _blas_controller():
+    """One threadpoolctl controller (scanning the loaded libraries costs time per call)."""
+    from threadpoolctl import ThreadpoolController
+
+    return ThreadpoolController()
+
+
 def _one_blas_thread():
     """Limit BLAS to one thread: on a busy 2-core machine OpenBLAS's second thread made a
-    Gram matrix 30x slower (0.3 vs 11 GFLOP/s); the diagnostics are memory-bound anyway."""
-    from threadpoolctl import threadpool_limits
-
-    return threadpool_limits(limits=1, user_api="blas")
+    Gram matrix 30x slower (0.3 vs 11 GFLOP/s); the diagnostics are memory-bound anyway.
+    The limit is process-wide (OpenBLAS has one setting), restored on exit."""
+    return _blas_controller().limit(limits=1, user_api="blas")
 
 
 def _names(feature_names, k: int) -> tuple[str, ...]:
@@ -159,13 +167,20 @@ def _report(
     t0: float,
 ) -> DiagnosticReport:
     """Run every group of tests; ``y`` and ``infl`` are None for non-OLS residuals."""
+    ols = y is not None
+    # Harvey-Collier's recursion is the longest single step and mostly releases the GIL:
+    # run it beside the other tests.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        hc_future = pool.submit(harvey_collier_or_reason, design.X, y) if ols else None
+        return _run_tests(
+            source, design, y, fitted, resid, std_resid, infl, lags, seed, t0, hc_future
+        )
+
+
+def _run_tests(source, design, y, fitted, resid, std_resid, infl, lags, seed, t0, hc_future):
     notes: list[str] = []
     ols = y is not None
     clock = _Clock(t0)
-    # Harvey-Collier's recursion is the longest single step and mostly releases the GIL:
-    # run it beside the other tests.
-    pool = ThreadPoolExecutor(max_workers=1) if ols else None
-    hc_future = pool.submit(_hc_one_thread, design.X, y) if pool is not None else None
     h = infl.leverage if infl is not None else leverage(design)
     sorted_resid = np.sort(resid)
     order = np.argsort(fitted)  # introsort: 4x faster than stable here
@@ -180,10 +195,7 @@ def _report(
     norm, norm_notes = normality_tests(resid, sorted_resid, seed)
     notes += norm_notes
     clock.lap("normality")
-    hc = None
-    if hc_future is not None and pool is not None:
-        hc = hc_future.result()
-        pool.shutdown()
+    hc = hc_future.result() if hc_future is not None else None
     lin = linearity_tests(design, resid, fitted, y, h, hc)
     clock.lap("linearity")
     if infl is not None:
@@ -229,11 +241,6 @@ def _check_residuals(y: np.ndarray, resid: np.ndarray) -> None:
             "the model reproduces the target exactly (no residuals left), so there is "
             "nothing to test"
         )
-
-
-def _hc_one_thread(X: np.ndarray, y: np.ndarray):
-    with _one_blas_thread():  # threadpoolctl limits are per call site, so set them here too
-        return harvey_collier_or_reason(X, y)
 
 
 class _Clock:
