@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import logging
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 
 import numpy as np
 
@@ -14,6 +14,7 @@ from nnlin_gui.core.diagnostics.collinearity import collinearity
 from nnlin_gui.core.diagnostics.heteroskedasticity import homoskedasticity_tests
 from nnlin_gui.core.diagnostics.independence import independence_tests
 from nnlin_gui.core.diagnostics.influence import (
+    Influence,
     influence_measures,
     influence_tests,
     leverage,
@@ -161,7 +162,7 @@ def _report(
     fitted: np.ndarray,
     resid: np.ndarray,
     std_resid: np.ndarray,
-    infl,
+    infl: Influence | None,
     lags: int,
     seed: int,
     t0: float,
@@ -177,7 +178,20 @@ def _report(
         )
 
 
-def _run_tests(source, design, y, fitted, resid, std_resid, infl, lags, seed, t0, hc_future):
+def _run_tests(
+    source: str,
+    design: Design,
+    y: np.ndarray | None,
+    fitted: np.ndarray,
+    resid: np.ndarray,
+    std_resid: np.ndarray,
+    infl: Influence | None,
+    lags: int,
+    seed: int,
+    t0: float,
+    hc_future: Future | None,
+) -> DiagnosticReport:
+    """The assumption groups in turn (Harvey-Collier comes from ``hc_future``)."""
     notes: list[str] = []
     ols = y is not None
     clock = _Clock(t0)
