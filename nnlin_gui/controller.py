@@ -583,8 +583,7 @@ class ModelController(QObject):
         elif result.early_stopped:
             self.message.emit(result.message)
         else:
-            rate = f"{result.samples_per_second:,.0f} samples/s" if result.seconds > 0 else ""
-            self.message.emit(f"Epoch {result.epoch}. {rate}".strip())
+            self.message.emit(f"Trained to epoch {result.epoch:,} in {result.seconds:.2f} s.")
         pending, self._pending = self._pending, []
         if pending:
             for fn in pending:

@@ -357,7 +357,12 @@ class MainWindow(QMainWindow):
             self.refresh_views(force=True)
             res = self.controller.last_result
             if res is not None and res.seconds > 0:
-                self.rate_label.setText(f"{res.samples_per_second:,.0f} samples/s")
+                pace = self.controller.pace
+                self.rate_label.setText(
+                    f"{res.samples_per_second:,.0f} samples/s"
+                    if pace <= 0
+                    else f"shown at {pace:,.0f} epochs/s"
+                )
 
     # -- messages --------------------------------------------------------------------------------
 

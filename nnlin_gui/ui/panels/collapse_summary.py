@@ -8,7 +8,7 @@ import html
 
 import numpy as np
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QGridLayout, QLabel, QWidget
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QWidget
 
 MAX_TERMS = 8
 
@@ -38,13 +38,14 @@ class CollapseSummary(QWidget):
         super().__init__(parent)
         self.setObjectName("collapseSummary")
         self.controller = controller
-        self.equation = self._label("equationLabel", 12)
-        self.baseline = self._label("baselineLabel", 12)
-        self.max_diff = self._label("maxDiffLabel", 11)
-        self.verdict = self._label("verdictLabel", 11)
-        self.metrics = self._label("metricsLabel", 10)
+        self.equation = self._label("equationLabel", 11)
+        self.baseline = self._label("baselineLabel", 11)
+        self.max_diff = self._label("maxDiffLabel", 10)
+        self.verdict = self._label("verdictLabel", 10)
+        self.metrics = self._label("metricsLabel", 9)
         grid = QGridLayout(self)
-        grid.setContentsMargins(10, 6, 10, 6)
+        grid.setContentsMargins(10, 4, 10, 4)
+        grid.setVerticalSpacing(3)
         grid.setHorizontalSpacing(14)
         self._net_caption = QLabel("<b>Network</b>")
         self._base_caption = QLabel("<b>OLS</b>")
@@ -53,10 +54,15 @@ class CollapseSummary(QWidget):
         grid.addWidget(self._base_caption, 1, 0)
         grid.addWidget(self.baseline, 1, 1)
         grid.addWidget(self.verdict, 2, 0, 1, 2)
-        grid.addWidget(self.max_diff, 3, 0, 1, 2)
-        grid.addWidget(self.metrics, 4, 0, 1, 2)
+        for label in (self.max_diff, self.metrics):
+            label.setWordWrap(False)
+        row = QHBoxLayout()
+        row.addWidget(self.max_diff)
+        row.addStretch(1)
+        row.addWidget(self.metrics)
+        grid.addLayout(row, 3, 0, 1, 2)
         grid.setColumnStretch(1, 1)
-        grid.setRowStretch(5, 1)
+        grid.setRowStretch(4, 1)
         self._shown = -1
         controller.results_changed.connect(self.show_results)
         controller.baseline_changed.connect(self._show_baseline)

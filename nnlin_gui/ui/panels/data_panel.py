@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QPushButton,
     QSpinBox,
-    QSplitter,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -89,8 +88,6 @@ class DataPanel(QWidget):
         self.target_combo.setToolTip("The column the network predicts")
         self.feature_list = QListWidget(objectName="featureList")
         self.feature_list.setToolTip("Tick the columns used as inputs")
-        self.feature_list.setMinimumHeight(60)
-        self.feature_list.setMaximumHeight(120)
         self.summary = QLabel(objectName="dataSummary")
         self.summary.setWordWrap(True)
         self.summary.setStyleSheet("color: #333;")
@@ -115,15 +112,13 @@ class DataPanel(QWidget):
         up.setContentsMargins(0, 0, 0, 0)
         up.addWidget(builtin)
         up.addWidget(columns)
-        splitter = QSplitter(Qt.Orientation.Vertical)
-        splitter.addWidget(upper)
-        splitter.addWidget(self.table)
-        splitter.setStretchFactor(0, 0)
-        splitter.setStretchFactor(1, 1)
-        splitter.setCollapsible(0, False)
+        # A plain layout (not a splitter): wrapped descriptions get the height they need and
+        # the preview takes the rest.
+        self.table.setMinimumHeight(160)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(4, 4, 4, 4)
-        outer.addWidget(splitter)
+        outer.addWidget(upper)
+        outer.addWidget(self.table, 1)
 
         self._reload = QTimer(self, singleShot=True, interval=350)
         self._reload.timeout.connect(self._load_builtin)
@@ -225,6 +220,8 @@ class DataPanel(QWidget):
                 Qt.CheckState.Checked if name in ds.feature_names else Qt.CheckState.Unchecked
             )
             self.feature_list.addItem(item)
+        rows = max(2, min(6, self.feature_list.count()))
+        self.feature_list.setFixedHeight(rows * self.feature_list.sizeHintForRow(0) + 6)
         self.model.set_roles(ds.target_name, ds.feature_names)
         text = table.summary if table is not None else ""
         task = {"regression": "regression", "binary": "binary classification"}.get(ds.task, ds.task)
