@@ -16,6 +16,7 @@ import csv
 import functools
 import json
 import os
+import re
 import shutil
 import subprocess
 import time
@@ -172,6 +173,21 @@ def test_slimmed(bundle):
         if p.is_dir()
     ]
     assert test_dirs == []
+
+
+def test_glibc_requirement_reported(bundle):
+    """The newest GLIBC_x.y symbol version any bundled library needs (printed)."""
+    objdump = shutil.which("objdump")
+    if objdump is None:
+        pytest.skip("objdump not installed (binutils)")
+    newest = (0, 0)
+    for lib in [bundle.exe, *bundle.path.rglob("*.so*")]:
+        if lib.is_file() and not lib.is_symlink():
+            out = subprocess.run([objdump, "-T", str(lib)], capture_output=True, text=True).stdout
+            for major, minor in re.findall(r"GLIBC_(\d+)\.(\d+)", out):
+                newest = max(newest, (int(major), int(minor)))
+    bundle.report["needs glibc"] = f">= {newest[0]}.{newest[1]}"
+    assert newest >= (2, 17)  # found symbols at all
 
 
 def test_version(bundle, tmp_path):
