@@ -66,7 +66,7 @@ class PlotsArea(QWidget):
             self.coef.set_baseline(None)
         else:
             values = np.concatenate([np.ravel(base.W), np.ravel(base.b)])
-            self.coef.set_baseline(values, base.kind.upper())
+            self.coef.set_baseline(values, {"ols": "OLS"}.get(base.kind, base.kind))
         self.fit.set_baseline(self.controller)
 
     def _on_results(self, results) -> None:

@@ -53,6 +53,7 @@ class CoefPlot:
         self.curves, self.lines, self.names = [], [], list(names)
         self._baseline_key = None
         self._shown = -1
+        self.legend.setVisible(linear)
         if not linear:
             self.note.setText(f"No collapse while the network is nonlinear\n({reason})")
             self.note.setPos(0.5, 0.5)

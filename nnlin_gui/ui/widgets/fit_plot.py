@@ -43,6 +43,7 @@ class FitPlot:
         self._probe = None
         self._levels = (0.0, 1.0)
         self._binary = False
+        self._rect = QRectF(0, 0, 1, 1)
 
     def set_data(self, controller) -> None:
         """New dataset or network: lay out the view for its number of features."""
@@ -65,16 +66,15 @@ class FitPlot:
         self._levels = (0.0, 1.0) if self._binary else (lo, hi if hi > lo else lo + 1.0)
         target = ds.target_name
         if self.mode == "curve":
-            self._labels(
-                ds.feature_names[0], target, f"Fit: {target} against {ds.feature_names[0]}"
-            )
+            self._labels(ds.feature_names[0], target, f"Fit of {target}")
             self.points.setData(X[:, 0], y, brush=plot_style.POINTS, pen=pg.mkPen(None), size=6)
             self.legend.addItem(self.points, "data")
             self.legend.addItem(self.net, "network")
             self.legend.addItem(self.ols, "closed form")
         elif self.mode == "heatmap":
             f0, f1 = ds.feature_names[:2]
-            self._labels(f0, f1, f"Network output for {target} (colour) and the data")
+            what = f"P({target}=1)" if self._binary else target
+            self._labels(f0, f1, f"Network's {what} in colour")
             self.points.setData(
                 X[:, 0],
                 X[:, 1],
@@ -85,7 +85,7 @@ class FitPlot:
             grid = self._probe.X
             x0, x1 = grid[:, 0].min(), grid[:, 0].max()
             y0, y1 = grid[:, 1].min(), grid[:, 1].max()
-            self.image.setRect(QRectF(x0, y0, x1 - x0, y1 - y0))
+            self._rect = QRectF(x0, y0, x1 - x0, y1 - y0)
             self.image.setColorMap(_CMAP)
         else:
             self._labels(f"actual {target}", f"predicted {target}", "Predicted against actual")
@@ -144,6 +144,8 @@ class FitPlot:
         elif self.mode == "heatmap":
             side = int(round(np.sqrt(len(fit))))
             self.image.setImage(fit.reshape(side, side), levels=self._levels, autoLevels=False)
+            # After setImage: the rect maps the image's pixels to data units by its size.
+            self.image.setRect(self._rect)
         else:
             actual = controller.fit_actual
             if controller.is_training and len(fit) > LIVE_POINTS:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QGraphicsItem
+from PySide6.QtWidgets import QGraphicsItem, QSizePolicy
 
 TRAIN = QColor(33, 102, 172)
 TEST = QColor(214, 96, 30)
@@ -35,6 +35,8 @@ def new_plot(object_name: str, title: str, x_label: str, y_label: str) -> pg.Plo
     item.setLabel("left", y_label)
     item.showGrid(x=True, y=True, alpha=0.15)
     item.setMenuEnabled(True)
+    # A long title must not widen the plot beyond its splitter cell.
+    item.titleLabel.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
     for name in ("left", "bottom"):
         # The axes also draw the grid across the plot, so every curve update repainted them;
         # cached as pixmaps they are re-rendered only when the range really changes.
