@@ -105,6 +105,7 @@ cat > "$BUNDLE/BUILD-INFO" <<EOF
 version=$VERSION
 source_sha256=$HASH
 git_commit=$(git rev-parse HEAD 2>/dev/null || echo unknown)
+tools=$("$VENV/bin/python" -c "import importlib.metadata as m, platform; print(' '.join(f'{p}=={m.version(p)}' for p in ('pyinstaller', 'pyinstaller-hooks-contrib', 'PySide6-Essentials', 'numpy', 'scipy', 'statsmodels')), 'python=='+platform.python_version())")
 unpacked_bytes=$unpacked
 tarball=$(basename "$TARBALL")
 tarball_bytes=$packed

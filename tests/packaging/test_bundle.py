@@ -18,6 +18,7 @@ import json
 import os
 import re
 import shutil
+import struct
 import subprocess
 import time
 import warnings
@@ -277,6 +278,19 @@ def test_startup_probe(bundle, tmp_path):
         warnings.warn(
             f"frozen --startup-probe {best:.2f} s > {MAX_STARTUP_S} s", UserWarning, stacklevel=1
         )
+
+
+def test_screenshot(bundle, tmp_path):
+    """The frozen window paints (fonts, icons, plots) into a PNG of the window's size."""
+    shot = tmp_path / "frozen.png"
+    proc = run_frozen(bundle, ["--screenshot", str(shot)], tmp_path / "home")
+    assert proc.returncode == 0, proc.stderr
+    header = shot.read_bytes()[:24]
+    assert header[:8] == b"\x89PNG\r\n\x1a\n"
+    width, height = struct.unpack(">II", header[16:24])
+    assert width >= 800 and height >= 500
+    assert shot.stat().st_size > 50_000  # a blank window compresses to a few kB
+    bundle.report["--screenshot"] = f"{width}x{height}, {shot.stat().st_size // 1000} kB"
 
 
 def test_desktop_integration_in_bundle(bundle):
