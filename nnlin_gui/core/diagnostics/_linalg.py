@@ -140,6 +140,16 @@ def _solve_upper(R: np.ndarray, b: np.ndarray) -> np.ndarray:
     return solve_triangular(R, b, lower=False)
 
 
+def ssr_of_rows(X: np.ndarray, y: np.ndarray, rows: np.ndarray) -> float:
+    """``ssr_of`` on a subset of rows, gathered column by column in increasing row order
+    (the SSR does not depend on the order; sorted gathers stream through memory)."""
+    rows = np.sort(rows)
+    W = np.empty((len(rows), X.shape[1]), order="F")
+    for j in range(X.shape[1]):
+        np.take(X[:, j], rows, out=W[:, j])
+    return ssr_of(W, y[rows])
+
+
 def ssr_of(X: np.ndarray, y: np.ndarray) -> float:
     """Residual sum of squares of ``y`` on ``X`` (``X`` standardised, with an intercept).
 

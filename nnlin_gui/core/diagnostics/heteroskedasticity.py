@@ -14,7 +14,7 @@ from nnlin_gui.core.diagnostics._linalg import (
     Design,
     aux_regression,
     aux_regression_gram,
-    ssr_of,
+    ssr_of_rows,
 )
 from nnlin_gui.core.diagnostics.report import TestResult, not_applicable, p_test
 
@@ -109,8 +109,8 @@ def goldfeld_quandt(
     df1 = p1 - k
     df2 = n - p2 + 1 - k
     low, high = order[:p1], order[p2 - 1 :]
-    ssr1 = ssr_of(X[low], y[low])
-    ssr2 = ssr_of(X[high], y[high])
+    ssr1 = ssr_of_rows(X, y, low)
+    ssr2 = ssr_of_rows(X, y, high)
     f = (ssr2 / df2) / (ssr1 / df1)
     upper = stats.f.sf(f, df2, df1)
     lower = stats.f.cdf(f, df2, df1)

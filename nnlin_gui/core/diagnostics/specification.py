@@ -6,7 +6,7 @@ import numpy as np
 from scipy import stats
 from scipy.linalg import lapack
 
-from nnlin_gui.core.diagnostics._linalg import Design, aux_regression, ssr_of
+from nnlin_gui.core.diagnostics._linalg import Design, aux_regression, ssr_of, ssr_of_rows
 from nnlin_gui.core.diagnostics.report import TestResult, not_applicable, p_test
 
 _MEANING = "a relationship that is not linear in the features"
@@ -74,12 +74,11 @@ def rainbow(
         hi = int(np.floor(lo + frac * n))
         idx = slice(lo, hi)
     else:
-        idx = np.sort(order[: int(np.ceil(frac * n))])  # order may be a partition
-    Xm, ym = X[idx], y[idx]
-    nm = Xm.shape[0]
+        idx = order[: int(np.ceil(frac * n))]  # order may be a partition
+    nm = len(range(n)[idx]) if isinstance(idx, slice) else len(idx)
     if nm - k < 1:
         raise ValueError("too few central rows")
-    ssr_mid = ssr_of(Xm, ym)
+    ssr_mid = ssr_of(X[idx], y[idx]) if isinstance(idx, slice) else ssr_of_rows(X, y, idx)
     df1, df2 = n - nm, nm - k
     F = ((ssr_full - ssr_mid) / df1) / (ssr_mid / df2)
     return float(F), float(stats.f.sf(F, df1, df2)), (df1, df2)
