@@ -61,6 +61,7 @@ else
 fi
 # Always reinstall our own package (non-editable, no deps): the bundle gets this checkout.
 step "installing nnlin_gui from $ROOT"
+rm -rf build/lib build/bdist.* # setuptools' staging: stale files there would ride along
 "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --no-deps \
     --force-reinstall . 2> >(grep -v "is ignored: it is neither" >&2)
 VERSION=$("$VENV/bin/python" -c "import importlib.metadata as m; print(m.version('nnlin_gui'))")
