@@ -44,6 +44,8 @@ log = logging.getLogger(__name__)
 
 DEFAULT_LAYERS = (LayerSpec("dense", 4, "identity"), LayerSpec("dense", 4, "identity"))
 DEFAULT_SOURCE = "builtin:linear"
+# rows x parameters above which metrics are computed off the GUI thread (~30 ms of work)
+LARGE_EVALUATION = 3_000_000
 DEFAULT_PACE = 100.0  # slow enough to watch the coefficients converge
 # Threads that did not stop in time: kept referenced so Qt never destroys a running thread.
 _LINGERING: list[QThread] = []
@@ -90,6 +92,10 @@ def _baseline_job(trainer: Trainer, names: tuple[str, ...], progress, cancel):
     from nnlin_gui.core.fitting import baseline_for
 
     return baseline_for(trainer, names)
+
+
+def _evaluate_job(trainer: Trainer, progress, cancel):
+    return approximate(trainer), trainer.evaluate()
 
 
 def _fit_probe(dataset: Dataset) -> tuple[str, FitProbe, np.ndarray | None]:
@@ -171,6 +177,11 @@ class ModelController(QObject):
         self.last_result: TrainingResult | None = None
         self.last_update_seconds = 0.0
         self.run_end_epoch = 0  # the epoch the current run stops at
+        # Results cache: (parameter version, epoch) -> approximation and metrics.
+        self._param_version = 0
+        self._evaluated: tuple | None = None
+        self._results_key: tuple | None = None
+        self._results_token = -1
         self._training = False
         self._stop = threading.Event()
         self._run_token = 0
@@ -380,6 +391,7 @@ class ModelController(QObject):
             self.error.emit(str(exc))
             return
         self.spec, self.trainer = spec, trainer
+        self._param_version += 1
         self.diagram_net = Network(spec, seed=self.config.seed)
         self.fit_mode, self.fit_probe, self.fit_actual = _fit_probe(ds)
         self.spec_changed.emit(spec)
@@ -466,6 +478,7 @@ class ModelController(QObject):
         if self.trainer is None:
             return
         self.trainer.reset()
+        self._param_version += 1
         self._restart_curves()
         self.message.emit("Network reset to new random weights.")
 
@@ -493,6 +506,7 @@ class ModelController(QObject):
         self._solve_pending = False
         try:
             trainer.solve((self.baseline.W, self.baseline.b))
+            self._param_version += 1
         except UserError as exc:
             self.error.emit(str(exc))
             return
@@ -519,6 +533,7 @@ class ModelController(QObject):
             self.error.emit("A weight must be a finite number.")
             return
         W[i, j] = value
+        self._param_version += 1
         self._sync_from_trainer()
         self._update_results()
         self.message.emit(f"Weight set to {value:g}.")
@@ -532,10 +547,21 @@ class ModelController(QObject):
         if trainer is None or ds is None:
             return
         col = trainer.collapse()
+        key = (self._param_version, trainer.epoch)
         if outcome is not None and outcome.result.metrics:
             approx, metrics = outcome.approximation, outcome.result.metrics
+            self._evaluated = (key, approx, metrics)
+        elif self._evaluated is not None and self._evaluated[0] == key:
+            _, approx, metrics = self._evaluated
+        elif ds.n_rows * trainer.network.n_params > LARGE_EVALUATION:
+            # Large: metrics and the approximation come from the task thread (shown when
+            # they arrive); the collapse itself is cheap and shown now.
+            approx, metrics = None, {}
+            self._results_key = key
+            self._results_token = self._submit("results", partial(_evaluate_job, trainer))
         else:
             approx, metrics = approximate(trainer), trainer.evaluate()
+            self._evaluated = (key, approx, metrics)
         base = self.baseline
         max_diff = None
         if base is not None and col.collapsible and col.W.shape == np.shape(base.W):
@@ -614,6 +640,18 @@ class ModelController(QObject):
             self._load_cancel = None
             self.loading_changed.emit(False)
             self._when_idle(partial(self._apply_table, result))
+        elif kind == "results" and token == self._results_token:
+            current = (
+                self.trainer is not None
+                and (
+                    self._param_version,
+                    self.trainer.epoch,
+                )
+                == self._results_key
+            )
+            if current and not self._training:
+                self._evaluated = (self._results_key, *result)
+                self._update_results()
         elif kind == "baseline" and token == self._baseline_token:
             self.baseline = result
             self.baseline_changed.emit(result)

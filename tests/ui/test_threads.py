@@ -210,3 +210,26 @@ def test_thread_helper_stops_an_idle_thread():
     thread.start()
     assert stop_thread(thread, 1000)
     assert not thread.isRunning()
+
+
+def test_large_data_results_come_from_the_task_thread(qtbot, monkeypatch):
+    import nnlin_gui.controller as controller_module
+    from nnlin_gui.controller import ModelController
+
+    monkeypatch.setattr(controller_module, "LARGE_EVALUATION", 0)  # everything is "large"
+    c = ModelController()
+    shown = []
+    c.results_changed.connect(shown.append)
+    try:
+        c.open_source("builtin:linear")
+        qtbot.waitUntil(lambda: c.baseline is not None and bool(c.results.metrics), timeout=20000)
+        # The collapse was shown at once; the metrics followed from the task thread.
+        assert any(not r.metrics for r in shown)
+        assert 0.0 < c.results.metrics["train_r2"] < 1.0
+        before = len(shown)
+        c.reset()  # new weights: the cached metrics no longer apply
+        assert c.results.metrics == {}
+        qtbot.waitUntil(lambda: bool(c.results.metrics), timeout=20000)
+        assert len(shown) >= before + 2
+    finally:
+        c.shutdown()
