@@ -109,7 +109,7 @@ def main() -> None:
     print("| rows | regressors | wall (s) | CPU (s) | target (s) | peak traced memory (MB) |")
     print("|---:|---:|---:|---:|---:|---:|")
     per_step = {}
-    for n, target, repeats in ((args.small, 0.5, 3), (args.big, 3.0, 2)):
+    for n, target, repeats in ((args.small, 0.5, 5), (args.big, 3.0, 5)):
         X, y = make_data(n)
         diagnose_ols(X[:2000], y[:2000])  # warm-up: imports, LAPACK initialisation
         wall, cpu, steps = time_ours(X, y, repeats)

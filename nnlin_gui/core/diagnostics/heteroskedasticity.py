@@ -123,23 +123,32 @@ def goldfeld_quandt(
     return float(f), float(p), (df2, df1)
 
 
+def white_auto(design: Design, resid: np.ndarray) -> tuple[float, float, int, bool, str]:
+    """White's test with cross terms when affordable: (LM, p, df, cross, why not)."""
+    cross, why = white_plan(design.n, design.k1 - 1)
+    lm, p, df = white(design, resid, cross=cross)
+    return lm, p, df, cross, why
+
+
 def homoskedasticity_tests(
     design: Design,
     resid: np.ndarray,
     order: np.ndarray,
     y: np.ndarray | None,
+    white_result: tuple[float, float, int, bool, str] | None = None,
 ) -> tuple[list[TestResult], list[str]]:
     """All homoskedasticity tests; ``order`` sorts the fitted values; ``y`` is None for a
-    network (no OLS refits)."""
+    network (no OLS refits); ``white_result`` is :func:`white_auto`'s, when computed
+    beforehand (it may run in a thread)."""
     notes: list[str] = []
-    k = design.k1 - 1
     koenker, pk, classic, pc, df = breusch_pagan(design, resid)
     tests = [
         p_test("Breusch-Pagan (Koenker)", koenker, df, pk, _MEANING, _ADVICE),
         p_test("Breusch-Pagan", classic, df, pc, _MEANING, _ADVICE),
     ]
-    cross, why = white_plan(design.n, k)
-    lm, pw, dfw = white(design, resid, cross=cross)
+    if white_result is None:
+        white_result = white_auto(design, resid)
+    lm, pw, dfw, cross, why = white_result
     name = "White" if cross else "White (squares only)"
     details = {} if cross else {"reduced": why}
     if not cross:

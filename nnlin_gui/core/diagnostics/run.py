@@ -11,7 +11,7 @@ import numpy as np
 
 from nnlin_gui.core.diagnostics._linalg import Design, make_design, ols_on
 from nnlin_gui.core.diagnostics.collinearity import collinearity
-from nnlin_gui.core.diagnostics.heteroskedasticity import homoskedasticity_tests
+from nnlin_gui.core.diagnostics.heteroskedasticity import homoskedasticity_tests, white_auto
 from nnlin_gui.core.diagnostics.independence import independence_tests
 from nnlin_gui.core.diagnostics.influence import (
     Influence,
@@ -23,7 +23,7 @@ from nnlin_gui.core.diagnostics.influence import (
 from nnlin_gui.core.diagnostics.normality import normality_tests
 from nnlin_gui.core.diagnostics.plots import plot_data
 from nnlin_gui.core.diagnostics.report import DiagnosticReport, make_assumption
-from nnlin_gui.core.diagnostics.specification import harvey_collier_or_reason, linearity_tests
+from nnlin_gui.core.diagnostics.specification import linearity_tests
 from nnlin_gui.core.errors import DataError
 
 log = logging.getLogger(__name__)
@@ -168,13 +168,23 @@ def _report(
     t0: float,
 ) -> DiagnosticReport:
     """Run every group of tests; ``y`` and ``infl`` are None for non-OLS residuals."""
-    ols = y is not None
-    # Harvey-Collier's recursion is the longest single step and mostly releases the GIL:
-    # run it beside the other tests.
+    # White's Gram matrix (large BLAS calls that release the GIL) runs in a thread beside
+    # the other tests. Harvey-Collier's recursion stays here: its many small LAPACK calls
+    # hold the GIL and stalled the other thread's numpy calls when it ran in a thread.
     with ThreadPoolExecutor(max_workers=1) as pool:
-        hc_future = pool.submit(harvey_collier_or_reason, design.X, y) if ols else None
+        white_future = pool.submit(white_auto, design, resid)
         return _run_tests(
-            source, design, y, fitted, resid, std_resid, infl, lags, seed, t0, hc_future
+            source,
+            design,
+            y,
+            fitted,
+            resid,
+            std_resid,
+            infl,
+            lags,
+            seed,
+            t0,
+            white_future,
         )
 
 
@@ -189,10 +199,10 @@ def _run_tests(
     lags: int,
     seed: int,
     t0: float,
-    hc_future: Future | None,
+    white_future: Future,
 ) -> DiagnosticReport:
-    """The assumption groups in turn (Harvey-Collier comes from ``hc_future``)."""
-    notes: list[str] = []
+    """The assumption groups; White's test comes from ``white_future``, collected late so
+    the main thread works meanwhile."""
     ols = y is not None
     clock = _Clock(t0)
     h = infl.leverage if infl is not None else leverage(design)
@@ -201,26 +211,24 @@ def _run_tests(
     clock.lap("fit")
     coll = collinearity(design)
     clock.lap("collinearity")
-    het, het_notes = homoskedasticity_tests(design, resid, order, y)
-    notes += het_notes
-    clock.lap("homoskedasticity")
     ind, acf = independence_tests(design, resid, lags, ols=ols)
     clock.lap("independence")
     norm, norm_notes = normality_tests(resid, sorted_resid, seed)
-    notes += norm_notes
     clock.lap("normality")
-    hc = hc_future.result() if hc_future is not None else None
-    lin = linearity_tests(design, resid, fitted, y, h, hc)
-    clock.lap("linearity")
     if infl is not None:
         infl_tests = influence_tests(infl, design)
     else:
         infl_tests = network_influence_tests(design, resid)
     clock.lap("influence")
-    notes.append(ROW_ORDER_NOTE)
     sorted_std = np.sort(std_resid[np.isfinite(std_resid)])
     plots = plot_data(fitted, order, resid, std_resid, sorted_std, h, design.k1, acf)
     clock.lap("plots")
+    # Late, so the thread had the longest time.
+    het, het_notes = homoskedasticity_tests(design, resid, order, y, white_future.result())
+    clock.lap("homoskedasticity")
+    lin = linearity_tests(design, resid, fitted, y, h)
+    clock.lap("linearity")
+    notes = het_notes + norm_notes + [ROW_ORDER_NOTE]
     assumptions = (
         coll,
         make_assumption("homoskedasticity", het),
