@@ -293,6 +293,23 @@ def test_screenshot(bundle, tmp_path):
     bundle.report["--screenshot"] = f"{width}x{height}, {shot.stat().st_size // 1000} kB"
 
 
+def test_real_x_server(bundle, tmp_path):
+    """Under Xvfb the frozen app uses the xcb plugin and paints a window."""
+    xvfb_run = shutil.which("xvfb-run")
+    if xvfb_run is None:
+        pytest.skip("xvfb-run not installed (apt-get install xvfb)")
+    env = frozen_env(tmp_path)
+    del env["QT_QPA_PLATFORM"]
+    cmd = [xvfb_run, "-a", str(bundle.exe)]
+    check = subprocess.run(cmd + ["--bundle-check"], capture_output=True, text=True, env=env,
+                           timeout=120)  # fmt: skip
+    assert json.loads(check.stdout)["checks"]["qt"]["platform"] == "xcb", check.stderr
+    probe = subprocess.run(cmd + ["--startup-probe"], capture_output=True, text=True, env=env,
+                           timeout=120)  # fmt: skip
+    assert probe.returncode == 0, probe.stderr
+    bundle.report["under Xvfb (xcb)"] = f"first paint {float(probe.stdout.split()[-1]):.2f} s"
+
+
 def test_desktop_integration_in_bundle(bundle):
     share = bundle.path / "share"
     assert (share / "applications" / "nnlin-gui.desktop").is_file()
