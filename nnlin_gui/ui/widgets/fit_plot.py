@@ -128,6 +128,9 @@ class FitPlot:
         if self.mode != "curve" or base is None or self._probe is None:
             self.ols.setData([], [])
             return
+        for sample, label in self.legend.items:
+            if sample.item is self.ols:
+                label.setText({"ols": "OLS", "ridge": "ridge", "logistic": "logistic"}[base.kind])
         x = self._probe.X[:, 0]
         z = float(np.ravel(base.b)[0]) + float(np.ravel(base.W)[0]) * x
         self.ols.setData(x, _sigmoid(z) if self._binary else z)

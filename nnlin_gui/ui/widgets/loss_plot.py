@@ -15,6 +15,7 @@ class LossPlot:
         self.widget = plot_style.new_plot("lossPlot", "Loss", "epoch", "loss (log scale)")
         item = self.widget.getPlotItem()
         item.setLogMode(x=False, y=True)
+        item.getAxis("left").enableAutoSIPrefix(False)  # no "(x0.001)" on a log axis
         item.addLegend(offset=(-10, 10))
         # Reused items, downsampled and clipped: a 60k-epoch curve stays cheap to repaint.
         self.train = item.plot(name="train", pen=pg.mkPen(plot_style.TRAIN, width=2))

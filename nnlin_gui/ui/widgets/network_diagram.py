@@ -17,6 +17,8 @@ from PySide6.QtCore import QLineF, QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QMouseEvent, QPainter, QPen
 from PySide6.QtWidgets import QInputDialog, QSizePolicy, QToolTip, QWidget
 
+from nnlin_gui.ui.widgets import neuron_thumbnails as thumbs
+
 MAX_SHOWN = 9  # units drawn per column before summarising
 LEVELS = 8  # edge strengths drawn (colour alpha and width)
 LIVE_INTERVAL = 0.2  # seconds between repaints while training (weights change slowly)
@@ -99,7 +101,8 @@ class NetworkDiagram(QWidget):
         if net is None:
             return
         names = list(ds.feature_names) if ds is not None else []
-        cols = [("inputs", f"{net.spec.n_inputs} features", net.spec.n_inputs, "input")]
+        k = net.spec.n_inputs
+        cols = [("inputs", f"{k} feature{'s' if k != 1 else ''}", k, "input")]
         for k, layer in enumerate(net.layers):
             kind = type(layer).__name__.lower()
             if layer is net.output:
@@ -188,9 +191,41 @@ class NetworkDiagram(QWidget):
             for _, pb in col.units:
                 p.drawLine(pa, pb)
 
+    def _thumbnails(self) -> tuple[int, list[np.ndarray]] | None:
+        """(features, unit outputs per column) for one- or two-feature data, else None."""
+        c = self.controller
+        net, ds, trainer, probe = c.diagram_net, c.dataset, c.trainer, c.fit_probe
+        if net is None or ds is None or trainer is None or probe is None:
+            return None
+        k = ds.X.shape[1]
+        grid = thumbs.coarse_grid(probe.X, k)
+        if grid is None:
+            return None
+        try:
+            return k, thumbs.unit_outputs(net, trainer.scaling, grid)
+        except (ValueError, FloatingPointError):
+            return None
+
+    def _draw_thumbnail(self, p: QPainter, k: int, values: np.ndarray, pt: QPointF, size: float):
+        rect = QRectF(pt.x() - size / 2, pt.y() - size / 2, size, size)
+        if k == 2:
+            p.drawImage(rect, thumbs.heat_image(values))
+        else:
+            p.fillRect(rect, QColor(250, 250, 250))
+            ys = thumbs.sparkline(values)
+            xs = np.linspace(rect.left() + 1, rect.right() - 1, len(ys))
+            mid, half = rect.center().y(), size / 2 - 2
+            pen = QPen(POS if float(np.mean(ys)) >= 0 else NEG, 1.4)
+            p.setPen(pen)
+            p.drawPolyline([QPointF(x, mid - half * y) for x, y in zip(xs, ys, strict=True)])
+        p.setPen(QPen(QColor(90, 90, 90), 1.0))
+        p.setBrush(Qt.BrushStyle.NoBrush)
+        p.drawRect(rect)
+
     def _nodes(self, p: QPainter) -> None:
         net = self.controller.diagram_net
         ds = self.controller.dataset
+        thumbnails = self._thumbnails()
         names = list(ds.feature_names) if ds is not None else []
         small = QFont(self.font())
         small.setPointSizeF(max(7.0, self.font().pointSizeF() - 1))
@@ -213,6 +248,13 @@ class NetworkDiagram(QWidget):
                         QRectF(pt.x() - 20, pt.y() - 12, 40, 24), Qt.AlignmentFlag.AlignCenter, "⋮"
                     )
                     continue
+                if thumbnails is not None and col.kind in ("input", "dense", "output"):
+                    k, outputs = thumbnails
+                    gap = self._gap(col)
+                    self._draw_thumbnail(p, k, outputs[c][:, u], pt, min(26.0, gap - 4))
+                    if c == 0 and u < len(names):
+                        self._input_label(p, small, pt, names[u], min(26.0, gap - 4))
+                    continue
                 fill = QColor(235, 235, 235)
                 if bias is not None and u < len(bias):
                     fill = self._bias_colour(bias[u], bias)
@@ -223,15 +265,25 @@ class NetworkDiagram(QWidget):
                 else:
                     p.drawEllipse(pt, 9, 9)
                 if c == 0 and u < len(names):
-                    p.setFont(small)
-                    p.setPen(QColor(40, 40, 40))
-                    label = names[u] if len(names[u]) <= 9 else names[u][:8] + "…"
-                    p.drawText(
-                        QRectF(pt.x() - 70, pt.y() - 9, 56, 18),
-                        Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
-                        label,
-                    )
+                    self._input_label(p, small, pt, names[u], 18.0)
             p.setBrush(Qt.BrushStyle.NoBrush)
+
+    @staticmethod
+    def _gap(col: _Column) -> float:
+        if len(col.units) < 2:
+            return 34.0
+        return col.units[1][1].y() - col.units[0][1].y()
+
+    @staticmethod
+    def _input_label(p: QPainter, font: QFont, pt: QPointF, name: str, size: float) -> None:
+        p.setFont(font)
+        p.setPen(QColor(40, 40, 40))
+        label = name if len(name) <= 9 else name[:8] + "…"
+        p.drawText(
+            QRectF(pt.x() - size / 2 - 62, pt.y() - 9, 56, 18),
+            Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+            label,
+        )
 
     @staticmethod
     def _biases(net, c: int) -> np.ndarray | None:
