@@ -39,6 +39,46 @@ def time_ours(X, y, repeats: int) -> tuple[float, float, dict]:
     return best_wall, best_cpu, timings
 
 
+def time_ours_steps(X, y) -> dict[str, float]:
+    """Our steps one after another (no thread), for a like-for-like table."""
+    from nnlin_gui.core.diagnostics._linalg import make_design, ols_on
+    from nnlin_gui.core.diagnostics.collinearity import collinearity
+    from nnlin_gui.core.diagnostics.heteroskedasticity import homoskedasticity_tests
+    from nnlin_gui.core.diagnostics.independence import independence_tests
+    from nnlin_gui.core.diagnostics.influence import influence_measures, influence_tests
+    from nnlin_gui.core.diagnostics.normality import normality_tests
+    from nnlin_gui.core.diagnostics.plots import plot_data
+    from nnlin_gui.core.diagnostics.run import _one_blas_thread
+    from nnlin_gui.core.diagnostics.specification import linearity_tests
+
+    out: dict[str, float] = {}
+
+    def clock(step, f):
+        t = time.perf_counter()
+        r = f()
+        out[step] = out.get(step, 0.0) + time.perf_counter() - t
+        return r
+
+    names = tuple(f"x{i}" for i in range(X.shape[1]))
+    with _one_blas_thread():
+        design = clock("fit", lambda: make_design(X, names))
+        _, fitted, e = clock("fit", lambda: ols_on(design, y))
+        infl = clock("influence", lambda: influence_measures(design, e))
+        order = clock("homoskedasticity", lambda: np.argsort(fitted))
+        clock("collinearity", lambda: collinearity(design))
+        clock("homoskedasticity", lambda: homoskedasticity_tests(design, e, order, y))
+        _, acf = clock("independence", lambda: independence_tests(design, e, 4, True))
+        clock("normality", lambda: normality_tests(e, np.sort(e), 0))
+        clock("linearity", lambda: linearity_tests(design, e, fitted, y, infl.leverage))
+        clock("influence", lambda: influence_tests(infl, design))
+        std = infl.studentized_internal
+        clock(
+            "plots",
+            lambda: plot_data(fitted, order, e, std, np.sort(std), infl.leverage, design.k1, acf),
+        )
+    return out
+
+
 def peak_memory(X, y) -> float:
     tracemalloc.start()
     diagnose_ols(X, y)
@@ -108,13 +148,11 @@ def main() -> None:
 
     print("| rows | regressors | wall (s) | CPU (s) | target (s) | peak traced memory (MB) |")
     print("|---:|---:|---:|---:|---:|---:|")
-    per_step = {}
     for n, target, repeats in ((args.small, 0.5, 5), (args.big, 3.0, 5)):
         X, y = make_data(n)
         diagnose_ols(X[:2000], y[:2000])  # warm-up: imports, LAPACK initialisation
-        wall, cpu, steps = time_ours(X, y, repeats)
+        wall, cpu, _ = time_ours(X, y, repeats)
         mem = peak_memory(X, y)
-        per_step[n] = steps
         print(f"| {n:,} | 10 | {wall:.2f} | {cpu:.2f} | {target} | {mem:.0f} |")
         del X, y
 
@@ -122,9 +160,11 @@ def main() -> None:
         return
     X, y = make_data(args.small)
     sm_times = time_statsmodels(X, y)
-    ours = per_step[args.small]
+    ours = min(
+        (time_ours_steps(X, y) for _ in range(3)), key=lambda d: sum(d.values())
+    )  # best of 3 runs of the steps in sequence
     print()
-    print(f"Per step on {args.small:,} rows x 10 (wall seconds):")
+    print(f"Per step on {args.small:,} rows x 10 (wall seconds, steps run one after another):")
     print()
     print("| step | nnlin | statsmodels | statsmodels / nnlin |")
     print("|---|---:|---:|---:|")
@@ -143,7 +183,7 @@ def main() -> None:
         ratio = b / a if a > 0 else float("nan")
         print(f"| {g} | {a:.3f} | {b:.3f} | {ratio:.1f}x |")
     a, b = sum(ours.values()), sum(sm_times.values())
-    print(f"| **total** (with plots for nnlin) | {a:.3f} | {b:.3f} | {b / a:.1f}x |")
+    print(f"| **total** (nnlin with plots) | {a:.3f} | {b:.3f} | {b / a:.1f}x |")
 
 
 if __name__ == "__main__":
