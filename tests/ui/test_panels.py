@@ -148,3 +148,64 @@ def test_loss_plot_uses_reused_downsampled_items(window, wait_idle):
     assert item.opts["autoDownsample"] and item.opts["clipToView"]
     assert window.findChild(pg.PlotWidget, "lossPlot").getPlotItem().ctrl.logYCheck.isChecked()
     assert len(item.getData()[0]) == c.epoch
+
+
+def test_diagram_thumbnails_show_each_units_output(window, qtbot):
+    from nnlin_gui.ui.widgets import neuron_thumbnails as thumbs
+
+    c = window.controller
+    c.load_builtin("xor", {"n": 100, "noise": 0.0, "seed": 0})
+    qtbot.waitUntil(lambda: c.dataset.source.startswith("builtin:xor"), timeout=20000)
+    k, outputs = window.plots.diagram._thumbnails()
+    assert k == 2
+    grid = thumbs.coarse_grid(c.fit_probe.X, 2)
+    assert len(grid) == thumbs.GRID_2D**2
+    # One array per diagram column; the last is the network's raw output on the grid.
+    assert len(outputs) == len(c.trainer.network.layers) + 1
+    expected = c.trainer.network.forward(c.trainer.scaling.transform_x(grid))
+    assert np.allclose(outputs[-1], expected)
+    image = thumbs.heat_image(outputs[1][:, 0])
+    assert (image.width(), image.height()) == (thumbs.GRID_2D, thumbs.GRID_2D)
+    # Three features: no thumbnails, plain units.
+    c.load_builtin("linear")
+    qtbot.waitUntil(lambda: c.dataset.source.startswith("builtin:linear"), timeout=20000)
+    assert window.plots.diagram._thumbnails() is None
+
+
+def test_divergence_is_reported_and_weights_stay_finite(window, wait_idle):
+    from dataclasses import replace
+
+    c = window.controller
+    c.set_config(replace(c.config, optimizer="sgd", learning_rate=10.0, epochs=200))
+    c.train()
+    wait_idle(c)
+    assert c.last_result.diverged
+    assert "diverged" in child(window, QLabel, "errorLabel").text()
+    assert window.banner.isVisibleTo(window)
+    assert np.isfinite(c.trainer.network.theta).all()
+    assert np.isfinite(c.diagram_net.theta).all()
+
+
+def test_no_hidden_layers_is_plain_linear_regression(window, qtbot):
+    c = window.controller
+    layers = child(window, QListWidget, "layerList")
+    while c.layers:
+        layers.setCurrentRow(0)
+        click(qtbot, window, "removeLayerButton")
+    assert c.spec.layers == () and layers.count() == 0
+    assert not child(window, QPushButton, "removeLayerButton").isEnabled()
+    # Solve waits for the closed-form fit of the rebuilt model, then applies it.
+    click(qtbot, window, "solveButton", QToolButton)
+    qtbot.waitUntil(
+        lambda: c.results.max_diff is not None and c.results.max_diff < 1e-9, timeout=20000
+    )
+    click(qtbot, window, "addLayerButton")
+    assert len(c.layers) == 1
+
+
+def test_about_lists_versions():
+    from nnlin_gui.ui.about import about_html, versions
+
+    info = versions()
+    assert info["Qt"].count(".") == 2 and info["Python"].startswith("3.")
+    assert info["nnlin_gui"] in about_html()
