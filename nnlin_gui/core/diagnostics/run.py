@@ -22,7 +22,7 @@ from nnlin_gui.core.diagnostics.influence import (
 )
 from nnlin_gui.core.diagnostics.normality import normality_tests
 from nnlin_gui.core.diagnostics.plots import plot_data
-from nnlin_gui.core.diagnostics.report import DiagnosticReport, make_assumption
+from nnlin_gui.core.diagnostics.report import DiagnosticReport, make_assumptions
 from nnlin_gui.core.diagnostics.specification import linearity_tests
 from nnlin_gui.core.errors import DataError
 
@@ -229,13 +229,15 @@ def _run_tests(
     lin = linearity_tests(design, resid, fitted, y, h)
     clock.lap("linearity")
     notes = het_notes + norm_notes + [ROW_ORDER_NOTE]
-    assumptions = (
-        coll,
-        make_assumption("homoskedasticity", het),
-        make_assumption("independence", ind),
-        make_assumption("normality", norm),
-        make_assumption("linearity", lin),
-        make_assumption("influence", infl_tests),
+    assumptions = make_assumptions(
+        [
+            ("collinearity", list(coll.tests)),
+            ("homoskedasticity", het),
+            ("independence", ind),
+            ("normality", norm),
+            ("linearity", lin),
+            ("influence", infl_tests),
+        ]
     )
     seconds = time.perf_counter() - t0
     log.debug("diagnostics (%s, n=%d, k=%d) in %.3f s", source, design.n, design.k1 - 1, seconds)
