@@ -6,6 +6,7 @@ import argparse
 import math
 
 from nnlin_gui.commands.common import add_data_arguments, feature_list, int_list, write_json
+from nnlin_gui.core.activations import ACTIVATION_NAMES
 from nnlin_gui.core.errors import UserError
 
 _MARK = {"ok": "ok", "warning": "WARNING", "violated": "VIOLATED", "not applicable": "n/a"}
@@ -29,7 +30,12 @@ def register(subparsers) -> None:
         help="hidden widths of a network to train and diagnose too, e.g. 8,8 ('none' = no "
         "hidden layer)",
     )
-    p.add_argument("--activation", default="identity", help="network activation (default identity)")
+    p.add_argument(
+        "--activation",
+        default="identity",
+        choices=ACTIVATION_NAMES,
+        help="network activation (default identity)",
+    )
     p.add_argument("--epochs", type=int, default=500, help="network training epochs (default 500)")
     p.add_argument("--json", metavar="PATH|-", help="write the report as JSON")
     p.add_argument("--plots", action="store_true", help="include plot data in the JSON")
