@@ -190,6 +190,7 @@ class ModelController(QObject):
         self._load_token = 0
         self._load_cancel: threading.Event | None = None
         self._baseline_token = 0
+        self._baseline_error: str | None = None
         self._task_token = 0
         self._train_thread: QThread | None = None
         self._task_thread: QThread | None = None
@@ -244,6 +245,11 @@ class ModelController(QObject):
     @property
     def is_training(self) -> bool:
         return self._training
+
+    @property
+    def baseline_error(self) -> str | None:
+        """Why there is no closed-form comparison (None while it is coming or present)."""
+        return self._baseline_error
 
     @property
     def is_loading(self) -> bool:
@@ -421,6 +427,7 @@ class ModelController(QObject):
         if trainer is None or self.dataset is None:
             return
         self._baseline_l2 = trainer.config.l2
+        self._baseline_error = None
         self._baseline_token = self._submit(
             "baseline", partial(_baseline_job, trainer, self.dataset.feature_names)
         )
@@ -498,6 +505,9 @@ class ModelController(QObject):
                 f"Cannot solve analytically: layer {bad + 1} uses "
                 f"{trainer.spec.layers[bad].activation}. Make all layers identity first."
             )
+            return
+        if self.baseline is None and self._baseline_error:
+            self.error.emit(f"Cannot solve analytically: {self._baseline_error}")
             return
         if self.baseline is None:
             self._solve_pending = True
@@ -668,12 +678,15 @@ class ModelController(QObject):
             self.error.emit(message)
         elif kind == "baseline" and token == self._baseline_token:
             self.baseline = None
+            self._baseline_error = message
             self.baseline_changed.emit(None)
             if self._solve_pending:
                 self._solve_pending = False
                 self.error.emit(f"Cannot solve analytically: {message}")
             else:
                 self.message.emit(f"No closed-form comparison: {message}")
+            if not self._training:
+                self._update_results()  # the read-out says why there is no comparison
 
     def _apply_table(self, table: LoadedTable) -> None:
         try:

@@ -209,3 +209,21 @@ def test_about_lists_versions():
     info = versions()
     assert info["Qt"].count(".") == 2 and info["Python"].startswith("3.")
     assert info["nnlin_gui"] in about_html()
+
+
+def test_multiclass_has_no_baseline_and_says_so(window, qtbot, tmp_path):
+    c = window.controller
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(90, 2))
+    y = (X[:, 0] > 0).astype(int) + (X[:, 1] > 0.5).astype(int)
+    path = tmp_path / "three.csv"
+    path.write_text("a,b,cls\n" + "".join(f"{a},{b},{k}\n" for (a, b), k in zip(X, y, strict=True)))
+    window.open_path(str(path))
+    qtbot.waitUntil(lambda: c.dataset.source == str(path), timeout=20000)
+    assert c.spec.head == "softmax" and c.spec.n_outputs == 3
+    qtbot.waitUntil(lambda: c.baseline_error is not None, timeout=20000)
+    assert "No closed-form comparison" in child(window, QLabel, "maxDiffLabel").text()
+    assert "more outputs" in child(window, QLabel, "equationLabel").text()
+    click(qtbot, window, "solveButton", QToolButton)
+    assert "Cannot solve analytically" in child(window, QLabel, "errorLabel").text()
+    assert not c._solve_pending

@@ -23,11 +23,17 @@ def equation(W: np.ndarray, b: np.ndarray, names, target: str = "y") -> str:
     if len(w) > MAX_TERMS:
         terms.append(f" + … ({len(w) - MAX_TERMS} more)")
     b0 = float(np.ravel(b)[0])
+    outputs = np.atleast_2d(W).shape[0]
+    more = ""
+    if outputs > 1:
+        # Several outputs (class logits): show the first, say how many more there are.
+        target = f"{target}, output 1"
+        more = f"&nbsp;&nbsp;<span style='color:#777'>(+ {outputs - 1} more outputs)</span>"
     text = "".join(terms).lstrip(" +")
     if text.startswith("− "):
         text = "−" + text[2:]
     sign = "−" if b0 < 0 else "+"
-    return f"<i>{html.escape(target)}</i> = {text} {sign} {abs(b0):.4g}"
+    return f"<i>{html.escape(target)}</i> = {text} {sign} {abs(b0):.4g}{more}"
 
 
 class CollapseSummary(QWidget):
@@ -150,7 +156,12 @@ class CollapseSummary(QWidget):
             self.max_diff.setText(extra.strip())
         else:
             self.verdict.setText("<b>A linear network: one affine map.</b>")
-            self.max_diff.setText("Waiting for the closed-form fit…")
+            error = self.controller.baseline_error
+            self.max_diff.setText(
+                f"No closed-form comparison: {error}"
+                if error
+                else "Waiting for the closed-form fit…"
+            )
         m = results.metrics
         parts = []
         for part in ("train", "test"):

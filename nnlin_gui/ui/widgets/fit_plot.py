@@ -63,7 +63,8 @@ class FitPlot:
             keep = np.random.default_rng(0).choice(len(y), MAX_POINTS, replace=False)
             X, y = X[keep], y[keep]
         lo, hi = float(np.min(ds.y)), float(np.max(ds.y))
-        self._levels = (0.0, 1.0) if self._binary else (lo, hi if hi > lo else lo + 1.0)
+        # Regression: the target's range; binary: probabilities; multi-class: class indices.
+        self._levels = (0.0, 1.0) if ds.task == "binary" else (lo, hi if hi > lo else lo + 1.0)
         target = ds.target_name
         if self.mode == "curve":
             self._labels(ds.feature_names[0], target, f"Fit of {target}")
@@ -73,7 +74,9 @@ class FitPlot:
             self.legend.addItem(self.ols, "closed form")
         elif self.mode == "heatmap":
             f0, f1 = ds.feature_names[:2]
-            what = f"P({target}=1)" if self._binary else target
+            what = {"binary": f"P({target}=1)", "multiclass": f"class of {target}"}.get(
+                ds.task, target
+            )
             self._labels(f0, f1, f"Network's {what} in colour")
             self.points.setData(
                 X[:, 0],
