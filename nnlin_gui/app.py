@@ -84,7 +84,7 @@ class _FirstPaint:
     """Prints the seconds to the first paint of the window, then quits."""
 
     def __init__(self, window, app) -> None:
-        from PySide6.QtCore import QEvent, QObject
+        from PySide6.QtCore import QEvent, QObject, QTimer
 
         outer = self
 
@@ -93,7 +93,8 @@ class _FirstPaint:
                 if event.type() == QEvent.Type.Paint and not outer.done:
                     outer.done = True
                     print(f"{process_age():.3f}", flush=True)
-                    app.quit()
+                    # Quit after this paint has been flushed, not from inside it.
+                    QTimer.singleShot(0, app.quit)
                 return False
 
         self.done = False
