@@ -240,6 +240,7 @@ def test_binned_smoother_follows_a_curve_on_a_million_points():
         (np.arange(4.0)[:, None], np.arange(4.0), "too few"),
         (np.arange(20.0)[:, None], np.arange(19.0), "rows of features"),
         (np.arange(20.0)[:, None], np.r_[np.arange(19.0), np.nan], "missing"),
+        (np.empty((20, 0)), np.arange(20.0), "at least one feature"),
     ],
 )
 def test_user_errors_are_data_errors(X, y, match):

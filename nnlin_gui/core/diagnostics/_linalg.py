@@ -74,6 +74,8 @@ def make_design(X: np.ndarray, names: tuple[str, ...]) -> Design:
     if X.ndim == 1:
         X = X[:, None]
     n, k = X.shape
+    if k == 0:
+        raise DataError("no feature column: the tests need at least one feature")
     if len(names) != k:
         raise DataError(f"{k} feature columns but {len(names)} feature names")
     if n < k + 3:
