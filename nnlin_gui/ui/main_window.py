@@ -250,10 +250,13 @@ class MainWindow(QMainWindow):
         spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         bar.addWidget(spacer)
         self.epoch_label = QLabel(objectName="epochLabel")
+        self.epoch_label.setTextFormat(Qt.TextFormat.PlainText)  # no rich-text layout per frame
         font = QFont(self.font())
         font.setPointSize(font.pointSize() + 5)
+        font.setBold(True)
         self.epoch_label.setFont(font)
         self.loss_label = QLabel(objectName="lossLabel")
+        self.loss_label.setTextFormat(Qt.TextFormat.PlainText)
         self.loss_label.setMinimumWidth(250)
         self.loss_label.setStyleSheet("color: #444; padding-left: 14px; padding-right: 8px;")
         bar.addWidget(self.epoch_label)
@@ -332,7 +335,7 @@ class MainWindow(QMainWindow):
         self.plots.refresh()
         self.collapse_summary.refresh(c)
         curves = c.curves
-        self.epoch_label.setText(f"Epoch <b>{c.epoch:,}</b>")
+        self.epoch_label.setText(f"Epoch {c.epoch:,}")
         if len(curves):
             text = f"train loss {curves.train_loss[-1]:.4g}"
             test = curves.test_loss[-1]

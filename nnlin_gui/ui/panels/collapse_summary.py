@@ -5,12 +5,14 @@ table replaces or joins it in the collapse dock.)"""
 from __future__ import annotations
 
 import html
+import time
 
 import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QWidget
 
 MAX_TERMS = 8
+LIVE_INTERVAL = 0.2  # seconds between live equation updates
 
 
 def equation(W: np.ndarray, b: np.ndarray, names, target: str = "y") -> str:
@@ -68,6 +70,7 @@ class CollapseSummary(QWidget):
         grid.setColumnStretch(1, 1)
         grid.setRowStretch(4, 1)
         self._shown = -1
+        self._shown_at = 0.0
         controller.results_changed.connect(self.show_results)
         controller.baseline_changed.connect(self._show_baseline)
 
@@ -103,7 +106,10 @@ class CollapseSummary(QWidget):
         m = len(curves.coef_epochs)
         if m == self._shown or m == 0 or not controller.is_training:
             return
-        self._shown = m
+        now = time.perf_counter()
+        if now - self._shown_at < LIVE_INTERVAL:
+            return  # a rich-text relayout per frame is not worth it: 5 a second reads fine
+        self._shown, self._shown_at = m, now
         names, target = self._names()
         row = curves.coef[-1]
         k = len(names)
