@@ -111,6 +111,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     from PySide6.QtCore import QTimer
 
     app = make_application()
+    from nnlin_gui.fileopen import install_file_open_handler
+
+    # macOS sends the file that launched the app as an event, maybe before the window exists.
+    opener = install_file_open_handler(app)
     if args.self_test is not None:
         from nnlin_gui.selftest import run_self_test
 
@@ -132,7 +136,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return rc
     window.show()
     source = os.path.abspath(args.data) if args.data else None
-    QTimer.singleShot(0, lambda: window.open_initial(source))
+
+    def start() -> None:
+        window.open_initial(source)
+        # Files opened from the desktop (now or pending) replace the initial data.
+        opener.set_callback(window.open_path)
+
+    QTimer.singleShot(0, start)
     if args.screenshot:
         from nnlin_gui.selftest import take_screenshot
 

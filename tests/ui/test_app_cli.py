@@ -71,3 +71,40 @@ def test_screenshot_saves_a_png(tmp_path):
 
     image = QImage(str(path))
     assert image.width() >= 800 and image.height() >= 600
+
+
+def test_main_opens_the_file_on_the_command_line(qapp, tmp_path, monkeypatch):
+    """``nnlin-gui data.csv`` in-process: the window comes up on that file."""
+    from PySide6.QtCore import QSettings, QTimer
+
+    from nnlin_gui import app as app_module
+    from nnlin_gui.ui import main_window
+
+    ini = str(tmp_path / "settings.ini")
+    monkeypatch.setattr(
+        main_window, "default_settings", lambda: QSettings(ini, QSettings.Format.IniFormat)
+    )
+    path = tmp_path / "cars.csv"
+    path.write_text(
+        "weight,power,mpg\n"
+        + "".join(f"{w},{w % 7},{40 - w / 100}\n" for w in range(1000, 1600, 20))
+    )
+    seen = {}
+
+    def poll() -> None:
+        windows = [w for w in qapp.topLevelWidgets() if w.objectName() == "mainWindow"]
+        c = windows[0].controller if windows else None
+        if c is not None and c.dataset is not None and c.baseline is not None:
+            seen["source"], seen["target"] = c.dataset.source, c.dataset.target_name
+            windows[0].close()  # the last window: exec() returns
+        else:
+            QTimer.singleShot(20, poll)
+
+    QTimer.singleShot(20, poll)
+    assert app_module.main([str(path)]) == 0
+    assert seen == {"source": str(path), "target": "mpg"}
+    # The user's settings were not touched; ours got the recent file.
+    assert QSettings(ini, QSettings.Format.IniFormat).value("recentFiles") in (
+        [str(path)],
+        str(path),
+    )
