@@ -71,6 +71,7 @@ class MainWindow(QMainWindow):
         self.frames = 0  # frames that repainted new data (benchmarks read it)
         self.ticks = 0  # frame-timer ticks the event loop served
         self._closing = False
+        self._run_start = 0  # epoch the current run started from
 
         c = self.controller
         self.plots = PlotsArea(c)
@@ -307,12 +308,17 @@ class MainWindow(QMainWindow):
         self.load_progress.setTextVisible(False)
         self.cancel_load_button = QPushButton("Cancel", objectName="cancelLoadButton")
         self.cancel_load_button.clicked.connect(self.controller.cancel_load)
+        self.train_progress = QProgressBar(objectName="trainProgress", maximum=1000)
+        self.train_progress.setMaximumWidth(180)
+        self.train_progress.setFormat("%p% of the run")
         self.rate_label = QLabel(objectName="rateLabel")
         self.rate_label.setStyleSheet("color: #555;")
         bar.addWidget(self.status_label, 1)
         bar.addPermanentWidget(self.load_progress)
         bar.addPermanentWidget(self.cancel_load_button)
+        bar.addPermanentWidget(self.train_progress)
         bar.addPermanentWidget(self.rate_label)
+        self.train_progress.hide()
         self.load_progress.hide()
         self.cancel_load_button.hide()
 
@@ -336,6 +342,9 @@ class MainWindow(QMainWindow):
         self.collapse_summary.refresh(c)
         curves = c.curves
         self.epoch_label.setText(f"Epoch {c.epoch:,}")
+        if c.is_training:
+            span = max(1, c.run_end_epoch - self._run_start)
+            self.train_progress.setValue(int(1000 * (c.epoch - self._run_start) / span))
         if len(curves):
             text = f"train loss {curves.train_loss[-1]:.4g}"
             test = curves.test_loss[-1]
@@ -351,7 +360,10 @@ class MainWindow(QMainWindow):
         self.act_train.setIcon(make_icon("pause" if training else "train"))
         self.act_step.setEnabled(not training)
         self.act_solve.setEnabled(not training)
+        self.train_progress.setVisible(training)
         if training:
+            self._run_start = self.controller.epoch
+            self.train_progress.setValue(0)
             self.plots.start_live(self.controller.epoch, self.controller.run_end_epoch)
             self.frame_timer.start()
         else:

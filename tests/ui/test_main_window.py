@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QLabel,
     QListWidget,
+    QProgressBar,
     QPushButton,
     QSpinBox,
     QTableView,
@@ -150,6 +151,8 @@ def test_drop_csv_pick_target_build_train_pause_step_reset_solve(
     settings_epochs.editingFinished.emit()
     qtbot.mouseClick(train, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: c.epoch >= 302, timeout=10000)
+    progress = window.findChild(QProgressBar, "trainProgress")
+    assert progress.isVisibleTo(window) and 0 <= progress.value() < 1000
     qtbot.mouseClick(train, Qt.MouseButton.LeftButton)
     wait_idle(c, 2000)
     assert c.last_result.stopped and c.epoch < 100000
