@@ -186,6 +186,7 @@ class ModelController(QObject):
         self._stop = threading.Event()
         self._run_token = 0
         self._pending: list[Callable[[], None]] = []
+        self._resume = False  # train on once the pending changes are applied
         self._solve_pending = False
         self._load_token = 0
         self._load_cancel: threading.Event | None = None
@@ -361,7 +362,12 @@ class ModelController(QObject):
             config.test_fraction,
             config.standardize,
         )
-        self._when_idle(self._rebuild if restart else self._apply_config)
+        if restart:
+            self._when_idle(self._rebuild)
+        else:
+            # Learning rate, penalties, epochs...: as in the Playground, a running
+            # training picks them up and goes on.
+            self._when_idle(self._apply_config, resume=True)
 
     def set_pace(self, epochs_per_second: float) -> None:
         """Show training at this many epochs a second (0: as fast as possible)."""
@@ -375,12 +381,14 @@ class ModelController(QObject):
         if self.trainer.config.l2 != getattr(self, "_baseline_l2", None):
             self._request_baseline()
 
-    def _when_idle(self, fn: Callable[[], object]) -> None:
-        """Run ``fn`` now, or after the current run stops (asking it to stop)."""
+    def _when_idle(self, fn: Callable[[], object], resume: bool = False) -> None:
+        """Run ``fn`` now, or after the current run stops (asking it to stop); with
+        ``resume``, training then continues (unless something else is also waiting)."""
         if not self._training:
             fn()
             return
         self._pending.append(fn)
+        self._resume = (self._resume if self._pending[:-1] else True) and resume
         self._stop.set()
 
     def _rebuild(self) -> None:
@@ -621,12 +629,15 @@ class ModelController(QObject):
         else:
             self.message.emit(f"Trained to epoch {result.epoch:,} in {result.seconds:.2f} s.")
         pending, self._pending = self._pending, []
+        resume, self._resume = self._resume and bool(pending), False
         if pending:
             for fn in pending:
                 fn()
         else:
             self._update_results(outcome)
         self.training_finished.emit(result)
+        if resume and not result.diverged and self.trainer is not None:
+            self.train()
 
     @Slot(int, str)
     def _on_failed(self, token: int, message: str) -> None:

@@ -233,3 +233,32 @@ def test_large_data_results_come_from_the_task_thread(qtbot, monkeypatch):
         assert len(shown) >= before + 2
     finally:
         c.shutdown()
+
+
+def test_learning_rate_change_applies_and_training_goes_on(qtbot):
+    from dataclasses import replace
+
+    from nnlin_gui.controller import ModelController
+
+    c = ModelController()
+    try:
+        c.set_pace(100)
+        c.open_source("builtin:linear")
+        qtbot.waitUntil(lambda: c.baseline is not None, timeout=20000)
+        c.set_config(replace(c.config, epochs=100_000))
+        c.train()
+        qtbot.waitUntil(lambda: c.epoch >= 3, timeout=10000)
+        trainer = c.trainer
+        c.set_config(replace(c.config, learning_rate=0.001))
+        qtbot.waitUntil(lambda: c.trainer.config.learning_rate == 0.001, timeout=5000)
+        qtbot.waitUntil(lambda: c.is_training, timeout=5000)  # resumed by itself
+        at = c.epoch
+        qtbot.waitUntil(lambda: c.epoch > at + 2, timeout=10000)
+        assert c.trainer is trainer  # same weights, same history: it went on
+        c.pause()
+        qtbot.waitUntil(lambda: not c.is_training, timeout=5000)
+        # A structural change stops the run and does not resume it.
+        c.set_config(replace(c.config, seed=5))
+        assert c.trainer is not trainer and not c.is_training
+    finally:
+        c.shutdown()
