@@ -165,6 +165,21 @@ class MainWindow(QMainWindow):
         self.addDockWidget(area, dock)
         return dock
 
+    def set_panel(self, dock_name: str, widget: QWidget) -> QWidget:
+        """Put ``widget`` in the existing dock ``dock_name`` (e.g. the collapse panel into
+        ``collapseDock``); returns the widget it replaces, kept hidden (the window may
+        still update it)."""
+        dock = self.findChild(QDockWidget, dock_name)
+        if dock is None:
+            raise KeyError(f"no dock named {dock_name!r}")
+        scroll = dock.widget()
+        old = scroll.takeWidget()
+        scroll.setWidget(widget)
+        if old is not None:
+            old.setParent(self)
+            old.hide()
+        return old
+
     def _make_banner(self) -> QWidget:
         banner = QWidget(objectName="errorBanner")
         banner.setStyleSheet(

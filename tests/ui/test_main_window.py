@@ -245,3 +245,20 @@ def test_settings_persist_between_windows(qtbot, settings, tmp_path):
     again.reset_layout()
     assert not again.network_dock.isHidden()
     again.close()
+
+
+def test_later_panels_fill_the_reserved_docks(window):
+    from PySide6.QtWidgets import QDockWidget
+
+    panel = QLabel("diagnostics", objectName="diagnosticsPanel")
+    window.set_panel("diagnosticsDock", panel)
+    dock = window.findChild(QDockWidget, "diagnosticsDock")
+    assert dock.widget().widget() is panel
+    assert window.findChild(QLabel, "diagnosticsPanel") is panel
+    with pytest.raises(KeyError):
+        window.set_panel("noSuchDock", QLabel())
+    # Replacing the collapse read-out keeps the window working.
+    old = window.set_panel("collapseDock", QLabel("collapse panel", objectName="collapsePanel"))
+    assert old is window.collapse_summary and old.isHidden()
+    window.controller.step()
+    window.refresh_views(force=True)
