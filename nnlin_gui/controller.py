@@ -175,7 +175,6 @@ class ModelController(QObject):
         self.diagram_net: Network | None = None
         self.version = 0  # bumped whenever the plotted data changes
         self.last_result: TrainingResult | None = None
-        self.last_update_seconds = 0.0
         self.run_end_epoch = 0  # the epoch the current run stops at
         # Results cache: (parameter version, epoch) -> approximation and metrics.
         self._param_version = 0
@@ -611,7 +610,6 @@ class ModelController(QObject):
             self.latest_fit = update.fit
         if self.diagram_net is not None and len(update.theta) == len(self.diagram_net.theta):
             self.diagram_net.theta[...] = update.theta
-        self.last_update_seconds = update.seconds
         self.version += 1
 
     @Slot(int, object)
@@ -714,8 +712,3 @@ class ModelController(QObject):
             f"Loaded {table.title}: {dataset.n_rows:,} rows, "
             f"{len(dataset.feature_names)} features{dropped}."
         )
-
-
-def replace_config(config: TrainingConfig, **changes) -> TrainingConfig:
-    """``dataclasses.replace`` for a training config (a convenience for panels)."""
-    return replace(config, **changes)
