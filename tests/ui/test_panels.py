@@ -227,3 +227,53 @@ def test_multiclass_has_no_baseline_and_says_so(window, qtbot, tmp_path):
     click(qtbot, window, "solveButton", QToolButton)
     assert "Cannot solve analytically" in child(window, QLabel, "errorLabel").text()
     assert not c._solve_pending
+
+
+def test_hovering_an_edge_shows_its_weight(window, qtbot):
+    from PySide6.QtCore import QEvent, QPoint
+    from PySide6.QtGui import QMouseEvent
+    from PySide6.QtWidgets import QApplication, QToolTip
+
+    diagram = window.plots.diagram
+    diagram.repaint()
+    edge = diagram._edges[len(diagram._edges) // 2]
+    mid = QPointF((edge.a.x() + edge.b.x()) / 2, (edge.a.y() + edge.b.y()) / 2)
+    move = QMouseEvent(
+        QEvent.Type.MouseMove,
+        mid,
+        QPointF(diagram.mapToGlobal(QPoint(int(mid.x()), int(mid.y())))),
+        Qt.MouseButton.NoButton,
+        Qt.MouseButton.NoButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    QApplication.sendEvent(diagram, move)
+    assert diagram._hover is not None
+    text = QToolTip.text()
+    assert f"{diagram._hover.w:.4g}" in text and "click to type" in text
+
+
+def test_menus_offer_builtins_and_recent_files(window, qtbot, tmp_path):
+    c = window.controller
+    file_menu = window.menuBar().actions()[0].menu()
+    builtins = next(a.menu() for a in file_menu.actions() if a.text() == "&Built-in datasets")
+    sine = next(a for a in builtins.actions() if a.text() == "Sine wave")
+    sine.trigger()
+    qtbot.waitUntil(lambda: c.dataset.source.startswith("builtin:sine"), timeout=20000)
+    path = tmp_path / "r.csv"
+    path.write_text("p,q\n1,2\n2,3\n3,5\n4,4\n5,6\n")
+    window.open_path(str(path))
+    qtbot.waitUntil(lambda: c.dataset.source == str(path), timeout=20000)
+    window._fill_recent()
+    texts = [a.text() for a in window.recent_menu.actions()]
+    assert any("r.csv" in t for t in texts) and "Clear list" in texts
+
+
+def test_space_in_a_text_field_types_instead_of_training(window, qtbot):
+    c = window.controller
+    field = child(window, QComboBox, "learningRateCombo").lineEdit()
+    field.setFocus()
+    field.clear()
+    qtbot.keyClicks(field, "0 1")
+    # The field takes the key (its validator drops the space): no training started.
+    assert not c.is_training
+    assert field.text() == "01"
