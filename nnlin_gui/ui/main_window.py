@@ -33,7 +33,7 @@ from nnlin_gui.ui.panels.collapse_summary import CollapseSummary
 from nnlin_gui.ui.panels.data_panel import DataPanel
 from nnlin_gui.ui.panels.plots_area import PlotsArea
 from nnlin_gui.ui.panels.settings_panel import SettingsPanel
-from nnlin_gui.ui.widgets.icons import make_icon
+from nnlin_gui.ui.widgets.icons import app_icon, make_icon
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +60,7 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.setObjectName("mainWindow")
         self.setWindowTitle("nnlin — is deep learning just linear regression?")
-        self.setWindowIcon(make_icon("app"))
+        self.setWindowIcon(app_icon())
         self.controller = controller or ModelController(self)
         self.settings = settings if settings is not None else default_settings()
         self.setAcceptDrops(True)

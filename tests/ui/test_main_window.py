@@ -79,6 +79,7 @@ def test_opens_ready_with_named_controls(window):
     for name in ("collapseDock", "diagnosticsDock", "dataDock", "networkDock", "trainingDock"):
         assert window.findChild(type(window.collapse_dock), name) is not None
     assert child(window, QToolButton, "trainButton").text() == "Train"
+    assert len(window.windowIcon().availableSizes()) >= 1
     # The preview is a model/view table holding every row, not a widget per cell.
     table = child(window, QTableView, "dataTable")
     assert table.model().rowCount() == c.dataset.n_rows

@@ -77,3 +77,23 @@ def make_icon(kind: str) -> QIcon:
         painter.end()
         icon.addPixmap(pix)
     return icon
+
+
+def app_icon() -> QIcon:
+    """The application icon from ``resources/icons/app`` (all its sizes); the drawn one
+    when the files are not there."""
+    from importlib.resources import files
+    from pathlib import Path
+
+    try:
+        folder = files("nnlin_gui.resources") / "icons" / "app"
+    except ModuleNotFoundError:  # a source checkout installed before the mapping
+        folder = Path(__file__).resolve().parents[3] / "resources" / "icons" / "app"
+    icon = QIcon()
+    try:
+        for entry in folder.iterdir():
+            if entry.name.startswith("nnlin-gui-") and entry.name.endswith(".png"):
+                icon.addFile(str(entry))
+    except (FileNotFoundError, NotADirectoryError, OSError):
+        pass
+    return icon if not icon.isNull() else make_icon("app")
