@@ -485,7 +485,8 @@ class ModelController(QObject):
         self._train_requested.emit(req)
 
     def reset(self) -> None:
-        """Fresh random weights (same seed), empty history."""
+        """Back to the initial weights drawn from the seed (same seed, same start: runs are
+        repeatable), with an empty history."""
         self._when_idle(self._do_reset)
 
     def _do_reset(self) -> None:
@@ -494,7 +495,10 @@ class ModelController(QObject):
         self.trainer.reset()
         self._param_version += 1
         self._restart_curves()
-        self.message.emit("Network reset to new random weights.")
+        self.message.emit(
+            f"Weights back to their starting values (seed {self.config.seed}); "
+            "change the seed for a different start."
+        )
 
     def solve(self) -> None:
         """Set the weights to the closed-form solution (OLS, ridge or logistic)."""

@@ -225,7 +225,9 @@ class MainWindow(QMainWindow):
         self.act_step = self._action(
             "Step", c.step, ["F10", "Ctrl+Right"], "step", "Train one epoch"
         )
-        self.act_reset = self._action("Reset", c.reset, "Ctrl+R", "reset", "New random weights")
+        self.act_reset = self._action(
+            "Reset", c.reset, "Ctrl+R", "reset", "Back to the starting weights (from the seed)"
+        )
         self.act_solve = self._action(
             "Solve analytically",
             c.solve,
