@@ -145,6 +145,9 @@ class ModelController(QObject):
     message = Signal(str)
     error = Signal(str)
     pace_changed = Signal(float)
+    # Panels' own background jobs (diagnostics, comparisons): see ``run_background``.
+    background_done = Signal(int, str, object)
+    background_failed = Signal(int, str, str)
 
     _train_requested = Signal(object)
     _task_requested = Signal(object)
@@ -222,6 +225,16 @@ class ModelController(QObject):
         task = Task(kind, fn, cancel or threading.Event(), self._task_token)
         self._task_requested.emit(task)
         return task.token
+
+    def run_background(self, kind: str, fn, cancel: threading.Event | None = None) -> int:
+        """Run ``fn(progress, cancel)`` on the task thread for a panel; the result arrives as
+        ``background_done(token, kind, result)`` (a ``UserError`` as ``background_failed``).
+        ``kind`` must start with ``"panel:"``. Returns the token (-1 once closed)."""
+        if self._closed:
+            return -1
+        if not kind.startswith("panel:"):
+            raise ValueError(f"background kinds start with 'panel:', got {kind!r}")
+        return self._submit(kind, fn, cancel)
 
     def shutdown(self, timeout_ms: int = 1000) -> bool:
         """Stop training and background work and join both threads (within ``timeout_ms``)."""
@@ -659,6 +672,9 @@ class ModelController(QObject):
 
     @Slot(int, str, object)
     def _on_task_done(self, token: int, kind: str, result: object) -> None:
+        if kind.startswith("panel:"):
+            self.background_done.emit(token, kind, result)
+            return
         if kind == "load" and token == self._load_token:
             self._load_cancel = None
             self.loading_changed.emit(False)
@@ -685,6 +701,9 @@ class ModelController(QObject):
 
     @Slot(int, str, str)
     def _on_task_failed(self, token: int, kind: str, message: str) -> None:
+        if kind.startswith("panel:"):
+            self.background_failed.emit(token, kind, message)
+            return
         if kind == "load" and token == self._load_token:
             self._load_cancel = None
             self.loading_changed.emit(False)
