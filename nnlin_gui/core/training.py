@@ -229,18 +229,18 @@ class Trainer:
         for part, rows in (("train", self.train_rows), ("test", self.test_rows)):
             if len(rows) == 0:
                 continue
-            pred = self.predict(self.X[rows])
             y = self.y[rows]
-            raw = self.network.forward(self.Xs[rows])
+            raw = self.network.forward(self.Xs[rows])  # one forward pass per part
             metrics[f"{part}_loss"] = float(self.loss.value(raw, self.Ys[rows]))
             if self.spec.head == "identity":
-                p = pred if pred.ndim == 1 else pred[:, 0]
+                p = self.scaling.inverse_y(raw)[:, 0]
                 mse = float(np.mean((p - y) ** 2))
                 var = float(np.var(y))
                 metrics[f"{part}_mse"] = mse
                 metrics[f"{part}_r2"] = 1.0 - mse / var if var > 0 else float("nan")
             else:
-                labels = pred.argmax(axis=1) if pred.ndim == 2 else (pred >= 0.5).astype(float)
+                # argmax of logits = argmax of probabilities; logit >= 0 <=> P >= 0.5
+                labels = raw.argmax(axis=1) if raw.shape[1] > 1 else (raw[:, 0] >= 0).astype(float)
                 metrics[f"{part}_accuracy"] = float(np.mean(labels == y))
         return metrics
 
@@ -280,11 +280,14 @@ class Trainer:
         epochs: int | None = None,
         stop: threading.Event | None = None,
         progress: Callable[[TrainingSnapshot], None] | None = None,
+        evaluate: bool = True,
     ) -> TrainingResult:
         """Train for ``epochs`` more epochs (default: up to ``config.epochs`` in total).
 
         Stops early when ``stop`` is set, when the loss plateaus (``patience``) or when it
         diverges. ``progress`` receives time-throttled snapshots from the calling thread.
+        ``evaluate`` adds full-data metrics to the result (a forward pass over every row:
+        callers that run one epoch at a time for speed can leave it out).
         """
         cfg = self.config
         target = self.epoch + epochs if epochs is not None else cfg.epochs
@@ -293,9 +296,9 @@ class Trainer:
             _blas_controller().limit(limits=self._blas_threads(), user_api="blas"),
             np.errstate(over="ignore", invalid="ignore", divide="ignore"),
         ):
-            return self._loop(target, stop, progress)
+            return self._loop(target, stop, progress, evaluate)
 
-    def _loop(self, target: int, stop, progress) -> TrainingResult:
+    def _loop(self, target: int, stop, progress, evaluate: bool) -> TrainingResult:
         cfg = self.config
         net, opt, loss = self.network, self.optimizer, self.loss
         theta, grad, mask = net.theta, net.grad, net.weight_mask
@@ -375,7 +378,7 @@ class Trainer:
             stopped=stopped,
             early_stopped=early,
             message=message,
-            metrics=self.evaluate(),
+            metrics=self.evaluate() if evaluate else {},
         )
 
     def _plateaued(self, value: float) -> bool:

@@ -55,7 +55,7 @@ def ours(widths, batch, X, y, threads: int):
     )
     trainer = Trainer(spec, X, y, cfg)
     trainer.run(1)
-    return lambda: trainer.run(1)
+    return lambda: trainer.run(1, evaluate=False)
 
 
 def chosen_threads(widths, batch, X, y) -> int:
