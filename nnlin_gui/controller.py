@@ -200,6 +200,9 @@ class ModelController(QObject):
         self._train_worker: TrainingWorker | None = None
         self._task_worker: TaskWorker | None = None
         self._closed = False
+        # Lessons and sessions: a setup waiting for its table; was the net solved last?
+        self._setup: tuple | None = None
+        self.solved = False
 
     # -- threads -------------------------------------------------------------------------------
 
@@ -279,6 +282,7 @@ class ModelController(QObject):
         """Load a CSV/TSV path or ``builtin:NAME?...`` off the GUI thread."""
         if self._closed:
             return
+        self._setup = None  # a plain open replaces a lesson setup still loading
         self.cancel_load()
         cancel = threading.Event()
         self._load_cancel = cancel
@@ -427,6 +431,7 @@ class ModelController(QObject):
 
     def _restart_curves(self) -> None:
         trainer = self.trainer
+        self.solved = False
         n_coef = trainer.spec.n_outputs * (trainer.spec.n_inputs + 1)
         self.curves = TrainingCurves.from_history(trainer.history, n_coef)
         self.last_result = None
@@ -486,6 +491,7 @@ class ModelController(QObject):
         self._stop = threading.Event()
         self._run_token += 1
         self._training = True
+        self.solved = False
         self.run_end_epoch = self.trainer.epoch + epochs
         # Paced runs snapshot every epoch (smooth paths); full speed every few milliseconds.
         interval = 0.0 if self.pace > 0 else SNAPSHOT_INTERVAL
@@ -541,6 +547,7 @@ class ModelController(QObject):
         try:
             trainer.solve((self.baseline.W, self.baseline.b))
             self._param_version += 1
+            self.solved = True
         except UserError as exc:
             self.error.emit(str(exc))
             return
@@ -721,6 +728,10 @@ class ModelController(QObject):
                 self._update_results()  # the read-out says why there is no comparison
 
     def _apply_table(self, table: LoadedTable) -> None:
+        setup, self._setup = self._setup, None
+        if setup is not None:
+            self._apply_setup_table(table, setup)
+            return
         try:
             dataset = table.to_dataset(table.default_target(), None)
         except UserError as exc:
@@ -735,3 +746,88 @@ class ModelController(QObject):
             f"Loaded {table.title}: {dataset.n_rows:,} rows, "
             f"{len(dataset.feature_names)} features{dropped}."
         )
+
+    # -- lessons and sessions ------------------------------------------------------------------
+
+    def apply_setup(
+        self,
+        source: str,
+        target: str | None = None,
+        features: tuple[str, ...] | None = None,
+        layers=(),
+        config: TrainingConfig | None = None,
+    ) -> None:
+        """Load ``source`` and then use ``target``, ``features``, ``layers`` and ``config``
+        in one rebuild (a lesson step's one click). Errors go to ``error``; the current
+        state stays until the new table has loaded and fits."""
+        layers = tuple(layers)
+        try:
+            for i, layer in enumerate(layers):
+                layer.validate(i)
+            if config is not None:
+                config.validate()
+        except UserError as exc:
+            self.error.emit(str(exc))
+            return
+        self.open_source(source)
+        self._setup = (target, None if features is None else tuple(features), layers, config)
+
+    def _apply_setup_table(self, table: LoadedTable, setup: tuple) -> None:
+        target, features, layers, config = setup
+        try:
+            dataset = table.to_dataset(target or table.default_target(), features)
+        except UserError as exc:
+            self.error.emit(str(exc))
+            return
+        self.table, self.dataset = table, dataset
+        self.layers = layers
+        if config is not None:
+            self.config = replace(config, progress_interval=self.config.progress_interval)
+        self.table_changed.emit(table)
+        self.dataset_changed.emit(dataset)
+        self.layers_changed.emit(self.layers)
+        self.config_changed.emit(self.config)
+        self._rebuild()
+        self.message.emit(f"Set up: {table.title}, {len(layers)} hidden layers.")
+
+    def restore_session(self, state) -> None:
+        """Make a loaded ``core.session.SessionState`` the current state (data, network,
+        settings, weights, optimizer and history), once training has stopped."""
+        self._when_idle(partial(self._do_restore, state))
+
+    def _do_restore(self, state) -> None:
+        import pandas as pd
+
+        from nnlin_gui.core.session import restore_trainer
+
+        try:
+            trainer = restore_trainer(state)
+        except UserError as exc:
+            self.error.emit(str(exc))  # nothing changed yet
+            return
+        if self.is_loading:
+            self.cancel_load()
+        ds = state.dataset
+        frame = pd.DataFrame(ds.X, columns=list(ds.feature_names))
+        frame[ds.target_name] = ds.y
+        numeric = (*ds.feature_names, ds.target_name)
+        table = LoadedTable(
+            frame=frame,
+            source=state.source or ds.source,
+            numeric=numeric,
+            summary=f"{ds.n_rows:,} rows from a session file.",
+        )
+        self.table, self.dataset = table, ds
+        self.layers, self.config = tuple(state.spec.layers), state.config
+        self.table_changed.emit(table)
+        self.dataset_changed.emit(ds)
+        self.layers_changed.emit(self.layers)
+        self.config_changed.emit(self.config)
+        self.spec, self.trainer = state.spec, trainer
+        self._param_version += 1
+        self.diagram_net = Network(state.spec, seed=self.config.seed)
+        self.fit_mode, self.fit_probe, self.fit_actual = _fit_probe(ds)
+        self.spec_changed.emit(state.spec)
+        self.baseline = None
+        self._restart_curves()
+        self._request_baseline()
