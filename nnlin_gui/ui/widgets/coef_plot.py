@@ -97,6 +97,9 @@ class CoefPlot:
             return
         self._shown = controller.version
         x = curves.coef_epochs
+        if len(x) <= 1 and not self.range.live:
+            # Not trained yet (one point at epoch 0): autoscale would centre x on zero.
+            self.item.setXRange(0, 100, padding=0.02)
         lo, hi = np.inf, -np.inf
         for j, curve in enumerate(self.curves):
             if j < curves.n_coef:

@@ -35,6 +35,7 @@ class LossPlot:
         if n == 0:
             self.train.setData([], [])
             self.test.setData([], [])
+            self.widget.getPlotItem().setRange(xRange=(0, 100), yRange=(-2, 0.5), padding=0)
             return
         x = curves.epochs
         train = np.maximum(curves.train_loss, 1e-300)  # log axis: no zeros

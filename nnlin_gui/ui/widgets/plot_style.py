@@ -41,6 +41,8 @@ def new_plot(object_name: str, title: str, x_label: str, y_label: str) -> pg.Plo
         # The axes also draw the grid across the plot, so every curve update repainted them;
         # cached as pixmaps they are re-rendered only when the range really changes.
         item.getAxis(name).setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+    # Epochs and most values read better without an SI factor such as "(x0.001)".
+    item.getAxis("bottom").enableAutoSIPrefix(False)
     widget.setMinimumSize(220, 180)
     return widget
 
