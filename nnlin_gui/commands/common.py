@@ -16,12 +16,49 @@ def add_data_arguments(parser: argparse.ArgumentParser, target_required: bool = 
     parser.add_argument("--features", help="comma-separated feature columns (default: all)")
 
 
+def add_network_arguments(parser: argparse.ArgumentParser) -> None:
+    """The network and training options of ``fit`` and ``report`` (same names, same defaults)."""
+    from nnlin_gui.core.activations import ACTIVATION_NAMES
+    from nnlin_gui.core.optimizers import OPTIMIZERS
+
+    parser.add_argument("--layers", default="8,8", help="hidden widths, e.g. 8,8 (default 8,8)")
+    parser.add_argument("--activation", default="identity", choices=ACTIVATION_NAMES)
+    parser.add_argument("--optimizer", default="adam", choices=OPTIMIZERS)
+    parser.add_argument("--lr", type=float, default=0.01, help="learning rate (default 0.01)")
+    parser.add_argument("--epochs", type=int, default=500)
+    parser.add_argument("--batch-size", type=int, default=32, help="0 = full batch")
+    parser.add_argument("--l1", type=float, default=0.0)
+    parser.add_argument("--l2", type=float, default=0.0)
+    parser.add_argument("--test-fraction", type=float, default=0.2)
+    parser.add_argument("--patience", type=int, default=0, help="early stopping patience (0 = off)")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--solve", action="store_true", help="set the weights analytically to OLS")
+
+
+def network_settings(args: argparse.Namespace) -> dict:
+    """Keyword arguments for ``fit_network``/``fit_report`` from ``add_network_arguments``."""
+    return {
+        "layers": int_list(args.layers, "--layers"),
+        "activation": args.activation,
+        "solve": args.solve,
+        "optimizer": args.optimizer,
+        "learning_rate": args.lr,
+        "epochs": args.epochs,
+        "batch_size": args.batch_size,
+        "l1": args.l1,
+        "l2": args.l2,
+        "test_fraction": args.test_fraction,
+        "patience": args.patience,
+        "seed": args.seed,
+    }
+
+
 def feature_list(text: str | None) -> list[str] | None:
     if text is None:
         return None
     names = [n.strip() for n in text.split(",") if n.strip()]
     if not names:
-        raise UserError("--features is empty; give column names separated by commas")
+        raise UserError("--features names no column; give column names separated by commas")
     return names
 
 

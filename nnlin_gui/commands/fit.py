@@ -5,26 +5,19 @@ from __future__ import annotations
 import argparse
 import math
 
-from nnlin_gui.commands.common import add_data_arguments, feature_list, int_list, write_json
-from nnlin_gui.core.activations import ACTIVATION_NAMES
-from nnlin_gui.core.optimizers import OPTIMIZERS
+from nnlin_gui.commands.common import (
+    add_data_arguments,
+    add_network_arguments,
+    feature_list,
+    network_settings,
+    write_json,
+)
 
 
 def register(subparsers) -> None:
     p = subparsers.add_parser("fit", help="train a network, collapse it, compare with OLS")
     add_data_arguments(p)
-    p.add_argument("--layers", default="8,8", help="hidden widths, e.g. 8,8 (default 8,8)")
-    p.add_argument("--activation", default="identity", choices=ACTIVATION_NAMES)
-    p.add_argument("--optimizer", default="adam", choices=OPTIMIZERS)
-    p.add_argument("--lr", type=float, default=0.01, help="learning rate (default 0.01)")
-    p.add_argument("--epochs", type=int, default=500)
-    p.add_argument("--batch-size", type=int, default=32, help="0 = full batch")
-    p.add_argument("--l1", type=float, default=0.0)
-    p.add_argument("--l2", type=float, default=0.0)
-    p.add_argument("--test-fraction", type=float, default=0.2)
-    p.add_argument("--patience", type=int, default=0, help="early stopping patience (0 = off)")
-    p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--solve", action="store_true", help="set the weights analytically to OLS")
+    add_network_arguments(p)
     p.add_argument("--json", metavar="PATH|-", help="write the full result as JSON")
     p.set_defaults(func=run)
 
@@ -34,21 +27,7 @@ def run(args: argparse.Namespace) -> int:
     from nnlin_gui.core.fitting import fit_report
 
     dataset = load_dataset(args.data, target=args.target, features=feature_list(args.features))
-    report = fit_report(
-        dataset,
-        int_list(args.layers, "--layers"),
-        args.activation,
-        solve=args.solve,
-        optimizer=args.optimizer,
-        learning_rate=args.lr,
-        epochs=args.epochs,
-        batch_size=args.batch_size,
-        l1=args.l1,
-        l2=args.l2,
-        test_fraction=args.test_fraction,
-        patience=args.patience,
-        seed=args.seed,
-    )
+    report = fit_report(dataset, **network_settings(args))
     if args.json:
         write_json(report, args.json)
     else:

@@ -6,6 +6,7 @@ import argparse
 import json
 import sys
 
+from nnlin_gui.commands.common import add_data_arguments, feature_list
 from nnlin_gui.core.errors import UserError
 
 __all__ = ["register", "run"]
@@ -19,11 +20,7 @@ def register(subparsers) -> None:
         description="Fit y = b + X w by ordinary least squares (accurate QR solve) and print "
         "coefficients, standard errors, t, p and 95%% intervals.",
     )
-    parser.add_argument("data", help="CSV file, or builtin:NAME")
-    parser.add_argument("--target", required=True, help="target column")
-    parser.add_argument(
-        "--features", help="comma-separated feature columns (default: every other numeric one)"
-    )
+    add_data_arguments(parser)
     parser.add_argument(
         "--degree", type=int, help="fit a polynomial: powers 1..K of each feature (K = 1..10)"
     )
@@ -32,15 +29,6 @@ def register(subparsers) -> None:
         "--json", metavar="PATH", help="write the results as JSON to PATH ('-' for stdout)"
     )
     parser.set_defaults(func=run)
-
-
-def _features(text: str | None) -> list[str] | None:
-    if text is None:
-        return None
-    names = [part.strip() for part in text.split(",") if part.strip()]
-    if not names:
-        raise UserError("--features names no column")
-    return names
 
 
 def format_table(result) -> str:
@@ -70,7 +58,7 @@ def run(args: argparse.Namespace) -> int:
     from nnlin_gui.core.data import load_dataset
     from nnlin_gui.core.regression import fit_ols, fit_polynomial
 
-    dataset = load_dataset(args.data, target=args.target, features=_features(args.features))
+    dataset = load_dataset(args.data, target=args.target, features=feature_list(args.features))
     intercept = not args.no_intercept
     if args.degree is None:
         result = fit_ols(dataset.X, dataset.y, dataset.feature_names, intercept=intercept)
