@@ -31,6 +31,7 @@ from nnlin_gui.ui import about
 from nnlin_gui.ui.panels.builder_panel import BuilderPanel
 from nnlin_gui.ui.panels.collapse_summary import CollapseSummary
 from nnlin_gui.ui.panels.data_panel import DataPanel
+from nnlin_gui.ui.panels.diagnostics_panel import DiagnosticsPanel
 from nnlin_gui.ui.panels.plots_area import PlotsArea
 from nnlin_gui.ui.panels.settings_panel import SettingsPanel
 from nnlin_gui.ui.widgets.icons import app_icon, make_icon
@@ -121,6 +122,8 @@ class MainWindow(QMainWindow):
             self.diagnostics_placeholder,
             Qt.DockWidgetArea.BottomDockWidgetArea,
         )
+        self.diagnostics_panel = DiagnosticsPanel(c)
+        self.set_panel("diagnosticsDock", self.diagnostics_panel)
         self.tabifyDockWidget(self.collapse_dock, self.diagnostics_dock)
         self.collapse_dock.raise_()
         self.resizeDocks([self.data_dock, self.network_dock], [360, 300], Qt.Orientation.Horizontal)
