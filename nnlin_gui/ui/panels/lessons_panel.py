@@ -1,0 +1,352 @@
+"""The Lessons panel: guided steps that set up data, network and settings in one click.
+
+objectName ``lessonsPanel``. Widgets: ``lessonCombo`` (the lessons), ``lessonSummary``,
+``lessonStepLabel``, ``lessonText``, ``lessonSetupButton`` ("Set up this step"),
+``lessonRunButton`` (trains, or solves when the step says so), ``lessonCheckLabel`` (ticks
+when the step's check is met), ``lessonPrevButton`` / ``lessonNextButton`` and
+``lessonInstructorCheck`` (instructor mode: hides the step's ``hidden_controls`` and
+disables its ``locked_controls``, found by objectName in the window).
+
+The check is evaluated after results change (``controller.results_changed``), on a copy of
+the trainer in the controller's background thread, so a diagnostics check never stalls the
+window.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from nnlin_gui.core.lessons import Lesson, LessonStep, load_lessons
+from nnlin_gui.core.training import TrainingConfig
+
+log = logging.getLogger(__name__)
+
+TICK, OPEN = "\u2714", "\u2610"
+_KIND = "panel:lesson-check"
+
+
+def needs_diagnostics(step: LessonStep) -> bool:
+    """Whether the step's check reads OLS assumption verdicts (costly: statsmodels)."""
+    if step.setup.diagnostics:
+        return True
+    return step.check is not None and any(m.startswith("verdict.") for m in step.check.metrics())
+
+
+def _check_job(trainer, dataset, solved: bool, step: LessonStep, progress, cancel) -> dict:
+    from nnlin_gui.core.lessons import lesson_state
+
+    return lesson_state(
+        trainer,
+        dataset,
+        solved=solved,
+        diagnostics=needs_diagnostics(step),
+        polynomial_degree=step.setup.polynomial_degree,
+    )
+
+
+def _snapshot(trainer, dataset):
+    """An independent copy of an idle trainer (the background check reads this one)."""
+    from nnlin_gui.core.session import restore_trainer, session_from_trainer
+
+    return restore_trainer(session_from_trainer(trainer, dataset, source=dataset.source))
+
+
+class LessonsPanel(QWidget):
+    """Pick a lesson, read a step, set it up in one click, and see its check tick.
+
+    Signals
+    -------
+    check_changed(bool) : the current step's check was evaluated (True: met)
+    """
+
+    check_changed = Signal(bool)
+
+    def __init__(
+        self,
+        controller,
+        root: QWidget | None = None,
+        lessons: list[Lesson] | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("lessonsPanel")
+        self.controller = controller
+        self._root = root
+        self.load_errors: list[str] = []
+        self.lessons = lessons if lessons is not None else load_lessons(errors=self.load_errors)
+        self.lesson_index = 0
+        self.step_index = 0
+        self._applied: tuple[int, int] | None = None  # the step whose setup is current
+        self._token = -1
+        self.check_met: bool | None = None
+        self.last_state: dict = {}
+        self._touched: list[tuple[object, str, bool]] = []  # (object, what, old value)
+        self._build()
+        self._eval_timer = QTimer(self, singleShot=True, interval=0)
+        self._eval_timer.timeout.connect(self.evaluate)
+        controller.results_changed.connect(self._on_results)
+        controller.background_done.connect(self._on_done)
+        controller.background_failed.connect(self._on_failed)
+        self._show()
+
+    # -- construction ----------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(8, 8, 8, 8)
+        self.combo = QComboBox(objectName="lessonCombo")
+        for i, lesson in enumerate(self.lessons):
+            self.combo.addItem(f"{i + 1}. {lesson.title}")
+        self.combo.currentIndexChanged.connect(self.select_lesson)
+        self.summary = QLabel(objectName="lessonSummary", wordWrap=True)
+        self.summary.setStyleSheet("color: palette(mid);")
+        self.step_label = QLabel(objectName="lessonStepLabel", wordWrap=True)
+        font = self.step_label.font()
+        font.setBold(True)
+        self.step_label.setFont(font)
+        self.text = QLabel(objectName="lessonText", wordWrap=True)
+        self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.text.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.setup_button = QPushButton("Set up this step", objectName="lessonSetupButton")
+        self.setup_button.setToolTip("Load this step's data, network and training settings")
+        self.setup_button.clicked.connect(self.set_up_step)
+        self.run_button = QPushButton("Train", objectName="lessonRunButton")
+        self.run_button.clicked.connect(self.run_step)
+        self.check_label = QLabel(objectName="lessonCheckLabel", wordWrap=True)
+        self.prev_button = QToolButton(objectName="lessonPrevButton", text="\u25c0 Previous")
+        self.next_button = QToolButton(objectName="lessonNextButton", text="Next \u25b6")
+        self.prev_button.clicked.connect(lambda: self.select_step(self.step_index - 1))
+        self.next_button.clicked.connect(lambda: self.select_step(self.step_index + 1))
+        self.instructor = QCheckBox("Instructor mode", objectName="lessonInstructorCheck")
+        self.instructor.setToolTip("Hide or lock the controls this step does not need")
+        self.instructor.toggled.connect(self._apply_instructor)
+        self.errors_label = QLabel(objectName="lessonErrorsLabel", wordWrap=True)
+        self.errors_label.setStyleSheet("color: #a0281a;")
+        self.errors_label.setText("\n".join(self.load_errors))
+        self.errors_label.setVisible(bool(self.load_errors))
+
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.setup_button, 1)
+        buttons.addWidget(self.run_button)
+        nav = QHBoxLayout()
+        nav.addWidget(self.prev_button)
+        nav.addStretch(1)
+        nav.addWidget(self.instructor)
+        nav.addStretch(1)
+        nav.addWidget(self.next_button)
+        for w in (self.combo, self.summary, self.step_label, self.text):
+            lay.addWidget(w)
+        lay.addLayout(buttons)
+        lay.addWidget(self.check_label)
+        lay.addLayout(nav)
+        lay.addWidget(self.errors_label)
+        lay.addStretch(1)
+
+    # -- navigation ------------------------------------------------------------------------------
+
+    @property
+    def lesson(self) -> Lesson | None:
+        return self.lessons[self.lesson_index] if self.lessons else None
+
+    @property
+    def step(self) -> LessonStep | None:
+        lesson = self.lesson
+        return None if lesson is None else lesson.steps[self.step_index]
+
+    def select_lesson(self, index: int) -> None:
+        """Show lesson ``index`` at its first step."""
+        if not 0 <= index < len(self.lessons):
+            return
+        self.lesson_index = index
+        if self.combo.currentIndex() != index:
+            self.combo.setCurrentIndex(index)  # re-enters with the same index: harmless
+        self.select_step(0)
+
+    def select_step(self, index: int) -> None:
+        """Show step ``index`` of the current lesson (its check waits for its setup)."""
+        lesson = self.lesson
+        if lesson is None or not 0 <= index < len(lesson.steps):
+            return
+        self.step_index = index
+        self._show()
+
+    def _show(self) -> None:
+        self._restore_controls()
+        lesson, step = self.lesson, self.step
+        if lesson is None:
+            self.step_label.setText("No lessons found.")
+            for w in (self.setup_button, self.run_button, self.prev_button, self.next_button):
+                w.setEnabled(False)
+            return
+        n = len(lesson.steps)
+        self.summary.setText(" ".join(lesson.summary.split()))
+        self.step_label.setText(f"Step {self.step_index + 1} of {n}: {step.title}")
+        # Blank lines in the TOML text are paragraphs; single newlines are just wrapping.
+        paragraphs = [" ".join(p.split()) for p in step.text.strip().split("\n\n")]
+        self.text.setText("\n\n".join(paragraphs))
+        self.run_button.setText("Solve analytically" if step.setup.solve else "Train")
+        self.prev_button.setEnabled(self.step_index > 0)
+        self.next_button.setEnabled(self.step_index < n - 1)
+        self.check_met = None
+        self._set_check_text()
+        self._apply_instructor(self.instructor.isChecked())
+        if self._applied == (self.lesson_index, self.step_index):
+            self._eval_timer.start()
+
+    def _set_check_text(self) -> None:
+        step = self.step
+        if step is None or step.check is None:
+            self.check_label.setText("")
+            return
+        mark = TICK if self.check_met else OPEN
+        colour = "#1a7f37" if self.check_met else "palette(text)"
+        self.check_label.setStyleSheet(f"color: {colour};")
+        hint = ""
+        if self._applied != (self.lesson_index, self.step_index):
+            hint = "  (set up this step first)"
+        self.check_label.setText(f"{mark} {step.check.describe()}{hint}")
+
+    # -- actions ---------------------------------------------------------------------------------
+
+    def set_up_step(self) -> None:
+        """Apply the current step's data, network and settings through the controller."""
+        step = self.step
+        if step is None:
+            return
+        s = step.setup
+        self._applied = (self.lesson_index, self.step_index)
+        self.check_met = None
+        self._set_check_text()
+        self.controller.apply_setup(
+            s.data, s.target, s.features, s.layers, TrainingConfig(**dict(s.training))
+        )
+
+    def run_step(self) -> None:
+        """Solve (when the step says so) or train the current network."""
+        step = self.step
+        if step is None:
+            return
+        if step.setup.solve:
+            self.controller.solve()
+        else:
+            self.controller.train()
+
+    # -- the check -------------------------------------------------------------------------------
+
+    def _on_results(self, _results=None) -> None:
+        if self._applied == (self.lesson_index, self.step_index):
+            self._eval_timer.start()
+
+    def evaluate(self) -> None:
+        """Compute the step's metrics from an idle copy of the trainer (background)."""
+        c, step = self.controller, self.step
+        if step is None or step.check is None or c.trainer is None or c.dataset is None:
+            return
+        if c.is_training or c.is_loading:
+            return
+        try:
+            trainer = _snapshot(c.trainer, c.dataset)
+        except Exception as exc:  # a check must never take the window down
+            log.info("lesson check skipped: %s", exc)
+            return
+        from functools import partial
+
+        job = partial(_check_job, trainer, c.dataset, bool(c.solved), step)
+        self._token = c.run_background(_KIND, job)
+        self._token_step = (self.lesson_index, self.step_index)
+
+    def _on_done(self, token: int, kind: str, state: object) -> None:
+        if kind != _KIND or token != self._token:
+            return
+        if self._token_step != (self.lesson_index, self.step_index) or self.step is None:
+            return
+        self.last_state = dict(state)
+        self.check_met = bool(self.step.check.evaluate(self.last_state))
+        self._set_check_text()
+        self.check_changed.emit(self.check_met)
+
+    def _on_failed(self, token: int, kind: str, message: str) -> None:
+        if kind == _KIND and token == self._token:
+            log.info("lesson check failed: %s", message)
+            self.check_label.setText(f"{OPEN} {self.step.check.describe()} ({message})")
+
+    # -- instructor mode -------------------------------------------------------------------------
+
+    def set_instructor_mode(self, on: bool) -> None:
+        """Hide/lock the step's chosen controls (on) or give them all back (off)."""
+        self.instructor.setChecked(bool(on))
+
+    def _apply_instructor(self, on: bool) -> None:
+        self._restore_controls()
+        step = self.step
+        if not on or step is None:
+            return
+        root = self._root or self.window()
+        for names, hide in ((step.hidden_controls, True), (step.locked_controls, False)):
+            for name in names:
+                widget = root.findChild(QWidget, name)
+                if widget is None:
+                    log.info("instructor mode: no control named %s", name)
+                    continue
+                # A toolbar button is drawn from its action: hide the action (which also
+                # turns off its shortcut), not the button.
+                target = widget.defaultAction() if isinstance(widget, QToolButton) else None
+                target = target or widget
+                if hide:
+                    self._touched.append((target, "visible", target.isVisible()))
+                    target.setVisible(False)
+                else:
+                    self._touched.append((target, "enabled", target.isEnabled()))
+                    target.setEnabled(False)
+
+    def _restore_controls(self) -> None:
+        touched, self._touched = self._touched, []
+        for obj, what, old in reversed(touched):
+            try:
+                obj.setVisible(old) if what == "visible" else obj.setEnabled(old)
+            except RuntimeError:  # the widget was rebuilt (its C++ object is gone)
+                pass
+
+    # -- session support -------------------------------------------------------------------------
+
+    def progress(self) -> dict:
+        """Where the student is, for a session file's ``extra``."""
+        lesson = self.lesson
+        return {
+            "lesson": "" if lesson is None else lesson.id,
+            "step": self.step_index,
+            "instructor": self.instructor.isChecked(),
+        }
+
+    def restore_progress(self, progress: dict) -> None:
+        """Go back to the lesson and step saved by ``progress``."""
+        ids = [lesson.id for lesson in self.lessons]
+        lesson_id = progress.get("lesson")
+        if lesson_id in ids:
+            self.select_lesson(ids.index(lesson_id))
+            self.select_step(int(progress.get("step", 0)))
+            # The restored network is the step's own: its check applies again.
+            self._applied = (self.lesson_index, self.step_index)
+            self._show()
+        self.set_instructor_mode(bool(progress.get("instructor", False)))
+
+
+def lesson_folder_errors(folder: str) -> list[str]:
+    """The one-line problems of every lesson file in ``folder`` (for a teacher's check)."""
+    errors: list[str] = []
+    if os.path.isdir(folder):
+        load_lessons(folder, errors=errors)
+    return errors

@@ -1,0 +1,200 @@
+"""File > Open Session / Save Session / Save Session As / Recent Sessions.
+
+A session (``.nnlin``) holds the data, the network, the settings, the trained weights, the
+optimizer's state and the seed (see ``core.session``). Saving goes through
+``core.session.save_session``, which writes a temporary file and renames it, so an
+interrupted save never damages the previous file. Opening reads the whole file first: a
+damaged or newer-version file shows its one-line message and the current state is
+untouched.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QFileDialog, QMenu
+
+from nnlin_gui.core.errors import UserError
+from nnlin_gui.core.session import load_session, save_session, session_from_trainer
+
+log = logging.getLogger(__name__)
+
+SESSION_SUFFIX = ".nnlin"
+SESSION_FILTER = "nnlin sessions (*.nnlin);;All files (*)"
+MAX_RECENT_SESSIONS = 8
+RECENT_KEY = "recentSessions"
+
+
+def is_session_path(path: str) -> bool:
+    """Whether ``path`` names a session file (by its suffix)."""
+    return path.lower().endswith(SESSION_SUFFIX)
+
+
+def last_folder(settings) -> str:
+    """The folder the user last opened or saved something in (else the home folder)."""
+    folder = str(settings.value("lastFolder", "") or "")
+    return folder if os.path.isdir(folder) else os.path.expanduser("~")
+
+
+def remember_folder(settings, path: str) -> None:
+    settings.setValue("lastFolder", os.path.dirname(os.path.abspath(path)))
+
+
+class SessionActions(QObject):
+    """The session actions of a ``MainWindow``; ``lessons`` (a LessonsPanel) is optional.
+
+    Signals
+    -------
+    saved(str) : a session was written to this path
+    opened(str) : a session was read from this path and is now the current state
+    """
+
+    saved = Signal(str)
+    opened = Signal(str)
+
+    def __init__(self, window, lessons=None) -> None:
+        super().__init__(window)
+        self.window = window
+        self.controller = window.controller
+        self.settings = window.settings
+        self.lessons = lessons
+        self.current_path: str | None = None
+        self._after_pause: str | None = None
+        self.act_open = self._action(
+            "Open Session…", self.open_dialog, "Ctrl+Shift+O", "openSessionAction"
+        )
+        self.act_save = self._action(
+            "Save Session", self.save, QKeySequence.StandardKey.Save, "saveSessionAction"
+        )
+        self.act_save_as = self._action(
+            "Save Session As…", self.save_as, "Ctrl+Shift+S", "saveSessionAsAction"
+        )
+        self.recent_menu = QMenu("Recent Sessions", window, objectName="recentSessionsMenu")
+        self.recent_menu.aboutToShow.connect(self._fill_recent)
+        self.controller.training_finished.connect(self._on_finished)
+
+    def _action(self, text: str, slot, shortcut, name: str) -> QAction:
+        action = QAction(text, self.window, objectName=name)
+        action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(slot)
+        self.window.addAction(action)
+        return action
+
+    def add_to_menu(self, menu: QMenu, before: QAction | None) -> None:
+        """Put the session entries into ``menu`` (the File menu) before ``before``."""
+        menu.insertAction(before, self.act_open)
+        menu.insertMenu(before, self.recent_menu)
+        menu.insertAction(before, self.act_save)
+        menu.insertAction(before, self.act_save_as)
+        menu.insertSeparator(before)
+
+    # -- saving ----------------------------------------------------------------------------------
+
+    def save(self) -> bool:
+        """Save to the current session file (asks for a name the first time)."""
+        if self.current_path is None:
+            return self.save_as()
+        return self.save_to(self.current_path)
+
+    def save_as(self) -> bool:
+        path, _ = QFileDialog.getSaveFileName(
+            self.window, "Save session", last_folder(self.settings), SESSION_FILTER
+        )
+        if not path:
+            return False
+        if not is_session_path(path):
+            path += SESSION_SUFFIX
+        return self.save_to(path)
+
+    def save_to(self, path: str) -> bool:
+        """Write the current state to ``path`` (after pausing a running training)."""
+        c = self.controller
+        if c.trainer is None or c.dataset is None:
+            self.window.show_error("Nothing to save yet: load data first.")
+            return False
+        if c.is_training:
+            # The worker owns the trainer while it runs: save once it has stopped.
+            self._after_pause = path
+            c.pause()
+            self.window.show_message("Pausing training to save the session…")
+            return False
+        source = c.table.source if c.table is not None else c.dataset.source
+        extra = {"solved": bool(c.solved), "pace": c.pace}
+        if self.lessons is not None:
+            extra["lessons"] = self.lessons.progress()
+        try:
+            state = session_from_trainer(c.trainer, c.dataset, source=source, extra=extra)
+            save_session(path, state)
+        except UserError as exc:
+            self.window.show_error(str(exc))
+            return False
+        self.current_path = os.path.abspath(path)
+        remember_folder(self.settings, path)
+        self._add_recent(self.current_path)
+        self.window.show_message(f"Session saved to {os.path.basename(path)}.")
+        self.saved.emit(self.current_path)
+        return True
+
+    def _on_finished(self, _result) -> None:
+        path, self._after_pause = self._after_pause, None
+        if path is not None:
+            self.save_to(path)
+
+    # -- opening ---------------------------------------------------------------------------------
+
+    def open_dialog(self) -> bool:
+        path, _ = QFileDialog.getOpenFileName(
+            self.window, "Open session", last_folder(self.settings), SESSION_FILTER
+        )
+        return bool(path) and self.open(path)
+
+    def open(self, path: str) -> bool:
+        """Read ``path`` and make it the current state; on error show the one-line message
+        and keep everything as it was."""
+        try:
+            state = load_session(path)
+        except UserError as exc:
+            self.window.show_error(str(exc))
+            return False
+        self.controller.restore_session(state)
+        extra = state.extra if isinstance(state.extra, dict) else {}
+        if self.lessons is not None and isinstance(extra.get("lessons"), dict):
+            self.lessons.restore_progress(extra["lessons"])
+        self.current_path = os.path.abspath(path)
+        remember_folder(self.settings, path)
+        self._add_recent(self.current_path)
+        name = os.path.basename(path)
+        self.window.setWindowTitle(f"{name} — nnlin")
+        self.window.show_message(f"Opened session {name} (epoch {state.epoch:,}).")
+        self.opened.emit(self.current_path)
+        return True
+
+    # -- recent sessions -------------------------------------------------------------------------
+
+    def recent(self) -> list[str]:
+        value = self.settings.value(RECENT_KEY, [])
+        if isinstance(value, str):
+            value = [value]
+        return [str(v) for v in (value or [])]
+
+    def _add_recent(self, path: str) -> None:
+        rest = [p for p in self.recent() if p != path]
+        self.settings.setValue(RECENT_KEY, [path] + rest[: MAX_RECENT_SESSIONS - 1])
+
+    def _fill_recent(self) -> None:
+        menu = self.recent_menu
+        menu.clear()
+        paths = self.recent()
+        if not paths:
+            menu.addAction("(none yet)").setEnabled(False)
+            return
+        for i, path in enumerate(paths):
+            act = menu.addAction(f"&{i + 1}  {os.path.basename(path)}")
+            act.setToolTip(path)
+            act.setEnabled(os.path.exists(path))
+            act.triggered.connect(lambda _=False, p=path: self.open(p))
+        menu.addSeparator()
+        menu.addAction("Clear list", lambda: self.settings.setValue(RECENT_KEY, []))

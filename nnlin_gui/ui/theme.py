@@ -1,0 +1,210 @@
+"""Light and dark themes (following the system by default) and a presentation mode.
+
+The theme sets the application palette (Fusion style) and pyqtgraph's colours: global
+options for plots made later and, for the plots that exist, their background, axes and the
+dark grey lines (the OLS reference) that would vanish on a dark background. Presentation
+mode is for projectors: a larger application font, larger axis text and thicker lines.
+
+Preferences live in QSettings: ``theme`` ('system', 'light' or 'dark') and
+``presentationMode`` (bool).
+"""
+
+from __future__ import annotations
+
+import logging
+
+import pyqtgraph as pg
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QGuiApplication, QPalette
+from PySide6.QtWidgets import QApplication, QStyleFactory, QWidget
+
+log = logging.getLogger(__name__)
+
+THEMES = ("system", "light", "dark")
+FONT_SCALE = 1.3  # presentation mode: application font
+PEN_SCALE = 2.0  # presentation mode: line widths
+PLOT_COLOURS = {
+    "light": {"background": QColor(255, 255, 255), "foreground": QColor(40, 40, 40)},
+    "dark": {"background": QColor(30, 31, 34), "foreground": QColor(215, 215, 215)},
+}
+# Lines drawn in near-black in the light theme become light grey in the dark one.
+_DARK_LINE, _LIGHT_LINE = QColor(60, 60, 60), QColor(200, 200, 200)
+
+
+def system_scheme() -> str:
+    """'dark' when the desktop asks for a dark colour scheme, else 'light'."""
+    hints = QGuiApplication.styleHints()
+    scheme = getattr(hints, "colorScheme", None)
+    if scheme is not None and scheme() == Qt.ColorScheme.Dark:
+        return "dark"
+    return "light"
+
+
+def dark_palette() -> QPalette:
+    """A calm dark palette (Fusion colours)."""
+    p = QPalette()
+    base, window, text = QColor(30, 31, 34), QColor(43, 45, 48), QColor(220, 220, 220)
+    role = QPalette.ColorRole
+    for r, c in (
+        (role.Window, window),
+        (role.WindowText, text),
+        (role.Base, base),
+        (role.AlternateBase, window),
+        (role.ToolTipBase, window),
+        (role.ToolTipText, text),
+        (role.Text, text),
+        (role.Button, window),
+        (role.ButtonText, text),
+        (role.BrightText, QColor(255, 90, 90)),
+        (role.Link, QColor(110, 170, 255)),
+        (role.Highlight, QColor(60, 110, 190)),
+        (role.HighlightedText, QColor(255, 255, 255)),
+        (role.PlaceholderText, QColor(140, 140, 140)),
+        (role.Mid, QColor(150, 150, 150)),
+    ):
+        p.setColor(r, c)
+    for r in (role.WindowText, role.Text, role.ButtonText):
+        p.setColor(QPalette.ColorGroup.Disabled, r, QColor(120, 120, 120))
+    return p
+
+
+class ThemeManager(QObject):
+    """Applies the theme and presentation mode to the application and ``root``'s plots.
+
+    Signals
+    -------
+    changed(str scheme, bool presentation) : after every apply
+    """
+
+    changed = Signal(str, bool)
+
+    def __init__(self, root: QWidget, settings, controller=None) -> None:
+        super().__init__(root)
+        self.root = root
+        self.settings = settings
+        theme = str(settings.value("theme", "system"))
+        self.theme = theme if theme in THEMES else "system"
+        self.presentation = _as_bool(settings.value("presentationMode", False))
+        app = QApplication.instance()
+        self._base_font = QFont(app.font())
+        self._base_palette = QPalette(app.palette())
+        self._base_style = app.style().name()
+        self.scheme = ""
+        hints = QGuiApplication.styleHints()
+        if hasattr(hints, "colorSchemeChanged"):
+            hints.colorSchemeChanged.connect(self._on_system_scheme)
+        if controller is not None:
+            # Curves made later (a new network, a new baseline) get the current look too.
+            controller.model_reset.connect(self.style_plots)
+            controller.results_changed.connect(self.style_plots)
+            controller.state_changed.connect(self._on_state)
+        self._controller = controller
+
+    # -- preferences -----------------------------------------------------------------------------
+
+    def set_theme(self, theme: str) -> None:
+        """'system', 'light' or 'dark'; stored and applied."""
+        if theme not in THEMES:
+            raise ValueError(f"theme must be one of {THEMES}")
+        self.theme = theme
+        self.settings.setValue("theme", theme)
+        self.apply()
+
+    def set_presentation(self, on: bool) -> None:
+        """Larger fonts and thicker lines for a projector; stored and applied."""
+        self.presentation = bool(on)
+        self.settings.setValue("presentationMode", self.presentation)
+        self.apply()
+
+    def effective_scheme(self) -> str:
+        return system_scheme() if self.theme == "system" else self.theme
+
+    def _on_system_scheme(self, *_args) -> None:
+        if self.theme == "system":
+            self.apply()
+
+    # -- applying ----------------------------------------------------------------------------------
+
+    def apply(self) -> None:
+        """Palette, fonts and plots as the preferences say."""
+        app = QApplication.instance()
+        scheme = self.effective_scheme()
+        if scheme != self.scheme:
+            if scheme == "dark":
+                app.setStyle(QStyleFactory.create("Fusion"))
+                app.setPalette(dark_palette())
+            else:
+                if self.scheme == "dark":  # back from dark: the style and palette we found
+                    app.setStyle(QStyleFactory.create(self._base_style) or app.style())
+                app.setPalette(self._base_palette)
+            self.scheme = scheme
+        font = QFont(self._base_font)
+        if self.presentation:
+            size = self._base_font.pointSizeF()
+            font.setPointSizeF((size if size > 0 else 10.0) * FONT_SCALE)
+        app.setFont(font)
+        colours = PLOT_COLOURS[scheme]
+        pg.setConfigOptions(background=colours["background"], foreground=colours["foreground"])
+        self.style_plots()
+        self.changed.emit(scheme, self.presentation)
+
+    def _on_state(self, state: str) -> None:
+        if state == "idle":
+            self.style_plots()
+
+    def style_plots(self, *_args) -> None:
+        """Colours, axis text and line widths of every plot under ``root``."""
+        if self._controller is not None and self._controller.is_training:
+            return  # live curves are drawn thin on purpose; restyled when the run stops
+        scheme = self.scheme or self.effective_scheme()
+        colours = PLOT_COLOURS[scheme]
+        fg = colours["foreground"]
+        for widget in self.root.findChildren(pg.PlotWidget):
+            widget.setBackground(colours["background"])
+            item = widget.getPlotItem()
+            tick_font = QFont(QApplication.instance().font())
+            tick_font.setPointSizeF(tick_font.pointSizeF() * (0.9 if self.presentation else 0.85))
+            for name in ("left", "bottom", "right", "top"):
+                axis = item.getAxis(name)
+                axis.setPen(pg.mkPen(fg))
+                axis.setTextPen(pg.mkPen(fg))
+                axis.setStyle(tickFont=tick_font)
+                axis.label.setDefaultTextColor(fg)
+                axis.label.setFont(tick_font)
+            title = item.titleLabel
+            if title.text:
+                title.setText(title.text, color=fg)
+            legend = getattr(item, "legend", None)
+            if legend is not None:
+                legend.setLabelTextColor(fg)
+            for curve in item.listDataItems():
+                self._style_curve(curve, scheme)
+
+    def _style_curve(self, curve, scheme: str) -> None:
+        if not isinstance(curve, pg.PlotDataItem):
+            return  # bars, images, scatter: their owners draw them
+        opts = curve.opts
+        if "pen" not in opts or opts["pen"] is None:
+            return
+        current = pg.mkPen(opts["pen"])
+        if current.style() == Qt.PenStyle.NoPen:
+            return
+        base = getattr(curve, "_nnlin_base_pen", None)
+        if base is None or current.color() not in (base.color(), _LIGHT_LINE):
+            base = pg.mkPen(current)  # first seen (or its owner re-coloured it)
+            if getattr(curve, "_nnlin_scaled", False):
+                base.setWidthF(current.widthF() / PEN_SCALE)
+            curve._nnlin_base_pen = base
+        pen = pg.mkPen(base)
+        if scheme == "dark" and base.color() == _DARK_LINE:
+            pen.setColor(_LIGHT_LINE)
+        width = base.widthF() or 1.0
+        pen.setWidthF(width * PEN_SCALE if self.presentation else base.widthF())
+        curve._nnlin_scaled = self.presentation
+        curve.setPen(pen)
+
+
+def _as_bool(value) -> bool:
+    if isinstance(value, str):
+        return value.strip().lower() in ("1", "true", "yes", "on")
+    return bool(value)
