@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 from nnlin_gui.controller import DEFAULT_SOURCE, ModelController
 from nnlin_gui.ui import about
 from nnlin_gui.ui.panels.builder_panel import BuilderPanel
-from nnlin_gui.ui.panels.collapse_summary import CollapseSummary
+from nnlin_gui.ui.panels.collapse_panel import CollapsePanel
 from nnlin_gui.ui.panels.data_panel import DataPanel
 from nnlin_gui.ui.panels.diagnostics_panel import DiagnosticsPanel
 from nnlin_gui.ui.panels.plots_area import PlotsArea
@@ -88,7 +88,7 @@ class MainWindow(QMainWindow):
         self.data_panel = DataPanel(c)
         self.builder = BuilderPanel(c)
         self.training_settings = SettingsPanel(c)
-        self.collapse_summary = CollapseSummary(c)
+        self.collapse_summary = CollapsePanel(c)  # the compact read-out and the full panel
         self.diagnostics_placeholder = QLabel(
             "The OLS assumption tests (collinearity, homoskedasticity, independence, normality, "
             "linearity, influence) appear here.",
@@ -148,6 +148,9 @@ class MainWindow(QMainWindow):
         c.results_changed.connect(self._on_results)
         c.model_reset.connect(self._on_results)
         self.data_panel.open_requested.connect(self.open_file_dialog)
+        from nnlin_gui.ui.teaching import install as install_teaching
+
+        self.teaching = install_teaching(self)  # lessons, sessions, exports, themes
         self.resize(1440, 900)
         self._default_state = self.saveState(STATE_VERSION)
         self.restore_settings()
@@ -418,10 +421,16 @@ class MainWindow(QMainWindow):
 
     def open_initial(self, path: str | None) -> None:
         """At startup: the file from the command line, else the default built-in dataset."""
+        if path and path.lower().endswith(".nnlin"):
+            self.open_path(path)  # a session file
+            return
         self.controller.open_source(path or DEFAULT_SOURCE)
 
     def open_path(self, path: str) -> None:
         """Open a data file (dialog, drop, recent list or command line)."""
+        if path.lower().endswith(".nnlin"):
+            self.teaching.sessions.open(os.path.abspath(path))
+            return
         self.controller.open_source(os.path.abspath(path))
 
     def open_file_dialog(self) -> None:
