@@ -1,0 +1,463 @@
+"""The collapse panel (objectName ``collapsePanel``): the argument on screen.
+
+On top the compact read-out it extends (``CollapseSummary``: live equations while
+training). Below, when the controller is idle: the collapsed equation y = W_z x + b_z with
+its numbers, the product chain W_n ⋯ W_1 with shapes and how b_z is assembled; the
+coefficient table against the closed-form baseline (OLS, ridge when L2 > 0, logistic for
+a binary target) with the headline verdict, Copy and Export CSV; a polynomial comparison
+of a chosen degree; and "linear vs nonlinear", the same architecture trained with
+identity and with a nonlinearity on the task thread, losses and fits overlaid.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import re
+import threading
+from functools import partial
+from pathlib import Path
+
+import numpy as np
+from PySide6.QtCore import Qt, Slot
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from nnlin_gui.core.activations import ACTIVATION_NAMES
+from nnlin_gui.core.comparison import (
+    BASELINE_TITLES,
+    CoefficientRow,
+    CollapseComparison,
+    _inference,
+    headline,
+    to_csv,
+)
+from nnlin_gui.ui.panels.collapse_summary import CollapseSummary
+from nnlin_gui.ui.widgets.collapse_compare import ComparePlots, train_pair
+from nnlin_gui.ui.widgets.collapse_equation import (
+    bias_html,
+    bias_parts,
+    chain_html,
+    equation_html,
+    num,
+    signed_terms,
+)
+
+log = logging.getLogger(__name__)
+
+COLUMNS = ("term", "network", "baseline", "difference", "SE", "95% CI", "t", "p")
+BODY_PT = 11
+
+
+def comparison_from_results(results) -> CollapseComparison | None:
+    """The table and headline for the controller's ``Results`` (None without a baseline).
+
+    Uses the collapse when the network is linear and the controller's best affine
+    approximation otherwise (already computed: nothing heavy runs on the GUI thread).
+    """
+    base, col = results.baseline, results.collapse
+    approx = results.approximation
+    if base is None:
+        return None
+    if col.collapsible:
+        W, b = col.W, col.b
+    elif approx is not None:
+        W, b = approx.W, approx.b
+    else:
+        return None
+    if np.shape(W)[1] != np.shape(base.W)[1]:
+        return None
+    names = ["const", *results.feature_names]
+    net = np.r_[np.ravel(b)[:1], np.atleast_2d(W)[0]]
+    ref = np.r_[np.ravel(base.b)[:1], np.atleast_2d(base.W)[0]]
+    diff = net - ref
+    se, lo, hi, t, p = _inference(base, len(ref))
+    rows = tuple(
+        CoefficientRow(str(name), *(float(v[i]) for v in (net, ref, diff, se, lo, hi, t, p)))
+        for i, name in enumerate(names)
+    )
+    max_diff = float(np.abs(diff).max())
+    text = headline(
+        col.collapsible,
+        col.reason,
+        base.kind,
+        max_diff,
+        float(np.abs(ref).max()),
+        None if col.collapsible else approx,
+    )
+    return CollapseComparison(col.collapsible, col.reason, base.kind, rows, max_diff, text, approx)
+
+
+def _cell(value: float, digits: int = 5) -> str:
+    if value is None or not math.isfinite(value):
+        return "—"
+    if value != 0 and (abs(value) < 1e-3 or abs(value) >= 1e6):
+        return f"{value:.3e}"
+    return f"{value:.{digits}g}"
+
+
+def _group(title: str, name: str) -> tuple[QGroupBox, QVBoxLayout]:
+    box = QGroupBox(title, objectName=name)
+    lay = QVBoxLayout(box)
+    lay.setContentsMargins(10, 8, 10, 8)
+    lay.setSpacing(6)
+    return box, lay
+
+
+def _rich(name: str) -> QLabel:
+    label = QLabel(objectName=name)
+    label.setTextFormat(Qt.TextFormat.RichText)
+    label.setWordWrap(True)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    return label
+
+
+class CollapsePanel(CollapseSummary):
+    """objectName ``collapsePanel``. Children: ``collapseEquation``, ``collapseChain``,
+    ``collapseBias``, ``collapseHeadline``, ``collapseSpread``, ``collapseTable``,
+    ``copyTableButton``, ``exportCsvButton``, ``polyDegreeSpin``, ``polyButton``,
+    ``polyResult``, ``compareActivationCombo``, ``compareButton``, ``compareStatus``,
+    ``compareLossPlot``, ``compareFitPlot`` (and the read-out's labels above them)."""
+
+    def __init__(self, controller, parent: QWidget | None = None) -> None:
+        super().__init__(controller, parent)
+        self.setObjectName("collapsePanel")
+        self.comparison: CollapseComparison | None = None
+        self.pair = None  # the last linear-vs-nonlinear PairResult
+        self._poly_token = -2
+        self._pair_token = -2
+        self._pair_cancel: threading.Event | None = None
+        # The headline below says what the verdict and largest-difference lines said.
+        self.verdict.hide()
+        self.max_diff.hide()
+        font = self.font()
+        font.setPointSize(BODY_PT)
+        self.setFont(font)
+
+        # -- how the network collapses ------------------------------------------------------
+        how, how_lay = _group("How the network collapses", "collapseHow")
+        self.equation_rich = _rich("collapseEquation")
+        big = self.equation_rich.font()
+        big.setPointSize(15)
+        self.equation_rich.setFont(big)
+        self.chain = _rich("collapseChain")
+        self.bias = _rich("collapseBias")
+        for w in (self.equation_rich, self.chain, self.bias):
+            how_lay.addWidget(w)
+        how_lay.addStretch(1)
+
+        # -- the table ------------------------------------------------------------------------
+        table_box, table_lay = _group("Network against the closed-form fit", "collapseTableBox")
+        self.headline = _rich("collapseHeadline")
+        hfont = self.headline.font()
+        hfont.setPointSize(13)
+        self.headline.setFont(hfont)
+        self.spread = _rich("collapseSpread")
+        self.table = QTableWidget(0, len(COLUMNS), objectName="collapseTable")
+        self.table.setHorizontalHeaderLabels(COLUMNS)
+        self.table.verticalHeader().hide()
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(False)
+        header.setDefaultAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.table.setMinimumHeight(140)
+        buttons = QHBoxLayout()
+        self.copy_button = QPushButton("Copy table", objectName="copyTableButton")
+        self.copy_button.setToolTip("Copy the table (tab-separated) for a spreadsheet")
+        self.export_button = QPushButton("Export CSV…", objectName="exportCsvButton")
+        self.copy_button.clicked.connect(self.copy_table)
+        self.export_button.clicked.connect(self._export_dialog)
+        buttons.addWidget(self.copy_button)
+        buttons.addWidget(self.export_button)
+        buttons.addStretch(1)
+        buttons.addWidget(QLabel("Polynomial degree"))
+        self.poly_degree = QSpinBox(objectName="polyDegreeSpin", minimum=1, maximum=10, value=2)
+        self.poly_button = QPushButton("Fit polynomial", objectName="polyButton")
+        self.poly_button.setToolTip(
+            "OLS on x, x², …, x^d of every feature: the nonlinear relative a linear "
+            "network cannot reach"
+        )
+        self.poly_button.clicked.connect(self.fit_polynomial)
+        buttons.addWidget(self.poly_degree)
+        buttons.addWidget(self.poly_button)
+        self.poly_result = _rich("polyResult")
+        for w in (self.headline, self.spread, self.table):
+            table_lay.addWidget(w)
+        table_lay.addLayout(buttons)
+        table_lay.addWidget(self.poly_result)
+
+        # -- linear vs nonlinear --------------------------------------------------------------
+        pair_box, pair_lay = _group("Linear vs nonlinear: same network, same data", "comparePair")
+        row = QHBoxLayout()
+        row.addWidget(QLabel("Train with identity and with"))
+        self.pair_activation = QComboBox(objectName="compareActivationCombo")
+        for name in ACTIVATION_NAMES:
+            if name != "identity":
+                self.pair_activation.addItem(name)
+        self.pair_button = QPushButton("Train both", objectName="compareButton")
+        self.pair_button.clicked.connect(self.train_pair)
+        self.pair_status = _rich("compareStatus")
+        row.addWidget(self.pair_activation)
+        row.addWidget(self.pair_button)
+        row.addWidget(self.pair_status, 1)
+        pair_lay.addLayout(row)
+        self.pair_plots = ComparePlots()
+        pair_lay.addWidget(self.pair_plots, 1)
+
+        top = QHBoxLayout()
+        top.addWidget(how, 2)
+        top.addWidget(table_box, 3)
+        below = QVBoxLayout()
+        below.addLayout(top)
+        below.addWidget(pair_box, 1)
+        grid = self.layout()
+        grid.setRowStretch(4, 0)
+        grid.addLayout(below, 5, 0, 1, 2)
+        grid.setRowStretch(5, 1)
+
+        controller.background_done.connect(self._on_done)
+        controller.background_failed.connect(self._on_failed)
+
+    # -- results ------------------------------------------------------------------------------
+
+    def show_results(self, results) -> None:
+        """Redraw everything from the controller's ``Results`` (idle)."""
+        super().show_results(results)
+        c = self.controller
+        names, target = results.feature_names, results.target_name or "y"
+        col, base = results.collapse, results.baseline
+        if base is not None and base.kind == "logistic":
+            target = "logit"
+        self.comparison = comp = comparison_from_results(results)
+        if col.collapsible:
+            self.equation_rich.setText(
+                f"{equation_html(col.W, col.b, names, target)}"
+                "<br><span style='font-size:11pt;color:#555'>= <i>W</i><sub>z</sub> "
+                "<i>x</i> + <i>b</i><sub>z</sub>, one affine map (epoch "
+                f"{results.epoch:,})</span>"
+            )
+            self.chain.setText(chain_html(col.chain))
+            trainer = c.trainer
+            if trainer is not None and not c.is_training:
+                self.bias.setText(bias_html(bias_parts(trainer.network.layers, trainer.scaling)))
+            self.spread.setText("")
+        else:
+            ap = results.approximation
+            best = ""
+            if ap is not None:
+                best = (
+                    "<br><span style='font-size:11pt;color:#555'>best affine approximation: "
+                    f"{equation_html(ap.W, ap.b, names, target)}</span>"
+                )
+            self.equation_rich.setText(
+                f"<span style='color:#c62828'>No single affine map: {col.reason}.</span>{best}"
+            )
+            self.chain.setText(chain_html(col.chain))
+            self.bias.setText(
+                "<span style='color:#555'>A nonlinear activation sits between the factors, "
+                "so they do not multiply into one <i>W</i><sub>z</sub>.</span>"
+            )
+            self.spread.setText(self._spread_text(ap))
+        self._show_table(comp, base)
+
+    @staticmethod
+    def _spread_text(ap) -> str:
+        if ap is None:
+            return ""
+        return (
+            f"The best affine map explains <b>R² = {ap.r2:.3f}</b> of the network's output; "
+            f"its local slopes (the Jacobian) vary by <b>{100 * ap.slope_spread:.0f}%</b> "
+            "of their size across the data (0% for a linear network)."
+        )
+
+    def _show_table(self, comp: CollapseComparison | None, base) -> None:
+        if comp is None:
+            error = self.controller.baseline_error
+            self.headline.setText(
+                f"<span style='color:#777'>No closed-form comparison: {error}</span>"
+                if error
+                else "<span style='color:#777'>Waiting for the closed-form fit…</span>"
+            )
+            self.table.setRowCount(0)
+            return
+        ok = comp.collapsible and comp.headline.startswith("the network has collapsed")
+        colour = "#2e7d32" if ok else ("#c62828" if not comp.collapsible else "#1f5fa0")
+        text = comp.headline[:1].upper() + comp.headline[1:]
+        self.headline.setText(f"<b><span style='color:{colour}'>{text}.</span></b>")
+        title = BASELINE_TITLES.get(comp.baseline_kind, comp.baseline_kind)
+        labels = list(COLUMNS)
+        labels[1] = "network" if comp.collapsible else "best affine"
+        labels[2] = {"ols": "OLS", "ridge": "ridge", "logistic": "logistic"}.get(
+            comp.baseline_kind, comp.baseline_kind
+        )
+        self.table.setHorizontalHeaderLabels(labels)
+        self.table.horizontalHeaderItem(2).setToolTip(title)
+        self.table.setRowCount(len(comp.rows))
+        right = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+        for i, r in enumerate(comp.rows):
+            ci = (
+                f"[{_cell(r.ci_low, 4)}, {_cell(r.ci_high, 4)}]" if math.isfinite(r.ci_low) else "—"
+            )
+            cells = (
+                r.name,
+                _cell(r.network),
+                _cell(r.baseline),
+                _cell(r.difference, 2),
+                _cell(r.se, 3),
+                ci,
+                _cell(r.t, 3),
+                _cell(r.p, 2),
+            )
+            for j, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                if j:
+                    item.setTextAlignment(right)
+                self.table.setItem(i, j, item)
+        height = self.table.horizontalHeader().height() + 4
+        height += sum(self.table.rowHeight(i) for i in range(len(comp.rows)))
+        self.table.setFixedHeight(min(height, 420))
+
+    # -- copy and export --------------------------------------------------------------------
+
+    def table_text(self, sep: str = ",") -> str:
+        """The table as CSV (``sep=","``) or tab-separated text; empty without a table."""
+        if self.comparison is None:
+            return ""
+        text = to_csv(self.comparison)
+        if sep == ",":
+            return text
+        import csv
+        import io
+
+        out = io.StringIO()
+        csv.writer(out, delimiter=sep, lineterminator="\n").writerows(csv.reader(io.StringIO(text)))
+        return out.getvalue()
+
+    @Slot()
+    def copy_table(self) -> None:
+        """Put the table on the clipboard, tab-separated (pastes into a spreadsheet)."""
+        text = self.table_text("\t")
+        if text:
+            QGuiApplication.clipboard().setText(text)
+            self.controller.message.emit("Collapse table copied.")
+
+    def _export_dialog(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Export the collapse table", "collapse.csv", "CSV files (*.csv)"
+        )
+        if path:
+            self.export_csv(path)
+
+    @Slot(str)
+    def export_csv(self, path: str) -> bool:
+        """Write the table to ``path`` as CSV; says why in the status bar when it cannot."""
+        text = self.table_text(",")
+        if not text:
+            self.controller.error.emit("There is no collapse table to export yet.")
+            return False
+        try:
+            Path(path).write_text(text, encoding="utf-8")
+        except OSError as exc:
+            self.controller.error.emit(f"Could not write {path}: {exc.strerror or exc}")
+            return False
+        self.controller.message.emit(f"Collapse table saved to {path}.")
+        return True
+
+    # -- polynomial ---------------------------------------------------------------------------
+
+    @Slot()
+    def fit_polynomial(self) -> None:
+        """OLS on the powers of each feature up to the chosen degree (task thread)."""
+        c = self.controller
+        trainer, ds = c.trainer, c.dataset
+        if trainer is None or ds is None:
+            return
+        if trainer.spec.head != "identity":
+            self.poly_result.setText("Polynomial regression needs a numeric target.")
+            return
+        rows = trainer.train_rows
+        X, y = trainer.X[rows].copy(), trainer.y[rows].copy()
+        degree = self.poly_degree.value()
+        job = partial(_poly_job, X, y, degree, tuple(ds.feature_names))
+        self._poly_token = c.run_background("panel:polynomial", job)
+        self.poly_result.setText(f"Fitting a degree {degree} polynomial…")
+
+    def _show_poly(self, result) -> None:
+        res, degree = result
+        m = self.controller.results.metrics if self.controller.results else {}
+        net_r2 = m.get("train_r2")
+        compare = f" (the network: {net_r2:.4f})" if net_r2 is not None else ""
+        terms = ""
+        if len(res.params) <= 13:  # a readable equation; more terms stay in the R² line
+            signed = signed_terms(res.params[1:], res.names[1:])
+            terms = f"<br>ŷ = {num(res.params[0])}{_powers(signed)}"
+        self.poly_result.setText(
+            f"Polynomial of degree {degree}: train <b>R² = {res.r2:.4f}</b>{compare}{terms}"
+        )
+
+    # -- linear vs nonlinear -------------------------------------------------------------------
+
+    @Slot()
+    def train_pair(self) -> None:
+        """Train the architecture with identity and with the chosen activation (task thread)."""
+        c = self.controller
+        if c.dataset is None or c.trainer is None:
+            return
+        if self._pair_cancel is not None:
+            self._pair_cancel.set()
+        self._pair_cancel = threading.Event()
+        act = self.pair_activation.currentText()
+        job = partial(train_pair, c.dataset, c.layers, c.config, act)
+        self._pair_token = c.run_background("panel:pair", job, self._pair_cancel)
+        self.pair_status.setText(f"Training identity and {act} networks…")
+
+    def _show_pair(self, res) -> None:
+        self.pair = res
+        self.pair_plots.show_result(res)
+        parts = []
+        for run in (res.linear, res.nonlinear):
+            r2 = f", R² {run.r2:.4f}" if run.r2 is not None else ""
+            parts.append(f"<b>{run.activation}</b>: loss {run.final_loss:.4g}{r2}")
+        self.pair_status.setText(" · ".join(parts))
+
+    # -- background results ----------------------------------------------------------------------
+
+    @Slot(int, str, object)
+    def _on_done(self, token: int, kind: str, result) -> None:
+        if token == self._poly_token:
+            self._show_poly(result)
+        elif token == self._pair_token and result is not None:
+            self._show_pair(result)
+
+    @Slot(int, str, str)
+    def _on_failed(self, token: int, kind: str, message: str) -> None:
+        if token == self._poly_token:
+            self.poly_result.setText(f"<span style='color:#c62828'>{message}</span>")
+        elif token == self._pair_token:
+            self.pair_status.setText(f"<span style='color:#c62828'>{message}</span>")
+
+
+def _powers(text: str) -> str:
+    """x^2 -> x<sup>2</sup> in already formatted terms."""
+    return re.sub(r"\^(\d+)", r"<sup>\1</sup>", text)
+
+
+def _poly_job(X, y, degree: int, names, progress, cancel):
+    from nnlin_gui.core.regression import fit_polynomial
+
+    return fit_polynomial(X, y, degree, names), degree
