@@ -1,0 +1,151 @@
+"""Session files through the real window: save, reopen and get the same numbers; a damaged
+or newer file shows one line and changes nothing; drop, command line and recent list."""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import replace
+
+import numpy as np
+from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl
+from PySide6.QtGui import QDropEvent
+from PySide6.QtWidgets import QWidget
+
+
+def _train_to(qtbot, window, wait_idle, epochs: int) -> None:
+    c = window.controller
+    c.set_config(replace(c.config, epochs=epochs))
+    c.train()
+    qtbot.waitUntil(lambda: c.is_training or c.trainer.epoch == epochs, timeout=5000)
+    wait_idle(c)
+    assert c.trainer.epoch == epochs
+
+
+def test_round_trip_same_numbers(qtbot, window, wait_idle, tmp_path):
+    c, sessions = window.controller, window.teaching.sessions
+    _train_to(qtbot, window, wait_idle, 60)
+    theta60 = c.trainer.network.theta.copy()
+    W60 = c.results.collapse.W.copy()
+    path = str(tmp_path / "lab.nnlin")
+    assert sessions.save_to(path)
+    assert json.loads(open(path, encoding="utf-8").read())["epoch"] == 60
+    _train_to(qtbot, window, wait_idle, 120)
+    theta120 = c.trainer.network.theta.copy()
+
+    assert sessions.open(path)
+    qtbot.waitUntil(lambda: c.trainer.epoch == 60 and c.baseline is not None, timeout=10000)
+    np.testing.assert_array_equal(c.trainer.network.theta, theta60)
+    np.testing.assert_array_equal(c.results.collapse.W, W60)
+    assert len(c.curves) > 0 and c.epoch == 60  # the loss history came back too
+    # Training on continues the saved run bit for bit...
+    _train_to(qtbot, window, wait_idle, 120)
+    np.testing.assert_array_equal(c.trainer.network.theta, theta120)
+    # ...and starting over from the same seed retraces it.
+    c.reset()
+    _train_to(qtbot, window, wait_idle, 60)
+    np.testing.assert_array_equal(c.trainer.network.theta, theta60)
+
+
+def _state_fingerprint(c):
+    return (c.trainer, c.dataset, c.trainer.network.theta.copy(), c.trainer.epoch)
+
+
+def _assert_untouched(c, before) -> None:
+    trainer, dataset, theta, epoch = before
+    assert c.trainer is trainer and c.dataset is dataset and c.trainer.epoch == epoch
+    np.testing.assert_array_equal(c.trainer.network.theta, theta)
+
+
+def test_corrupt_session_shows_one_line_and_keeps_state(qtbot, window, wait_idle, tmp_path):
+    c, sessions = window.controller, window.teaching.sessions
+    _train_to(qtbot, window, wait_idle, 20)
+    before = _state_fingerprint(c)
+    bad = tmp_path / "broken.nnlin"
+    bad.write_text('{"format": "nnlin-session", "version": 1, "data": {', encoding="utf-8")
+    assert not sessions.open(str(bad))
+    message = window.findChild(QWidget, "errorLabel").text()
+    assert "broken.nnlin" in message and "\n" not in message and "Traceback" not in message
+    assert window.banner.isVisible()
+    qtbot.wait(50)
+    _assert_untouched(c, before)
+    assert sessions.current_path is None
+
+
+def test_newer_version_is_refused(qtbot, window, wait_idle, tmp_path):
+    c, sessions = window.controller, window.teaching.sessions
+    path = tmp_path / "good.nnlin"
+    assert sessions.save_to(str(path))
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    doc["version"] = 99
+    newer = tmp_path / "newer.nnlin"
+    newer.write_text(json.dumps(doc), encoding="utf-8")
+    before = _state_fingerprint(c)
+    assert not sessions.open(str(newer))
+    message = window.findChild(QWidget, "errorLabel").text()
+    assert "newer" in message.lower() or "version" in message.lower()
+    _assert_untouched(c, before)
+
+
+def test_failed_save_keeps_previous_file(qtbot, window, tmp_path, monkeypatch):
+    sessions = window.teaching.sessions
+    path = tmp_path / "keep.nnlin"
+    assert sessions.save_to(str(path))
+    old = path.read_bytes()
+
+    def no_disk(fd):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("nnlin_gui.core.session.os.fsync", no_disk)
+    assert not sessions.save_to(str(path))
+    assert "No space left" in window.findChild(QWidget, "errorLabel").text()
+    assert path.read_bytes() == old
+    assert [p.name for p in tmp_path.iterdir()] == ["keep.nnlin"]  # no temporary left
+
+
+def test_ctrl_s_recent_drop_and_command_line(qtbot, window, wait_idle, tmp_path):
+    c, sessions = window.controller, window.teaching.sessions
+    path = tmp_path / "a.nnlin"
+    assert sessions.save_to(str(path))
+    assert window.settings.value("lastFolder") == str(tmp_path)
+    _train_to(qtbot, window, wait_idle, 15)
+    assert sessions.act_save.shortcut().toString() == "Ctrl+S"
+    sessions.act_save.trigger()  # saves to the current file, no dialog
+    assert json.loads(path.read_text(encoding="utf-8"))["epoch"] == 15
+    sessions._fill_recent()
+    texts = [a.text() for a in sessions.recent_menu.actions()]
+    assert any("a.nnlin" in t for t in texts)
+    file_menu = window.menuBar().actions()[0].menu()
+    names = {a.objectName() for a in file_menu.actions()}
+    assert {"openSessionAction", "saveSessionAction", "saveSessionAsAction"} <= names
+
+    c.reset()
+    qtbot.waitUntil(lambda: c.trainer.epoch == 0, timeout=5000)
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(path))])
+    drop = QDropEvent(
+        QPoint(10, 10).toPointF(),
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    window.dropEvent(drop)
+    qtbot.waitUntil(lambda: c.trainer.epoch == 15, timeout=5000)
+
+    c.reset()
+    qtbot.waitUntil(lambda: c.trainer.epoch == 0, timeout=5000)
+    window.open_initial(str(path))  # `nnlin-gui a.nnlin`
+    qtbot.waitUntil(lambda: c.trainer.epoch == 15, timeout=5000)
+    assert os.path.basename(sessions.current_path) == "a.nnlin"
+
+
+def test_lesson_progress_travels_with_the_session(qtbot, window, tmp_path):
+    panel, sessions = window.teaching.lessons, window.teaching.sessions
+    panel.select_lesson(2)
+    panel.select_step(1)
+    path = str(tmp_path / "lesson.nnlin")
+    assert sessions.save_to(path)
+    panel.select_lesson(0)
+    assert sessions.open(path)
+    assert (panel.lesson_index, panel.step_index) == (2, 1)
