@@ -37,6 +37,9 @@ class Teaching(QObject):
         if data_dock is not None:
             window.tabifyDockWidget(data_dock, self.lessons_dock)
             data_dock.raise_()
+            # A dock added after the window sized its docks squeezes the side columns.
+            side = [d for d in (data_dock, getattr(window, "network_dock", None)) if d]
+            window.resizeDocks(side, [360, 300][: len(side)], Qt.Orientation.Horizontal)
         self.sessions = SessionActions(window, self.lessons)
         self.exports = ExportActions(window)
         self.theme = ThemeManager(window, window.settings, c)

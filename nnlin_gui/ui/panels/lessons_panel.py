@@ -14,8 +14,8 @@ window.
 
 from __future__ import annotations
 
+import html
 import logging
-import os
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
@@ -112,7 +112,8 @@ class LessonsPanel(QWidget):
             self.combo.addItem(f"{i + 1}. {lesson.title}")
         self.combo.currentIndexChanged.connect(self.select_lesson)
         self.summary = QLabel(objectName="lessonSummary", wordWrap=True)
-        self.summary.setStyleSheet("color: palette(mid);")
+        # No style sheet here: it would pin the font against presentation mode's larger one.
+        self.summary.setTextFormat(Qt.TextFormat.RichText)
         self.step_label = QLabel(objectName="lessonStepLabel", wordWrap=True)
         font = self.step_label.font()
         font.setBold(True)
@@ -192,7 +193,7 @@ class LessonsPanel(QWidget):
                 w.setEnabled(False)
             return
         n = len(lesson.steps)
-        self.summary.setText(" ".join(lesson.summary.split()))
+        self.summary.setText(f"<i>{html.escape(' '.join(lesson.summary.split()))}</i>")
         self.step_label.setText(f"Step {self.step_index + 1} of {n}: {step.title}")
         # Blank lines in the TOML text are paragraphs; single newlines are just wrapping.
         paragraphs = [" ".join(p.split()) for p in step.text.strip().split("\n\n")]
@@ -342,11 +343,3 @@ class LessonsPanel(QWidget):
             self._applied = (self.lesson_index, self.step_index)
             self._show()
         self.set_instructor_mode(bool(progress.get("instructor", False)))
-
-
-def lesson_folder_errors(folder: str) -> list[str]:
-    """The one-line problems of every lesson file in ``folder`` (for a teacher's check)."""
-    errors: list[str] = []
-    if os.path.isdir(folder):
-        load_lessons(folder, errors=errors)
-    return errors
