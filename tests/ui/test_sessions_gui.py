@@ -149,3 +149,15 @@ def test_lesson_progress_travels_with_the_session(qtbot, window, tmp_path):
     panel.select_lesson(0)
     assert sessions.open(path)
     assert (panel.lesson_index, panel.step_index) == (2, 1)
+
+
+def test_save_while_training_pauses_then_saves(qtbot, window, tmp_path):
+    c, sessions = window.controller, window.teaching.sessions
+    c.set_config(replace(c.config, epochs=10_000_000))
+    c.train()
+    qtbot.waitUntil(lambda: c.is_training and c.epoch > 5, timeout=5000)
+    path = tmp_path / "busy.nnlin"
+    with qtbot.waitSignal(sessions.saved, timeout=10000):
+        assert not sessions.save_to(str(path))  # not yet: the run is asked to stop first
+    assert not c.is_training
+    assert json.loads(path.read_text(encoding="utf-8"))["epoch"] == c.trainer.epoch > 0
