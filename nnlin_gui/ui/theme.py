@@ -176,9 +176,19 @@ class ThemeManager(QObject):
                 title.setText(title.text, color=fg)
             legend = getattr(item, "legend", None)
             if legend is not None:
-                legend.setLabelTextColor(fg)
+                self._style_legend(legend, colours)
             for curve in item.listDataItems():
                 self._style_curve(curve, scheme)
+
+    @staticmethod
+    def _style_legend(legend, colours: dict) -> None:
+        fg, bg = colours["foreground"], QColor(colours["background"])
+        bg.setAlpha(200)
+        legend.setLabelTextColor(fg)
+        legend.setBrush(pg.mkBrush(bg))
+        legend.setPen(pg.mkPen(fg.darker(150) if fg.lightness() > 128 else fg.lighter(250)))
+        for _sample, label in getattr(legend, "items", []):
+            label.setText(label.text, color=fg)
 
     def _style_curve(self, curve, scheme: str) -> None:
         if not isinstance(curve, pg.PlotDataItem):
