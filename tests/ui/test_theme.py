@@ -39,6 +39,10 @@ def test_dark_theme_reaches_the_plots(themed):
     assert plot.backgroundBrush().color().lightness() < 60
     axis = plot.getPlotItem().getAxis("left")
     assert axis.textPen().color().lightness() > 180
+    legend = plot.getPlotItem().legend
+    assert legend.items and all(
+        pg.mkColor(label.opts["color"]).lightness() > 180 for _, label in legend.items
+    )
     assert themed.settings.value("theme") == "dark"
     assert themed.teaching.theme_actions["dark"].isChecked()
     theme.set_theme("light")
