@@ -30,7 +30,8 @@ import pytest
 
 import nnlin_gui
 
-pytestmark = pytest.mark.slow
+# The first test builds the bundle (about 2.5-4 minutes on a fresh clone).
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(1500)]
 
 ROOT = Path(__file__).resolve().parents[2]
 MAX_UNPACKED_MB = 320

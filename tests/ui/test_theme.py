@@ -50,6 +50,18 @@ def test_dark_theme_reaches_the_plots(themed):
     assert plot.backgroundBrush().color().lightness() > 240
 
 
+def test_network_diagram_follows_the_theme(themed):
+    diagram = themed.findChild(QWidget, "networkDiagram")
+    theme = themed.teaching.theme
+    theme.set_theme("dark")
+    QApplication.processEvents()  # palette changes reach widgets as events
+    corner = diagram.grab().toImage().pixelColor(3, 3)
+    assert corner.lightness() < 80
+    theme.set_theme("light")
+    QApplication.processEvents()
+    assert diagram.grab().toImage().pixelColor(3, 3).lightness() > 200
+
+
 def test_presentation_mode_larger_fonts_thicker_lines(qtbot, themed, wait_idle):
     teaching = themed.teaching
     app = QApplication.instance()

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from PySide6.QtCore import QLineF, QPointF, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QMouseEvent, QPainter, QPen
+from PySide6.QtGui import QColor, QFont, QMouseEvent, QPainter, QPalette, QPen
 from PySide6.QtWidgets import QInputDialog, QSizePolicy, QToolTip, QWidget
 
 from nnlin_gui.ui.widgets import neuron_thumbnails as thumbs
@@ -152,9 +152,9 @@ class NetworkDiagram(QWidget):
         self._layout()
         p = QPainter(self)
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
-        p.fillRect(self.rect(), QColor(255, 255, 255))
+        p.fillRect(self.rect(), self.palette().color(QPalette.ColorRole.Base))
         if not self._columns:
-            p.setPen(QColor(120, 120, 120))
+            p.setPen(self._ink(0.55))
             p.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, "Load data to build a network")
             p.end()
             return
@@ -179,13 +179,15 @@ class NetworkDiagram(QWidget):
             p.setPen(QPen(colour, 0.6 + 5.0 * t))
             p.drawLines(lines)
         if self._hover is not None:
-            p.setPen(QPen(QColor(20, 20, 20), 2.0, Qt.PenStyle.DashLine))
+            p.setPen(QPen(self._ink(0.95), 2.0, Qt.PenStyle.DashLine))
             p.drawLine(self._hover.a, self._hover.b)
         self._nodes(p)
         p.end()
 
     def _bundle(self, p: QPainter, prev: _Column, col: _Column) -> None:
-        pen = QPen(QColor(170, 170, 170, 120), 1.2)
+        grey = self._ink(0.35)
+        grey.setAlpha(120)
+        pen = QPen(grey, 1.2)
         p.setPen(pen)
         for _, pa in prev.units:
             for _, pb in col.units:
@@ -211,14 +213,14 @@ class NetworkDiagram(QWidget):
         if k == 2:
             p.drawImage(rect, thumbs.heat_image(values))
         else:
-            p.fillRect(rect, QColor(250, 250, 250))
+            p.fillRect(rect, self._ink(0.03))
             ys = thumbs.sparkline(values)
             xs = np.linspace(rect.left() + 1, rect.right() - 1, len(ys))
             mid, half = rect.center().y(), size / 2 - 2
             pen = QPen(POS if float(np.mean(ys)) >= 0 else NEG, 1.4)
             p.setPen(pen)
             p.drawPolyline([QPointF(x, mid - half * y) for x, y in zip(xs, ys, strict=True)])
-        p.setPen(QPen(QColor(90, 90, 90), 1.0))
+        p.setPen(QPen(self._ink(0.65), 1.0))
         p.setBrush(Qt.BrushStyle.NoBrush)
         p.drawRect(rect)
 
@@ -234,15 +236,15 @@ class NetworkDiagram(QWidget):
         for c, col in enumerate(self._columns):
             x = col.units[0][1].x()
             p.setFont(bold)
-            p.setPen(QColor(40, 40, 40))
+            p.setPen(self._ink(0.85))
             p.drawText(QRectF(x - 70, 4, 140, 18), Qt.AlignmentFlag.AlignCenter, col.title)
             p.setFont(small)
-            p.setPen(QColor(100, 100, 100))
+            p.setPen(self._ink(0.6))
             p.drawText(QRectF(x - 80, 22, 160, 16), Qt.AlignmentFlag.AlignCenter, col.subtitle)
             bias = self._biases(net, c)
             for u, pt in col.units:
                 if u is None:
-                    p.setPen(QColor(90, 90, 90))
+                    p.setPen(self._ink(0.65))
                     p.setFont(bold)
                     p.drawText(
                         QRectF(pt.x() - 20, pt.y() - 12, 40, 24), Qt.AlignmentFlag.AlignCenter, "⋮"
@@ -253,20 +255,34 @@ class NetworkDiagram(QWidget):
                     gap = self._gap(col)
                     self._draw_thumbnail(p, k, outputs[c][:, u], pt, min(26.0, gap - 4))
                     if c == 0 and u < len(names):
-                        self._input_label(p, small, pt, names[u], min(26.0, gap - 4))
+                        self._input_label(
+                            p, small, pt, names[u], min(26.0, gap - 4), self._ink(0.85)
+                        )
                     continue
-                fill = QColor(235, 235, 235)
+                fill = self._ink(0.08)
                 if bias is not None and u < len(bias):
                     fill = self._bias_colour(bias[u], bias)
-                p.setPen(QPen(QColor(70, 70, 70), 1.2))
+                p.setPen(QPen(self._ink(0.75), 1.2))
                 p.setBrush(fill)
                 if col.kind in ("residual", "conv1d"):
                     p.drawRoundedRect(QRectF(pt.x() - 9, pt.y() - 9, 18, 18), 4, 4)
                 else:
                     p.drawEllipse(pt, 9, 9)
                 if c == 0 and u < len(names):
-                    self._input_label(p, small, pt, names[u], 18.0)
+                    self._input_label(p, small, pt, names[u], 18.0, self._ink(0.85))
             p.setBrush(Qt.BrushStyle.NoBrush)
+
+    def _ink(self, strength: float) -> QColor:
+        """The text colour blended into the background (0: background, 1: text), so the
+        diagram follows a light or dark palette."""
+        base = self.palette().color(QPalette.ColorRole.Base)
+        text = self.palette().color(QPalette.ColorRole.Text)
+        mix = lambda a, b: int(round(a + (b - a) * strength))  # noqa: E731
+        return QColor(
+            mix(base.red(), text.red()),
+            mix(base.green(), text.green()),
+            mix(base.blue(), text.blue()),
+        )
 
     @staticmethod
     def _gap(col: _Column) -> float:
@@ -275,9 +291,11 @@ class NetworkDiagram(QWidget):
         return col.units[1][1].y() - col.units[0][1].y()
 
     @staticmethod
-    def _input_label(p: QPainter, font: QFont, pt: QPointF, name: str, size: float) -> None:
+    def _input_label(
+        p: QPainter, font: QFont, pt: QPointF, name: str, size: float, colour: QColor
+    ) -> None:
         p.setFont(font)
-        p.setPen(QColor(40, 40, 40))
+        p.setPen(colour)
         label = name if len(name) <= 9 else name[:8] + "…"
         p.drawText(
             QRectF(pt.x() - size / 2 - 62, pt.y() - 9, 56, 18),
