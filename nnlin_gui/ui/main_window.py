@@ -3,6 +3,7 @@ and the frame timer that repaints the live views from the controller's newest da
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import time
@@ -58,6 +59,10 @@ class MainWindow(QMainWindow):
     def __init__(
         self, controller: ModelController | None = None, settings: QSettings | None = None
     ) -> None:
+        # Qt objects of an earlier window (tests make many) must be collected here, in the
+        # GUI thread: a cyclic GC run inside a worker thread destroyed them there and
+        # deadlocked against the GUI thread deleting a menu (seen with gdb in the ui tests).
+        gc.collect()
         super().__init__()
         self.setObjectName("mainWindow")
         self.setWindowTitle("nnlin — is deep learning just linear regression?")
