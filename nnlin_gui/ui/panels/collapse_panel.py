@@ -247,7 +247,7 @@ class CollapsePanel(CollapseSummary):
         if col.collapsible:
             self.equation_rich.setText(
                 f"{equation_html(col.W, col.b, names, target)}"
-                "<br><span style='font-size:11pt;color:#555'>= <i>W</i><sub>z</sub> "
+                "<br><span style='font-size:11pt;color:#888'>= <i>W</i><sub>z</sub> "
                 "<i>x</i> + <i>b</i><sub>z</sub>, one affine map (epoch "
                 f"{results.epoch:,})</span>"
             )
@@ -261,7 +261,7 @@ class CollapsePanel(CollapseSummary):
             best = ""
             if ap is not None:
                 best = (
-                    "<br><span style='font-size:11pt;color:#555'>best affine approximation: "
+                    "<br><span style='font-size:11pt;color:#888'>best affine approximation: "
                     f"{equation_html(ap.W, ap.b, names, target)}</span>"
                 )
             self.equation_rich.setText(
@@ -269,7 +269,7 @@ class CollapsePanel(CollapseSummary):
             )
             self.chain.setText(chain_html(col.chain))
             self.bias.setText(
-                "<span style='color:#555'>A nonlinear activation sits between the factors, "
+                "<span style='color:#888'>A nonlinear activation sits between the factors, "
                 "so they do not multiply into one <i>W</i><sub>z</sub>.</span>"
             )
             self.spread.setText(self._spread_text(ap))
@@ -289,9 +289,9 @@ class CollapsePanel(CollapseSummary):
         if comp is None:
             error = self.controller.baseline_error
             self.headline.setText(
-                f"<span style='color:#777'>No closed-form comparison: {error}</span>"
+                f"<span style='color:#888'>No closed-form comparison: {error}</span>"
                 if error
-                else "<span style='color:#777'>Waiting for the closed-form fit…</span>"
+                else "<span style='color:#888'>Waiting for the closed-form fit…</span>"
             )
             self.table.setRowCount(0)
             return

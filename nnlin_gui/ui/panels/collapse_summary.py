@@ -30,7 +30,7 @@ def equation(W: np.ndarray, b: np.ndarray, names, target: str = "y") -> str:
     if outputs > 1:
         # Several outputs (class logits): show the first, say how many more there are.
         target = f"{target}, output 1"
-        more = f"&nbsp;&nbsp;<span style='color:#777'>(+ {outputs - 1} more outputs)</span>"
+        more = f"&nbsp;&nbsp;<span style='color:#888'>(+ {outputs - 1} more outputs)</span>"
     text = "".join(terms).lstrip(" +")
     if text.startswith("− "):
         text = "−" + text[2:]
@@ -93,7 +93,7 @@ class CollapseSummary(QWidget):
         names, target = self._names()
         if base is None:
             self._base_caption.setText("<b>OLS</b>")
-            self.baseline.setText("<span style='color:#777'>no closed-form comparison</span>")
+            self.baseline.setText("<span style='color:#888'>no closed-form comparison</span>")
             return
         kind = {"ols": "OLS", "ridge": "Ridge", "logistic": "Logistic"}.get(base.kind, base.kind)
         self._base_caption.setText(f"<b>{kind}</b>")
@@ -175,4 +175,4 @@ class CollapseSummary(QWidget):
                 parts.append(f"{part} R² {m[f'{part}_r2']:.4f}, MSE {m[f'{part}_mse']:.4g}")
             elif f"{part}_accuracy" in m:
                 parts.append(f"{part} accuracy {100 * m[f'{part}_accuracy']:.1f}%")
-        self.metrics.setText("<span style='color:#555'>" + " · ".join(parts) + "</span>")
+        self.metrics.setText("<span style='color:#888'>" + " · ".join(parts) + "</span>")

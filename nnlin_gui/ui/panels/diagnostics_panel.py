@@ -91,14 +91,13 @@ class DiagnosticsPanel(QWidget):
         self.source_combo.currentIndexChanged.connect(self._redraw)
         self.status = QLabel(objectName="diagnosticsStatus")
         self.status.setWordWrap(True)
-        self.status.setStyleSheet("color: #444;")
         top.addWidget(caption)
         top.addWidget(self.source_combo)
         top.addSpacing(12)
         top.addWidget(self.status, 1)
         self.notes = QLabel(objectName="diagnosticsNotes")
         self.notes.setWordWrap(True)
-        self.notes.setStyleSheet("color: #666;")
+        self.notes.setStyleSheet("color: #888;")  # readable on light and dark themes
         self.cards = {name: DiagnosticCard(name) for name in ASSUMPTIONS}
         self.grid = QGridLayout()
         self.grid.setSpacing(10)

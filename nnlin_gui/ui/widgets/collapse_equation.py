@@ -84,12 +84,12 @@ def chain_html(chain) -> str:
         )
     return (
         f"<i>W</i><sub>z</sub> = {factors}<br>"
-        f"<span style='color:#555'>shapes {shapes} = ({out_dim}×{in_dim})</span>"
+        f"<span style='color:#888'>shapes {shapes} = ({out_dim}×{in_dim})</span>"
         "<table cellspacing='0' cellpadding='2' style='margin-top:4px'>"
-        "<tr><td><span style='color:#555'>factor</span></td>"
-        "<td><span style='color:#555'>out×in</span></td>"
-        "<td><span style='color:#555'>layer</span></td>"
-        "<td><span style='color:#555'>activation</span></td></tr>" + "".join(rows) + "</table>"
+        "<tr><td><span style='color:#888'>factor</span></td>"
+        "<td><span style='color:#888'>out×in</span></td>"
+        "<td><span style='color:#888'>layer</span></td>"
+        "<td><span style='color:#888'>activation</span></td></tr>" + "".join(rows) + "</table>"
     )
 
 
@@ -141,7 +141,7 @@ def bias_html(parts: BiasParts) -> str:
     shift_sign = MINUS if parts.shift < 0 else "+"
     return (
         f"<i>b</i><sub>z</sub> = {formula}<br>"
-        f"<span style='color:#555'>in the data's units: {numbers} "
+        f"<span style='color:#888'>in the data's units: {numbers} "
         f"{shift_sign} {num(abs(parts.shift), 3)} (undoing the standardisation) "
         f"= <b>{num(parts.total)}</b></span>"
     )

@@ -205,7 +205,7 @@ class SourceColumn(QWidget):
             f"<b><span style='color:{colour}'>{verdict}</span></b>"
         )
         for col, head in enumerate(("test", "statistic", "p", "verdict")):
-            self._cell(f"<span style='color:#555'>{head}</span>", 0, col)
+            self._cell(f"<span style='color:#888'>{head}</span>", 0, col)
         for row, t in enumerate(result.tests, start=1):
             tip = test_help(t.name)
             message = html.escape(t.message)
@@ -242,7 +242,7 @@ class DiagnosticCard(QFrame):
         self.setObjectName(f"card_{assumption}")
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setStyleSheet(
-            f"#card_{assumption} {{ background: #fbfbfb; border: 1px solid #d0d0d0; "
+            f"#card_{assumption} {{ background: palette(base); border: 1px solid palette(mid); "
             "border-radius: 6px; }"
             f" QLabel {{ font-size: {BODY_PT}pt; }}"
         )
@@ -254,7 +254,6 @@ class DiagnosticCard(QFrame):
         lay.addWidget(title)
         self.meaning = QLabel(MEANING[assumption], objectName=f"meaning_{assumption}")
         self.meaning.setWordWrap(True)
-        self.meaning.setStyleSheet("color: #444;")
         lay.addWidget(self.meaning)
         self.columns_row = QHBoxLayout()
         self.columns_row.setSpacing(18)
