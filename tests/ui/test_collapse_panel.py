@@ -147,3 +147,24 @@ def test_equation_formatting():
     assert (
         "= 1.5 + 2·<i>x</i><sub>1</sub> \u2212 1×10<sup>\u22127</sup>·<i>x</i><sub>2</sub>" in raw
     )
+
+
+def test_ridge_with_l2_and_logistic_for_a_binary_target(window, qtbot, wait_idle):
+    from dataclasses import replace
+
+    c = window.controller
+    table = child(window, QTableWidget, "collapseTable")
+    c.set_config(replace(c.config, l2=0.1))
+    qtbot.waitUntil(lambda: c.baseline is not None and c.baseline.kind == "ridge", timeout=20000)
+    qtbot.waitUntil(lambda: table.horizontalHeaderItem(2).text() == "ridge", timeout=5000)
+    assert set(table_column(table, 4)) == {"—"}  # ridge has no standard errors
+    c.solve()
+    assert "collapsed to ridge regression" in child(window, QLabel, "collapseHeadline").text()
+
+    c.set_config(replace(c.config, l2=0.0))
+    c.load_builtin("logistic", {"n": 200, "seed": 0})
+    qtbot.waitUntil(lambda: c.baseline is not None and c.baseline.kind == "logistic", timeout=20000)
+    qtbot.waitUntil(lambda: table.horizontalHeaderItem(2).text() == "logistic", timeout=5000)
+    assert table_column(table, 0)[0] == "const"
+    with pytest.raises(ValueError):
+        c.run_background("not-a-panel-job", lambda progress, cancel: None)
