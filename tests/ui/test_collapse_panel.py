@@ -40,7 +40,9 @@ def test_trained_linear_network_collapses_to_ols(window, qtbot, wait_idle, tmp_p
     assert panel is window.collapse_summary
     c.set_pace(0)
     c.train()
+    assert not child(window, QPushButton, "compareButton").isEnabled()
     wait_idle(c)
+    assert child(window, QPushButton, "compareButton").isEnabled()
     table = child(window, QTableWidget, "collapseTable")
     assert table_column(table, 0) == ["const", "x1", "x2", "x3"]
     diffs = [abs(float(v)) for v in table_column(table, 3)]

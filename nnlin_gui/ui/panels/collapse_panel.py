@@ -232,6 +232,11 @@ class CollapsePanel(CollapseSummary):
 
         controller.background_done.connect(self._on_done)
         controller.background_failed.connect(self._on_failed)
+        controller.state_changed.connect(self._on_state)
+
+    def _on_state(self, state: str) -> None:
+        # Two trainings at once would fight over the process-wide BLAS thread setting.
+        self.pair_button.setEnabled(state != "training")
 
     # -- results ------------------------------------------------------------------------------
 
