@@ -18,6 +18,7 @@ from functools import partial
 import numpy as np
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
+from nnlin_gui.core.blas import fix_blas_threads, fixed_blas_threads
 from nnlin_gui.core.collapse import AffineApproximation, Collapse
 from nnlin_gui.core.data import Dataset
 from nnlin_gui.core.errors import UserError
@@ -154,6 +155,11 @@ class ModelController(QObject):
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
+        # Training, tasks and painting all call BLAS from their own threads: one fixed BLAS
+        # thread count for the process (core/blas.py); one thread suits the small networks
+        # people train here and leaves the other core to the GUI.
+        if fixed_blas_threads() is None:
+            fix_blas_threads(1)
         self.table: LoadedTable | None = None
         self.dataset: Dataset | None = None
         self.layers: tuple[LayerSpec, ...] = DEFAULT_LAYERS

@@ -8,7 +8,6 @@ the same epoch and restores the last finite parameters. Same seed, same numbers.
 
 from __future__ import annotations
 
-import functools
 import logging
 import math
 import threading
@@ -18,6 +17,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
+from nnlin_gui.core.blas import blas_threads
 from nnlin_gui.core.collapse import Collapse, collapse_network, solve_analytically
 from nnlin_gui.core.errors import SpecError
 from nnlin_gui.core.losses import LOSSES, loss_for_head
@@ -101,14 +101,6 @@ class TrainingHistory:
     coef_epochs: list[int] = field(default_factory=list)
     coef_W: list[np.ndarray] = field(default_factory=list)
     coef_b: list[np.ndarray] = field(default_factory=list)
-
-
-@functools.cache
-def _blas_controller():
-    """One threadpoolctl controller: scanning the loaded libraries each call costs 0.15 ms."""
-    from threadpoolctl import ThreadpoolController
-
-    return ThreadpoolController()
 
 
 def split_rows(n: int, test_fraction: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
@@ -293,7 +285,7 @@ class Trainer:
         target = self.epoch + epochs if epochs is not None else cfg.epochs
         # Overflow is expected when a run diverges: it is detected and reported, not warned.
         with (
-            _blas_controller().limit(limits=self._blas_threads(), user_api="blas"),
+            blas_threads(self._blas_threads()),
             np.errstate(over="ignore", invalid="ignore", divide="ignore"),
         ):
             return self._loop(target, stop, progress, evaluate)

@@ -3,7 +3,6 @@ and the frame timer that repaints the live views from the controller's newest da
 
 from __future__ import annotations
 
-import gc
 import logging
 import os
 import time
@@ -29,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from nnlin_gui.controller import DEFAULT_SOURCE, ModelController
 from nnlin_gui.ui import about
+from nnlin_gui.ui.gui_gc import collect_in_gui_thread
 from nnlin_gui.ui.panels.builder_panel import BuilderPanel
 from nnlin_gui.ui.panels.collapse_panel import CollapsePanel
 from nnlin_gui.ui.panels.data_panel import DataPanel
@@ -59,10 +59,9 @@ class MainWindow(QMainWindow):
     def __init__(
         self, controller: ModelController | None = None, settings: QSettings | None = None
     ) -> None:
-        # Qt objects of an earlier window (tests make many) must be collected here, in the
-        # GUI thread: a cyclic GC run inside a worker thread destroyed them there and
-        # deadlocked against the GUI thread deleting a menu (seen with gdb in the ui tests).
-        gc.collect()
+        # Cyclic garbage (Qt objects of an earlier window, for one) must be collected in the
+        # GUI thread only: see ui/gui_gc.py.
+        collect_in_gui_thread()
         super().__init__()
         self.setObjectName("mainWindow")
         self.setWindowTitle("nnlin — is deep learning just linear regression?")
@@ -101,7 +100,7 @@ class MainWindow(QMainWindow):
         )
         self.diagnostics_placeholder.setWordWrap(True)
         self.diagnostics_placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.diagnostics_placeholder.setStyleSheet("color: #777; padding: 12px;")
+        self.diagnostics_placeholder.setStyleSheet("padding: 12px;")
 
         self.data_dock = self.add_panel(
             "dataDock", "Data", self.data_panel, Qt.DockWidgetArea.LeftDockWidgetArea
@@ -287,7 +286,7 @@ class MainWindow(QMainWindow):
         self.loss_label = QLabel(objectName="lossLabel")
         self.loss_label.setTextFormat(Qt.TextFormat.PlainText)
         self.loss_label.setMinimumWidth(250)
-        self.loss_label.setStyleSheet("color: #444; padding-left: 14px; padding-right: 8px;")
+        self.loss_label.setStyleSheet("padding-left: 14px; padding-right: 8px;")
         bar.addWidget(self.epoch_label)
         bar.addWidget(self.loss_label)
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, bar)
@@ -340,7 +339,6 @@ class MainWindow(QMainWindow):
         self.train_progress.setMaximumWidth(180)
         self.train_progress.setFormat("%p% of the run")
         self.rate_label = QLabel(objectName="rateLabel")
-        self.rate_label.setStyleSheet("color: #555;")
         bar.addWidget(self.status_label, 1)
         bar.addPermanentWidget(self.load_progress)
         bar.addPermanentWidget(self.cancel_load_button)

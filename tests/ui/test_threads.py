@@ -262,3 +262,23 @@ def test_learning_rate_change_applies_and_training_goes_on(qtbot):
         assert c.trainer is not trainer and not c.is_training
     finally:
         c.shutdown()
+
+
+def test_cyclic_garbage_is_collected_only_in_the_gui_thread(window, qtbot):
+    """Automatic GC is off once a window exists; the GUI-thread timer collects cycles."""
+    import gc
+    import weakref
+
+    assert not gc.isenabled()
+
+    class Cycle:
+        pass
+
+    a, b = Cycle(), Cycle()
+    a.other, b.other = b, a
+    alive = weakref.ref(a)
+    del a, b
+    # Live allocations push generation 0 past its threshold; the timer then collects.
+    keep = [Cycle() for _ in range(gc.get_threshold()[0] + 10)]
+    qtbot.waitUntil(lambda: alive() is None, timeout=5000)
+    assert len(keep) > 0

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import functools
 import logging
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
 
 import numpy as np
 
+from nnlin_gui.core.blas import blas_threads
 from nnlin_gui.core.diagnostics._linalg import Design, make_design, ols_on
 from nnlin_gui.core.diagnostics.collinearity import collinearity
 from nnlin_gui.core.diagnostics.heteroskedasticity import homoskedasticity_tests, white_auto
@@ -34,19 +34,11 @@ ROW_ORDER_NOTE = (
 )
 
 
-@functools.cache
-def _blas_controller():
-    """One threadpoolctl controller (scanning the loaded libraries costs time per call)."""
-    from threadpoolctl import ThreadpoolController
-
-    return ThreadpoolController()
-
-
 def _one_blas_thread():
     """Limit BLAS to one thread: on a busy 2-core machine OpenBLAS's second thread made a
     Gram matrix 30x slower (0.3 vs 11 GFLOP/s); the diagnostics are memory-bound anyway.
-    The limit is process-wide (OpenBLAS has one setting), restored on exit."""
-    return _blas_controller().limit(limits=1, user_api="blas")
+    See core/blas.py for why the GUI fixes the count once instead."""
+    return blas_threads(1)
 
 
 def _names(feature_names, k: int) -> tuple[str, ...]:

@@ -53,7 +53,6 @@ class DataPanel(QWidget):
         self.dataset_combo.setToolTip("Choose a teaching dataset; it is generated with a seed")
         self.description = QLabel(objectName="datasetDescription")
         self.description.setWordWrap(True)
-        self.description.setStyleSheet("color: #444;")
         self.size_spin = QSpinBox(objectName="sizeSpin", minimum=10, maximum=1_000_000)
         self.size_spin.setSingleStep(50)
         self.size_spin.setGroupSeparatorShown(True)
@@ -90,7 +89,6 @@ class DataPanel(QWidget):
         self.feature_list.setToolTip("Tick the columns used as inputs")
         self.summary = QLabel(objectName="dataSummary")
         self.summary.setWordWrap(True)
-        self.summary.setStyleSheet("color: #333;")
         form = QFormLayout(columns)
         form.addRow(top)
         form.addRow("Target", self.target_combo)
@@ -232,6 +230,6 @@ class DataPanel(QWidget):
         if ds.rows_dropped:
             words.append(f"{ds.rows_dropped:,} rows with missing values were dropped.")
         self.summary.setText(
-            " ".join(words) + (f"<br><span style='color:#666'>{text}</span>" if text else "")
+            " ".join(words) + (f"<br><i>{text}</i>" if text else "")
         )
         self._updating = False

@@ -88,7 +88,7 @@ class CoefPlot:
                 line.setVisible(True)
         title = "Coefficients W<sub>z</sub>, b<sub>z</sub>"
         if values is not None:
-            title += f" <span style='color:#555'>· dashed: {kind}</span>"
+            title += f" <span style='color:#888'>· dashed: {kind}</span>"
         self.item.setTitle(f"<span style='font-size:11pt'><b>{title}</b></span>")
 
     def refresh(self, controller) -> None:

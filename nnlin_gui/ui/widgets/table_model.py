@@ -5,7 +5,8 @@ from __future__ import annotations
 import math
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QColor, QFont
+from PySide6.QtGui import QColor, QFont, QPalette
+from PySide6.QtWidgets import QApplication
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -69,7 +70,9 @@ class FrameTableModel(QAbstractTableModel):
             if name != self.target and name not in self.features:
                 return QColor(150, 150, 150)
         if role == Qt.ItemDataRole.BackgroundRole and name == self.target:
-            return QColor(255, 244, 214)
+            # A warm tint that keeps the text readable in light and dark palettes.
+            dark = QApplication.palette().color(QPalette.ColorRole.Base).lightness() < 128
+            return QColor(86, 70, 30) if dark else QColor(255, 244, 214)
         return None
 
     def headerData(self, section: int, orientation, role: int = Qt.ItemDataRole.DisplayRole):

@@ -1,0 +1,43 @@
+"""Garbage collection only in the GUI thread.
+
+Python's cyclic collector runs in whichever thread happens to allocate when a threshold is
+crossed. If that is the training or task thread and the garbage holds Qt objects (an old
+window, a menu), Qt destroys them there and can deadlock against the GUI thread (seen with
+gdb in the ui tests). So automatic collection is switched off and a GUI-thread timer
+collects instead (pyqtgraph's recipe).
+"""
+
+from __future__ import annotations
+
+import gc
+
+from PySide6.QtCore import QTimer
+
+_collector: GuiThreadCollector | None = None
+
+
+class GuiThreadCollector:
+    """Collects each generation on a timer once its count passes the usual threshold."""
+
+    def __init__(self, interval_ms: int = 500) -> None:
+        self.threshold = gc.get_threshold()
+        gc.disable()
+        self.timer = QTimer()
+        self.timer.timeout.connect(self.check)
+        self.timer.start(interval_ms)
+
+    def check(self) -> None:
+        counts = gc.get_count()
+        for generation in (2, 1, 0):  # the oldest due generation also collects the younger
+            if counts[generation] > self.threshold[generation]:
+                gc.collect(generation)
+                return
+
+
+def collect_in_gui_thread() -> GuiThreadCollector:
+    """Install the collector once per process (call from the GUI thread)."""
+    global _collector
+    if _collector is None:
+        _collector = GuiThreadCollector()
+    gc.collect()  # what an earlier window left behind goes now, in this thread
+    return _collector
