@@ -56,7 +56,7 @@ class CollapseComparison:
     approximation: AffineApproximation | None = None
 
 
-def _inference(base: Baseline, p: int) -> tuple[np.ndarray, ...]:
+def baseline_inference(base: Baseline, p: int) -> tuple[np.ndarray, ...]:
     """(se, ci_low, ci_high, t, p) per term; NaN where the baseline has no inference (ridge)."""
     res = base.result
     if base.kind in ("ols", "logistic") and hasattr(res, "bse"):
@@ -95,7 +95,7 @@ def compare(
     net = np.r_[b[:1], W[0]]
     ref = np.r_[base.b[:1], base.W[0]]
     diff = net - ref
-    se, lo, hi, t, p = _inference(base, len(ref))
+    se, lo, hi, t, p = baseline_inference(base, len(ref))
     rows = tuple(
         CoefficientRow(
             str(n),

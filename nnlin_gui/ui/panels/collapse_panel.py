@@ -41,7 +41,7 @@ from nnlin_gui.core.comparison import (
     BASELINE_TITLES,
     CoefficientRow,
     CollapseComparison,
-    _inference,
+    baseline_inference,
     headline,
     to_csv,
 )
@@ -84,7 +84,7 @@ def comparison_from_results(results) -> CollapseComparison | None:
     net = np.r_[np.ravel(b)[:1], np.atleast_2d(W)[0]]
     ref = np.r_[np.ravel(base.b)[:1], np.atleast_2d(base.W)[0]]
     diff = net - ref
-    se, lo, hi, t, p = _inference(base, len(ref))
+    se, lo, hi, t, p = baseline_inference(base, len(ref))
     rows = tuple(
         CoefficientRow(str(name), *(float(v[i]) for v in (net, ref, diff, se, lo, hi, t, p)))
         for i, name in enumerate(names)
