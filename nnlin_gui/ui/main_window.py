@@ -41,7 +41,7 @@ log = logging.getLogger(__name__)
 
 FRAME_MS = 40  # 25 frames a second while training: smooth, and leaves the GIL to the worker
 MAX_RECENT = 8
-STATE_VERSION = 1
+STATE_VERSION = 2  # bumped when the default layout changes: old saved layouts are ignored
 DATA_SUFFIXES = (".csv", ".tsv", ".txt", ".dat", ".tab")
 FILE_FILTER = "Data files (*.csv *.tsv *.txt *.dat *.tab);;All files (*)"
 
@@ -134,7 +134,6 @@ class MainWindow(QMainWindow):
         self.resizeDocks(
             [self.network_dock, self.training_dock], [430, 330], Qt.Orientation.Vertical
         )
-        self.resizeDocks([self.collapse_dock], [150], Qt.Orientation.Vertical)
 
         self._make_actions()
         self._make_toolbar()
@@ -156,6 +155,8 @@ class MainWindow(QMainWindow):
 
         self.teaching = install_teaching(self)  # lessons, sessions, exports, themes
         self.resize(1440, 900)
+        # The collapse table and the diagnostics cards need room: about 40 % of the height.
+        self.resizeDocks([self.collapse_dock], [340], Qt.Orientation.Vertical)
         self._default_state = self.saveState(STATE_VERSION)
         self.restore_settings()
         self._on_state("idle")
