@@ -203,13 +203,20 @@ def _read_chunks(path, fmt: CsvFormat, size, progress, cancel):
         skip_blank_lines=False,
         engine="c",
         chunksize=rows,
+        # Our chunks already bound the memory; pandas' own sub-chunking on top of them
+        # made each chunk 1.5x slower (1.01 s against 0.69 s for 1,000,000 x 10).
+        low_memory=False,
         dtype=_dtypes(fmt, names),
         skiprows=fmt.skip_lines,
         na_values=list(fmt.na_extra) or None,
     )
+    check_cancel(cancel)
+    if fmt.all_numeric:
+        frame = _read_numeric_in_parallel(path, fmt, size, kwargs, rows, names, progress, cancel)
+        if frame is not None:
+            return _drop_blank_and_extra(frame, fmt)
     numeric = _NumericColumns(len(names), int(size / fmt.bytes_per_line * 1.05) + 16)
     pieces = []
-    check_cancel(cancel)
     done = 0
     try:
         # A path (not an open file) lets pandas' C reader do its own buffered I/O, which
@@ -239,6 +246,28 @@ def _read_chunks(path, fmt: CsvFormat, size, progress, cancel):
     else:
         frame = pd.DataFrame({c: pd.Series([], dtype=object) for c in names})
     return _drop_blank_and_extra(frame, fmt)
+
+
+def _read_numeric_in_parallel(path, fmt: CsvFormat, size, kwargs, rows, names, progress, cancel):
+    """The two-thread read of a large all-numeric file (data_parallel.py), or None."""
+    import pandas as pd
+
+    from nnlin_gui.core.data_parallel import data_start, read_numeric_halves
+
+    done = [0]
+
+    def on_rows(m: int) -> None:
+        done[0] += m
+        progress(min(0.95, 0.95 * done[0] * fmt.bytes_per_line / max(size, 1)))
+
+    start = data_start(path, fmt.has_header, fmt.skip_lines)
+    values = read_numeric_halves(path, size, kwargs, rows, start, on_rows, cancel)
+    if isinstance(values, str):  # cancelled
+        check_cancel(cancel)
+        return None
+    if values is None:
+        return None
+    return pd.DataFrame(values, columns=names, copy=False)
 
 
 def _dtypes(fmt: CsvFormat, names: list[str]):
