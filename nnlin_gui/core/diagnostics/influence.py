@@ -131,20 +131,11 @@ def influence_tests(infl: Influence, design: Design) -> list[TestResult]:
             {"rows": _top(t, 3.0), "list": 3.0},
         )
     )
-    h = infl.leverage
-    hmax = float(h.max())
-    h_lim = 2.0 * p / n
-    n_h = int(np.sum(h > h_lim))
-    hv = "warning" if hmax > max(0.5, 3.0 * p / n) else "ok"
     tests.append(
-        TestResult(
-            name="Leverage",
-            statistic=hmax,
-            df=None,
-            p_value=None,
-            threshold={"list": h_lim, "warning": max(0.5, 3.0 * p / n)},
-            verdict=hv,
-            message=(
+        _leverage_test(
+            infl.leverage,
+            p,
+            lambda hmax, n_h, h_lim, hv: (
                 f"Largest leverage is {hmax:.3g}; {n_h} row(s) exceed 2p/n = {h_lim:.3g}, "
                 + (
                     "normal for clean data (unusual feature values, not bad fits)."
@@ -153,7 +144,6 @@ def influence_tests(infl: Influence, design: Design) -> list[TestResult]:
                     "the fit towards themselves; check them."
                 )
             ),
-            details={"rows": _top(h, h_lim), "count": n_h},
         )
     )
     f_lim = 2.0 * np.sqrt(p / n)
@@ -200,14 +190,31 @@ def influence_tests(infl: Influence, design: Design) -> list[TestResult]:
     return tests
 
 
+def _leverage_test(h: np.ndarray, p: int, message) -> TestResult:
+    """Leverage: rows past 2p/n are listed; a warning only past max(0.5, 3p/n).
+    ``message(hmax, n_over, limit, verdict)`` words it for OLS or for a network."""
+    n = len(h)
+    hmax = float(h.max())
+    h_lim = 2.0 * p / n
+    n_h = int(np.sum(h > h_lim))
+    warn = max(0.5, 3.0 * p / n)
+    hv = "warning" if hmax > warn else "ok"
+    return TestResult(
+        name="Leverage",
+        statistic=hmax,
+        df=None,
+        p_value=None,
+        threshold={"list": h_lim, "warning": warn},
+        verdict=hv,
+        message=message(hmax, n_h, h_lim, hv),
+        details={"rows": _top(h, h_lim), "count": n_h},
+    )
+
+
 def network_influence_tests(design: Design, resid: np.ndarray) -> list[TestResult]:
     """Influence for a network's residuals: leverage (a property of the inputs) and the
     largest standardised residual; deletion measures would need one retraining per row."""
     n, p = design.n, design.k1
-    h = leverage(design)
-    hmax = float(h.max())
-    h_lim = 2.0 * p / n
-    hv = "warning" if hmax > max(0.5, 3.0 * p / n) else "ok"
     sd = float(resid.std(ddof=1))
     z = (resid - resid.mean()) / sd if sd > 0 else np.zeros_like(resid)
     zmax = _nanmax_abs(z)
@@ -227,19 +234,14 @@ def network_influence_tests(design: Design, resid: np.ndarray) -> list[TestResul
             "check that row for a data error; if it is real, report results with and without it.",
             {"rows": _top(z, 3.0)},
         ),
-        TestResult(
-            name="Leverage",
-            statistic=hmax,
-            df=None,
-            p_value=None,
-            threshold={"list": h_lim, "warning": max(0.5, 3.0 * p / n)},
-            verdict=hv,
-            message=(
+        _leverage_test(
+            leverage(design),
+            p,
+            lambda hmax, n_h, h_lim, hv: (
                 f"Largest leverage of the inputs is {hmax:.3g} (a property of the features, "
                 "the same for any model); "
                 + ("no row is far from the others." if hv == "ok" else "some rows are far out.")
             ),
-            details={"rows": _top(h, h_lim)},
         ),
         not_applicable("DFFITS", reason),
         not_applicable("DFBETAS", reason),
