@@ -14,7 +14,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtGui import QColor, QFont
 
-from nnlin_gui.ui.widgets.plot_style import configure
+from nnlin_gui.ui.widgets.plot_style import new_plot
 
 log = logging.getLogger(__name__)
 
@@ -49,15 +49,10 @@ def _pen(colour: QColor, width: float = 2.0, dashed: bool = False):
 
 def new_diagnostic_plot(object_name: str, assumption: str) -> pg.PlotWidget:
     """An empty plot for ``assumption`` with its title and axis labels."""
-    configure()
     _, title, xlab, ylab = PLOT_FOR[assumption]
-    widget = pg.PlotWidget()
-    widget.setObjectName(object_name)
+    widget = new_plot(object_name, title, xlab, ylab)
     item = widget.getPlotItem()
-    item.setTitle(f"<span style='font-size:11pt'>{title}</span>")
-    item.setLabel("bottom", xlab)
-    item.setLabel("left", ylab)
-    item.showGrid(x=True, y=True, alpha=0.15)
+    item.setTitle(f"<span style='font-size:11pt'>{title}</span>")  # lighter than main plots
     item.setMenuEnabled(False)
     font = QFont()
     font.setPointSize(10)
@@ -66,7 +61,7 @@ def new_diagnostic_plot(object_name: str, assumption: str) -> pg.PlotWidget:
         axis.setTickFont(font)
         axis.enableAutoSIPrefix(False)  # "ACF (x0.001)" reads worse than 0.05
         axis.label.setFont(font)
-    widget.setMinimumSize(240, 230)
+    widget.setMinimumSize(240, 230)  # new_plot's minimum is for the main plots
     widget.setMaximumHeight(340)
     return widget
 
