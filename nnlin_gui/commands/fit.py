@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import sys
 
 from nnlin_gui.commands.common import (
     add_data_arguments,
@@ -32,6 +33,10 @@ def run(args: argparse.Namespace) -> int:
         write_json(report, args.json)
     else:
         print(format_report(report))
+    if report["training"]["diverged"]:
+        # The report (with "diverged": true) is written; the status says the fit failed.
+        print(f"nnlin: {report['training']['message']}", file=sys.stderr)
+        return 2
     return 0
 
 

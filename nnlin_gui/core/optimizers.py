@@ -64,3 +64,10 @@ class Optimizer:
 
     def state(self) -> dict:
         return {"t": self.t, "m": self.m.copy(), "v": None if self.v is None else self.v.copy()}
+
+    def restore(self, state: dict) -> None:
+        """Put back a ``state()`` taken earlier (an interrupted epoch is undone with it)."""
+        self.t = int(state["t"])
+        self.m[...] = state["m"]
+        if self.v is not None and state["v"] is not None:
+            self.v[...] = state["v"]

@@ -2,8 +2,9 @@
 
 ``Trainer.run`` is a plain function of the loop: it takes a stop flag (``threading.Event``)
 and a progress callback, and sends small snapshots (only what is new since the last one) at
-most every ``progress_interval`` seconds, by the clock. A non-finite loss stops the run in
-the same epoch and restores the last finite parameters. Same seed, same numbers.
+most every ``progress_interval`` seconds, by the clock. A loss that becomes non-finite or
+grows a million-fold stops the run in the same epoch and restores the last good parameters.
+Same seed, same numbers.
 """
 
 from __future__ import annotations
@@ -26,6 +27,13 @@ from nnlin_gui.core.optimizers import OPTIMIZERS, Optimizer
 from nnlin_gui.core.scaling import Scaling
 
 log = logging.getLogger(__name__)
+
+# Rows per slice of a full-batch epoch: a stop request is honoured between slices, so pausing
+# or closing is prompt however large the data. Smaller batches are not sliced.
+FULL_BATCH_SLICE = 16384
+# A training loss this many times the reference (the first epoch's, or predicting zero)
+# counts as divergence.
+DIVERGENCE_FACTOR = 1e6
 
 
 @dataclass(frozen=True)
@@ -159,6 +167,7 @@ class Trainer:
         self.Ys = tr(Y)
         self.Xtrain, self.Ytrain = self.Xs[self.train_rows], self.Ys[self.train_rows]
         self.Xtest, self.Ytest = self.Xs[self.test_rows], self.Ys[self.test_rows]
+        self._zero_loss: float | None = None
         self.reset()
 
     # -- state ------------------------------------------------------------------------------
@@ -292,54 +301,43 @@ class Trainer:
 
     def _loop(self, target: int, stop, progress, evaluate: bool) -> TrainingResult:
         cfg = self.config
-        net, opt, loss = self.network, self.optimizer, self.loss
-        theta, grad, mask = net.theta, net.grad, net.weight_mask
-        X, Y = self.Xtrain, self.Ytrain
-        n = len(X)
+        net, opt = self.network, self.optimizer
+        theta = net.theta
+        n = len(self.Xtrain)
         bs = n if cfg.batch_size <= 0 else min(cfg.batch_size, n)
         h = self.history
         start_epoch, t0 = self.epoch, time.perf_counter()
         last_sent, sent_upto = 0.0, len(h.epochs)
         diverged = stopped = early = False
         message = ""
+        previous: np.ndarray | None = None
         while self.epoch < target:
             if stop is not None and stop.is_set():
-                stopped = True
-                message = "stopped"
+                stopped, message = True, "stopped"
                 break
-            saved = theta.copy()
-            if bs < n:
-                perm = self.rng.permutation(n)
-                Xe, Ye = X[perm], Y[perm]
-            else:
-                Xe, Ye = X, Y
-            total = 0.0
-            for s in range(0, n, bs):
-                xb, yb = Xe[s : s + bs], Ye[s : s + bs]
-                out = net.forward(xb, train=True)
-                value, d_out = loss.value_and_grad(out, yb)
-                total += value * len(xb)
-                if not math.isfinite(value):
-                    break
-                net.backward(d_out)
-                if cfg.l2 > 0:
-                    grad += (2.0 * cfg.l2) * theta * mask
-                if cfg.l1 > 0:
-                    grad += cfg.l1 * np.sign(theta) * mask
-                opt.step(theta, grad)
-            train_loss = total / n
-            if not (math.isfinite(train_loss) and math.isfinite(float(theta.sum()))):
+            saved, opt_saved = theta.copy(), opt.state()
+            rng_saved = self.rng.bit_generator.state
+            train_loss = self._epoch(bs, stop)
+            if train_loss is None:  # stopped inside the epoch: undo it, so resuming is exact
                 theta[...] = saved
-                diverged = True
-                self.diverged = True
+                opt.restore(opt_saved)
+                self.rng.bit_generator.state = rng_saved
+                stopped, message = True, "stopped"
+                break
+            if self._diverging(train_loss, theta):
+                # With the full batch the loss was measured before this epoch's step, so the
+                # weights that produced it came from the previous epoch.
+                theta[...] = previous if bs >= n and previous is not None else saved
+                diverged = self.diverged = True
                 message = (
-                    f"training diverged in epoch {self.epoch + 1} (the loss became infinite); "
-                    "the last finite weights were kept: try a smaller learning rate"
+                    f"training diverged in epoch {self.epoch + 1} (the loss grew without "
+                    "bound); the last good weights were kept: try a smaller learning rate"
                 )
                 break
+            previous = saved
             self.epoch += 1
             test_loss = (
-                float(loss.value(net.forward(self.Xtest), self.Ytest))
+                float(self.loss.value(net.forward(self.Xtest), self.Ytest))
                 if len(self.Xtest)
                 else math.nan
             )
@@ -372,6 +370,85 @@ class Trainer:
             message=message,
             metrics=self.evaluate() if evaluate else {},
         )
+
+    def _epoch(self, bs: int, stop: threading.Event | None) -> float | None:
+        """One pass over the training rows; its mean loss, or None when ``stop`` was set.
+
+        The stop flag is read before every mini-batch (and every slice of a full batch), so
+        a pause or a closing window never waits for a whole long epoch.
+        """
+        X, Y = self.Xtrain, self.Ytrain
+        n = len(X)
+        if bs < n:
+            perm = self.rng.permutation(n)
+            X, Y = X[perm], Y[perm]
+        total = 0.0
+        for s in range(0, n, bs):
+            if stop is not None and stop.is_set():
+                return None
+            value = self._gradient(X[s : s + bs], Y[s : s + bs], stop)
+            if value is None:
+                return None
+            total += value * min(bs, n - s)
+            if not math.isfinite(value) or self._too_large(value):
+                return math.inf  # the rest of the epoch would only make it worse
+            self.optimizer.step(self.network.theta, self.network.grad)
+        return total / n
+
+    def _gradient(self, xb: np.ndarray, yb: np.ndarray, stop) -> float | None:
+        """Fill the network's gradient (penalties included) for one batch; return its loss.
+
+        A batch larger than ``FULL_BATCH_SLICE`` rows is done in slices whose gradients are
+        summed (weighted by their rows), checking ``stop`` between slices.
+        """
+        net, loss, cfg = self.network, self.loss, self.config
+        m = len(xb)
+        if m <= FULL_BATCH_SLICE:
+            value, d_out = loss.value_and_grad(net.forward(xb, train=True), yb)
+            if math.isfinite(value):
+                net.backward(d_out)
+        else:
+            acc = np.zeros_like(net.grad)
+            value = 0.0
+            for s in range(0, m, FULL_BATCH_SLICE):
+                if stop is not None and stop.is_set():
+                    return None
+                xs, ys = xb[s : s + FULL_BATCH_SLICE], yb[s : s + FULL_BATCH_SLICE]
+                part, d_out = loss.value_and_grad(net.forward(xs, train=True), ys)
+                share = len(xs) / m
+                value += part * share
+                if not math.isfinite(part):
+                    return part
+                net.backward(d_out)
+                acc += share * net.grad
+            net.grad[...] = acc
+        if math.isfinite(value):
+            theta, grad, mask = net.theta, net.grad, net.weight_mask
+            if cfg.l2 > 0:
+                grad += (2.0 * cfg.l2) * theta * mask
+            if cfg.l1 > 0:
+                grad += cfg.l1 * np.sign(theta) * mask
+        return value
+
+    def _reference_loss(self) -> float:
+        """The loss of the first epoch, or of predicting zero if larger: a run whose loss
+        grows ``DIVERGENCE_FACTOR`` times beyond it has diverged."""
+        if self._zero_loss is None:
+            self._zero_loss = float(self.loss.value(np.zeros_like(self.Ytrain), self.Ytrain))
+        zero = self._zero_loss
+        first = self.history.train_loss[0] if self.history.train_loss else 0.0
+        ref = max(zero, first)
+        return ref if ref > 0 else 1.0
+
+    def _too_large(self, value: float) -> bool:
+        return value > DIVERGENCE_FACTOR * self._reference_loss()
+
+    def _diverging(self, train_loss: float, theta: np.ndarray) -> bool:
+        """Non-finite loss or weights, or a loss grown without bound (Adam's bounded steps
+        keep the weights finite while the loss explodes)."""
+        if not (math.isfinite(train_loss) and math.isfinite(float(theta.sum()))):
+            return True
+        return self._too_large(train_loss)
 
     def _plateaued(self, value: float) -> bool:
         if value < self._best - self.config.min_delta * max(1.0, abs(self._best)):

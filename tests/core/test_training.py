@@ -174,3 +174,76 @@ def test_bad_settings_and_shapes():
         Trainer(NetworkSpec.mlp(3, [4]), X, y, TrainingConfig(learning_rate=-1))
     with pytest.raises(SpecError, match="expects 2 inputs but the data has 3"):
         Trainer(NetworkSpec.mlp(2, [4]), X, y)
+
+
+@pytest.mark.parametrize("batch_size", [0, 32])
+def test_adam_divergence_is_caught_although_the_weights_stay_finite(batch_size):
+    # Adam's steps are bounded by the learning rate, so its weights never overflow: before
+    # the fix a run at lr 1e9 reached MSE 2.4e47 with "diverged: false".
+    X, y = _linear_data()
+    cfg = TrainingConfig(optimizer="adam", learning_rate=1e9, epochs=200, batch_size=batch_size)
+    trainer = Trainer(NetworkSpec.mlp(3, [8, 8]), X, y, cfg)
+    result = trainer.run()
+    assert result.diverged and result.epoch <= 2
+    assert "diverged in epoch" in result.message
+    # Nothing huge is recorded or kept: the history and the weights are those before the blow-up.
+    assert all(v < 1e3 for v in trainer.history.train_loss)
+    assert result.metrics["train_mse"] < 1e3 * np.var(y)
+
+
+def test_a_healthy_adam_run_is_not_called_divergent():
+    X, y = _linear_data()
+    cfg = TrainingConfig(optimizer="adam", learning_rate=0.5, epochs=300, batch_size=16)
+    result = Trainer(NetworkSpec.mlp(3, [8, 8]), X, y, cfg).run()
+    assert not result.diverged and result.epochs_run == 300
+
+
+def _big_full_batch(n=40_000):
+    rng = np.random.default_rng(3)
+    X = rng.normal(size=(n, 4))
+    return X, X @ [1.0, -2.0, 0.5, 3.0] + rng.normal(size=n)
+
+
+def test_full_batch_in_slices_matches_one_pass():
+    # Above FULL_BATCH_SLICE rows the gradient is summed over slices: same step, to rounding.
+    import nnlin_gui.core.training as training
+
+    X, y = _big_full_batch()
+    # SGD: Adam divides by the gradient's size and would magnify rounding on tiny gradients.
+    cfg = TrainingConfig(
+        epochs=5, batch_size=0, test_fraction=0.0, optimizer="sgd", learning_rate=0.05
+    )
+    sliced = Trainer(NetworkSpec.mlp(4, [16]), X, y, cfg)
+    sliced.run()
+    whole = Trainer(NetworkSpec.mlp(4, [16]), X, y, cfg)
+    old = training.FULL_BATCH_SLICE
+    training.FULL_BATCH_SLICE = len(X)
+    try:
+        whole.run()
+    finally:
+        training.FULL_BATCH_SLICE = old
+    assert np.allclose(sliced.network.theta, whole.network.theta, rtol=1e-10, atol=1e-12)
+    assert np.allclose(sliced.history.train_loss, whole.history.train_loss, rtol=1e-12)
+
+
+def test_stop_inside_a_long_full_batch_epoch_is_prompt_and_resume_is_exact():
+    import time
+
+    X, y = _big_full_batch(200_000)
+    cfg = TrainingConfig(epochs=3, batch_size=0, test_fraction=0.0, optimizer="adam")
+    spec = NetworkSpec.mlp(4, [256, 256])
+    trainer = Trainer(spec, X, y, cfg)
+    trainer.run(1)
+    stop = threading.Event()
+    timer = threading.Timer(0.05, stop.set)
+    timer.start()
+    t0 = time.perf_counter()
+    result = trainer.run(stop=stop, evaluate=False)
+    set_at = t0 + 0.05
+    assert result.stopped and trainer.epoch == 1  # the interrupted epoch is undone
+    # Honoured within one slice, far less than the epoch (timing is loose on a busy CI box).
+    assert time.perf_counter() - set_at < 1.0
+    trainer.run(evaluate=False)
+    straight = Trainer(spec, X, y, cfg)
+    straight.run(evaluate=False)
+    assert np.array_equal(trainer.network.theta, straight.network.theta)
