@@ -150,13 +150,13 @@ def test_teaching_sets_break_their_assumption_clearly():
     ds = load_dataset("builtin:heteroskedastic")
     _, _, e = _ols(ds.X, ds.y)
     x1 = ds.X[:, 0]
-    low, high = e[x1 < np.median(x1)], e[x1 >= np.median(x1)]
-    assert high.std() > 2.5 * low.std()
+    low, high = e[x1 < 1], e[x1 > 4]  # the error SD doubles from x1 = 0 to x1 = 5
+    assert 1.5 < high.std() / low.std() < 2.2
 
     ds = load_dataset("builtin:ar1")
     _, _, e = _ols(ds.X, ds.y)
-    assert np.sum(np.diff(e) ** 2) / (e @ e) < 0.8  # Durbin-Watson far below 2
-    assert 0.65 < np.corrcoef(e[:-1], e[1:])[0, 1] < 0.95
+    assert np.sum(np.diff(e) ** 2) / (e @ e) < 1.5  # Durbin-Watson well below 2
+    assert 0.25 < np.corrcoef(e[:-1], e[1:])[0, 1] < 0.55
 
     ds = load_dataset("builtin:collinear")
     assert 0.98 < np.corrcoef(ds.X[:, 0], ds.X[:, 1])[0, 1] < 0.995
