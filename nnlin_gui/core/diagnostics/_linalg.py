@@ -142,39 +142,137 @@ def _solve_upper(R: np.ndarray, b: np.ndarray) -> np.ndarray:
     return solve_triangular(R, b, lower=False)
 
 
-def ssr_of_rows(X: np.ndarray, y: np.ndarray, rows: np.ndarray) -> float:
-    """``ssr_of`` on a subset of rows, gathered column by column in increasing row order
-    (the SSR does not depend on the order; sorted gathers stream through memory)."""
+# A column counts towards a subset's rank when the part of it that the other columns do not
+# explain is above this share of its norm (R's lm uses the same 1e-7 in its pivoted QR).
+RANK_TOL = 1e-7
+
+
+@dataclass(frozen=True)
+class SubsetFit:
+    """Least-squares fit of ``y`` on some rows of a design: its SSR and numerical rank."""
+
+    ssr: float
+    rank: int
+    n: int
+    k: int
+
+    @property
+    def df_resid(self) -> int:
+        """Residual degrees of freedom, from the rank (as R's ``lm``), not the column count."""
+        return self.n - self.rank
+
+    @property
+    def rank_deficient(self) -> bool:
+        return self.rank < self.k
+
+
+def rank_note(test: str, parts: tuple[tuple[str, SubsetFit], ...]) -> str:
+    """Say which subset fits are rank-deficient and that their df use the rank."""
+    bad = [
+        f"the {name} part ({fit.n} rows) has rank {fit.rank} of {fit.k} columns"
+        for name, fit in parts
+        if fit.rank_deficient
+    ]
+    if not bad:
+        return ""
+    return (
+        f"{test}: {' and '.join(bad)} (features constant or dependent within it); "
+        "its degrees of freedom use the rank, as R's lm does."
+    )
+
+
+# Rows per Householder QR block of a subset fit: a block stays in cache, which made the
+# factorisation of 400,000 x 12 rows 2.5-4x faster than one LAPACK call on all of them.
+QR_BLOCK = 4096
+
+
+def subset_fit_rows(X: np.ndarray, y: np.ndarray, rows: np.ndarray) -> SubsetFit:
+    """:func:`subset_fit` on some rows of ``X``, gathered block by block in increasing row
+    order (the fit does not depend on the order; sorted gathers stream through memory)."""
     rows = np.sort(rows)
-    W = np.empty((len(rows), X.shape[1]), order="F")
-    for j in range(X.shape[1]):
-        np.take(X[:, j], rows, out=W[:, j])
-    return ssr_of(W, y[rows])
+    k = X.shape[1]
+
+    def blocks():
+        for start in range(0, len(rows), QR_BLOCK):
+            r = rows[start : start + QR_BLOCK]
+            W = np.empty((len(r), k + 1), order="F")
+            for j in range(k):
+                np.take(X[:, j], r, out=W[:, j])
+            np.take(y, r, out=W[:, k])
+            yield W
+
+    return _fit_from_r(_tsqr_r(blocks()), len(rows), k)
 
 
-def ssr_of(X: np.ndarray, y: np.ndarray) -> float:
-    """Residual sum of squares of ``y`` on ``X`` (``X`` standardised, with an intercept).
+def subset_fit(X: np.ndarray, y: np.ndarray) -> SubsetFit:
+    """Rank-revealing least squares of ``y`` on ``X``: residual sum of squares and rank.
 
-    From the Cholesky factor of the Gram matrix of ``[X, y - mean(y)]`` (one BLAS-3 pass,
-    no Q): its last diagonal entry squared is the SSR. When the fit is so close that the
-    Gram route loses digits (SSR below 1e-8 of the total), Householder QR is used.
+    A subset of rows can lose rank even when the whole design has full rank (a feature
+    constant within it, two features tied there). Householder QR of ``[X, y]`` (backward
+    stable; by blocks of rows) reduces the problem to ``min ||R_x b - z||``; the small
+    ``R_x`` is then solved by SVD after scaling its columns to unit norm, keeping singular
+    values above ``RANK_TOL`` times the largest. Directions below that are rounding noise:
+    fitting ``y`` on them (an unpivoted solve) removed most of the SSR and changed with
+    the BLAS kernel.
     """
-    from scipy.linalg import LinAlgError, cholesky
+    n, k = X.shape
 
-    yc = y - y.mean()
-    tss = float(yc @ yc)
-    W = np.empty((X.shape[0], X.shape[1] + 1), order="F")
-    W[:, :-1] = X
-    W[:, -1] = yc
-    try:
-        r = cholesky(W.T @ W, lower=False)
-        ssr = float(r[-1, -1] ** 2)
-        if ssr > 1e-8 * tss:
-            return ssr
-    except LinAlgError:
-        pass
-    r = np.linalg.qr(W, mode="r")
-    return float(r[-1, -1] ** 2)
+    def blocks():
+        for start in range(0, n, QR_BLOCK):
+            stop = min(n, start + QR_BLOCK)
+            W = np.empty((stop - start, k + 1), order="F")
+            W[:, :k] = X[start:stop]
+            W[:, k] = y[start:stop]
+            yield W
+
+    return _fit_from_r(_tsqr_r(blocks()), n, k)
+
+
+def _tsqr_r(blocks) -> np.ndarray:
+    """R factor of the row blocks stacked: the blocks' R factors, stacked, factorised again."""
+    rs = [np.linalg.qr(W, mode="r") for W in blocks]
+    return rs[0] if len(rs) == 1 else np.linalg.qr(np.vstack(rs), mode="r")
+
+
+def _fit_from_r(r: np.ndarray, n: int, k: int) -> SubsetFit:
+    """SSR and rank from the R factor of ``[X, y]`` (``k`` columns of X)."""
+    Rx, z = r[:, :k], r[:, k]
+    norms = np.sqrt(np.einsum("ij,ij->j", Rx, Rx))
+    cols = norms > 0
+    if not cols.any():
+        return SubsetFit(ssr=float(z @ z), rank=0, n=n, k=k)
+    U, s, _ = np.linalg.svd(Rx[:, cols] / norms[cols], full_matrices=False)
+    rank = int(np.count_nonzero(s > RANK_TOL * s[0]))
+    Ur = U[:, :rank]
+    left = z - Ur @ (Ur.T @ z)  # the part of y that the kept directions do not explain
+    return SubsetFit(ssr=float(left @ left), rank=rank, n=n, k=k)
+
+
+def stable_order(values: np.ndarray, rtol: float = 1e-10) -> np.ndarray:
+    """Indices that sort ``values``, ties kept in row (file) order.
+
+    Values within ``rtol`` times the largest magnitude of each other count as tied: equal
+    rows of the data give fitted values or leverages that differ in the last bits, and an
+    order that selects rows (Goldfeld-Quandt's halves, Rainbow's central rows) must not
+    depend on that noise. A fast unstable sort does the work; only the tied runs are then
+    put in row order (a stable sort of everything took 5x longer on a million rows).
+    """
+    v = np.asarray(values, dtype=np.float64)
+    order = np.argsort(v)
+    if len(v) < 2:
+        return order
+    vs = v[order]
+    tol = rtol * float(max(abs(vs[0]), abs(vs[-1])))
+    tied = np.diff(vs) <= tol  # sorted position i and i + 1 tie
+    if not tied.any():
+        return order
+    run = np.concatenate([[0], np.cumsum(~tied)])  # tied neighbours share a run id
+    member = np.zeros(len(v), dtype=bool)
+    member[:-1] |= tied
+    member[1:] |= tied
+    pos = np.flatnonzero(member)
+    order[pos] = order[pos][np.lexsort((order[pos], run[pos]))]
+    return order
 
 
 @dataclass(frozen=True)

@@ -7,14 +7,18 @@ hold the 66-column auxiliary design in memory.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 from scipy import stats
 
 from nnlin_gui.core.diagnostics._linalg import (
     Design,
+    SubsetFit,
     aux_regression,
     aux_regression_gram,
-    ssr_of_rows,
+    rank_note,
+    subset_fit_rows,
 )
 from nnlin_gui.core.diagnostics.report import TestResult, not_applicable, p_test
 
@@ -82,22 +86,42 @@ def white(design: Design, resid: np.ndarray, cross: bool = True) -> tuple[float,
     return lm, stats.chi2.sf(lm, df), df
 
 
+@dataclass(frozen=True)
+class GoldfeldQuandt:
+    """Goldfeld-Quandt result: F, p-value, df (high, low) and the two part fits."""
+
+    statistic: float
+    pvalue: float
+    df: tuple[int, int]
+    low: SubsetFit
+    high: SubsetFit
+
+    @property
+    def rank_note(self) -> str:
+        """A sentence when a part has lower rank than the design ('' otherwise)."""
+        return rank_note("Goldfeld-Quandt", (("low", self.low), ("high", self.high)))
+
+
 def goldfeld_quandt(
     X: np.ndarray,
     y: np.ndarray,
     order: np.ndarray | None = None,
     fraction: float = 0.0,
     alternative: str = "two-sided",
-) -> tuple[float, float, tuple[int, int]]:
-    """Goldfeld-Quandt F test, as R's ``lmtest::gqtest`` with ``point = 0.5``.
+) -> GoldfeldQuandt:
+    """Goldfeld-Quandt F test, split as R's ``lmtest::gqtest`` with ``point = 0.5``.
 
-    Rows are put in ``order`` (default: as given), the central ``fraction`` is dropped,
-    OLS is fitted to each half, and F = (SSR2 / df2) / (SSR1 / df1) is compared with
-    F(df2, df1) -- the degrees of freedom in that order (statsmodels swaps them).
+    Rows are put in ``order`` (default: as given; pass :func:`stable_order` of the sort
+    key so ties keep file order), the central ``fraction`` is dropped, OLS is fitted to
+    each part by a rank-revealing solve, and F = (SSR2 / df2) / (SSR1 / df1) is compared
+    with F(df2, df1) -- the degrees of freedom in that order (statsmodels swaps them).
+    Each df is rows minus the rank of that part's fit (R's ``lm``); ``gqtest`` itself
+    subtracts ``ncol(X)``, which differs only when a part is rank-deficient.
 
-    Returns
-    -------
-    F, p_value, (df2, df1)
+    Raises
+    ------
+    ValueError
+        When a part has no residual degree of freedom.
     """
     n, k = X.shape
     if order is None:
@@ -106,12 +130,12 @@ def goldfeld_quandt(
     p2 = int(np.ceil((0.5 + fraction / 2) * n + 0.01))
     if p1 < k + 1 or p2 > n - k:
         raise ValueError("too few rows in each half for the Goldfeld-Quandt test")
-    df1 = p1 - k
-    df2 = n - p2 + 1 - k
-    low, high = order[:p1], order[p2 - 1 :]
-    ssr1 = ssr_of_rows(X, y, low)
-    ssr2 = ssr_of_rows(X, y, high)
-    f = (ssr2 / df2) / (ssr1 / df1)
+    low = subset_fit_rows(X, y, order[:p1])
+    high = subset_fit_rows(X, y, order[p2 - 1 :])
+    df1, df2 = low.df_resid, high.df_resid
+    if low.ssr <= 0 or high.ssr <= 0:
+        raise ValueError("a part is fitted exactly")
+    f = (high.ssr / df2) / (low.ssr / df1)
     upper = stats.f.sf(f, df2, df1)
     lower = stats.f.cdf(f, df2, df1)
     if alternative == "greater":
@@ -120,7 +144,7 @@ def goldfeld_quandt(
         p = lower
     else:
         p = min(1.0, 2 * min(upper, lower))
-    return float(f), float(p), (df2, df1)
+    return GoldfeldQuandt(float(f), float(p), (df2, df1), low, high)
 
 
 def white_auto(design: Design, resid: np.ndarray) -> tuple[float, float, int, bool, str]:
@@ -164,18 +188,26 @@ def homoskedasticity_tests(
         )
     else:
         try:
-            f, p, dfs = goldfeld_quandt(design.X, y, order, fraction=0.2)
+            gq = goldfeld_quandt(design.X, y, order, fraction=0.2)
+            details = {"subset_ranks": {"low": gq.low.rank, "high": gq.high.rank}}
+            if gq.rank_note:
+                details["note"] = gq.rank_note
             tests.append(
                 p_test(
                     "Goldfeld-Quandt",
-                    f,
-                    dfs,
-                    p,
+                    gq.statistic,
+                    gq.df,
+                    gq.pvalue,
                     "different residual variance for low and high fitted values "
                     "(rows ordered by fitted value, middle 20% dropped)",
                     _ADVICE,
+                    details,
                 )
             )
         except ValueError:
-            tests.append(not_applicable("Goldfeld-Quandt", "too few rows to fit OLS on each half."))
+            tests.append(
+                not_applicable(
+                    "Goldfeld-Quandt", "too few rows (or residual df) to fit OLS on each half."
+                )
+            )
     return tests, notes

@@ -140,10 +140,11 @@ def _p_message(t: TestResult, verdict: str) -> str:
     meaning, advice = t.message.split("|", 1)
     p = t.p_value
     ptxt = f"p = {p:.3g}" if p is not None else ""
+    note = f" Note: {t.details['note']}" if "note" in t.details else ""
     if verdict == "ok":
-        return f"{t.name}: {ptxt}, no evidence of {meaning}; nothing to do."
+        return f"{t.name}: {ptxt}, no evidence of {meaning}; nothing to do.{note}"
     strength = "strong evidence" if verdict == "violated" else "some evidence"
-    return f"{t.name}: {ptxt}, {strength} of {meaning}; {advice}"
+    return f"{t.name}: {ptxt}, {strength} of {meaning}; {advice}{note}"
 
 
 @dataclass(frozen=True)

@@ -220,7 +220,9 @@ def _run_tests(
     clock.lap("homoskedasticity")
     lin = linearity_tests(design, resid, fitted, y, h)
     clock.lap("linearity")
-    notes = het_notes + norm_notes + [ROW_ORDER_NOTE]
+    # Notes attached to single tests (a rank-deficient subset fit) are listed too.
+    test_notes = [t.details["note"] for t in het + lin if "note" in t.details]
+    notes = het_notes + test_notes + norm_notes + [ROW_ORDER_NOTE]
     assumptions = make_assumptions(
         [
             ("collinearity", list(coll.tests)),

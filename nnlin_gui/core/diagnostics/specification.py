@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 from scipy import stats
 from scipy.linalg import lapack
 
-from nnlin_gui.core.diagnostics._linalg import Design, aux_regression, ssr_of, ssr_of_rows
+from nnlin_gui.core.diagnostics._linalg import (
+    Design,
+    SubsetFit,
+    aux_regression,
+    rank_note,
+    subset_fit,
+    subset_fit_rows,
+)
 from nnlin_gui.core.diagnostics.report import TestResult, not_applicable, p_test
 
 _MEANING = "a relationship that is not linear in the features"
@@ -55,33 +64,61 @@ def reset_test(
     return float(F), float(stats.f.sf(F, q, df2)), (q, df2)
 
 
+@dataclass(frozen=True)
+class Rainbow:
+    """Rainbow result: F, p-value, df and the fit on the central rows."""
+
+    statistic: float
+    pvalue: float
+    df: tuple[int, int]
+    central: SubsetFit
+
+    @property
+    def rank_note(self) -> str:
+        """A sentence when the central rows have lower rank than the design ('' otherwise)."""
+        return rank_note("Rainbow", (("central", self.central),))
+
+
 def rainbow(
     X: np.ndarray,
     y: np.ndarray,
     ssr_full: float,
     order: np.ndarray | None = None,
     frac: float = 0.5,
-) -> tuple[float, float, tuple[int, int]]:
+) -> Rainbow:
     """Utts' Rainbow test: does the model fit the central ``frac`` of the rows better?
 
     With ``order`` None the central rows in data order are used (as R's ``raintest``);
     otherwise rows are taken in ``order`` (e.g. by leverage) and the first ``frac`` kept.
-    F = ((SSR - SSR_mid) / (n - n_mid)) / (SSR_mid / (n_mid - k)).
+    ``X`` must have full column rank. F = ((SSR - SSR_mid) / df1) / (SSR_mid / df2) with
+    df2 = n_mid - rank of the central fit and df1 = (n - k) - df2: the F test of the full
+    model against one with a dummy per left-out row (R's ``anova`` of the two ``lm`` fits).
+    With a full-rank central fit this is R's ``raintest`` (df1 = n - n_mid, df2 = n_mid - k);
+    ``raintest`` uses ``ncol(X)`` even when the central rows lose rank.
+
+    Raises
+    ------
+    ValueError
+        When the central fit has no residual degree of freedom.
     """
     n, k = X.shape
     if order is None:
         lo = int(np.ceil(0.5 * (1 - frac) * n))
         hi = int(np.floor(lo + frac * n))
-        idx = slice(lo, hi)
+        if hi - lo - k < 1:
+            raise ValueError("too few central rows")
+        mid = subset_fit(X[lo:hi], y[lo:hi])
     else:
-        idx = order[: int(np.ceil(frac * n))]  # order may be a partition
-    nm = len(range(n)[idx]) if isinstance(idx, slice) else len(idx)
-    if nm - k < 1:
-        raise ValueError("too few central rows")
-    ssr_mid = ssr_of(X[idx], y[idx]) if isinstance(idx, slice) else ssr_of_rows(X, y, idx)
-    df1, df2 = n - nm, nm - k
-    F = ((ssr_full - ssr_mid) / df1) / (ssr_mid / df2)
-    return float(F), float(stats.f.sf(F, df1, df2)), (df1, df2)
+        rows = order[: int(np.ceil(frac * n))]  # order may be a partition
+        if len(rows) - k < 1:
+            raise ValueError("too few central rows")
+        mid = subset_fit_rows(X, y, rows)
+    df2 = mid.df_resid
+    df1 = (n - k) - df2
+    if mid.ssr <= 0 or df1 < 1:
+        raise ValueError("the central rows are fitted exactly")
+    F = ((ssr_full - mid.ssr) / df1) / (mid.ssr / df2)
+    return Rainbow(float(F), float(stats.f.sf(F, df1, df2)), (df1, df2), mid)
 
 
 def recursive_residuals(X: np.ndarray, y: np.ndarray) -> np.ndarray:
@@ -229,15 +266,19 @@ def linearity_tests(
     try:
         half = int(np.ceil(0.5 * design.n))
         order = np.argpartition(leverage, half - 1)  # only the lowest half matters
-        F, p, df = rainbow(design.X, y, ssr, order=order)
+        rb = rainbow(design.X, y, ssr, order=order)
+        details = {"subset_rank": rb.central.rank}
+        if rb.rank_note:
+            details["note"] = rb.rank_note
         tests.append(
             p_test(
                 "Rainbow",
-                F,
-                df,
-                p,
+                rb.statistic,
+                rb.df,
+                rb.pvalue,
                 _MEANING + " (the central half of the rows, by leverage, fits better)",
                 _ADVICE,
+                details,
             )
         )
     except ValueError:
