@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -13,6 +14,7 @@ from nnlin_gui.core.diagnostics._linalg import (
     SubsetFit,
     aux_regression,
     rank_note,
+    stable_order,
     subset_fit,
     subset_fit_rows,
 )
@@ -79,6 +81,21 @@ class Rainbow:
         return rank_note("Rainbow", (("central", self.central),))
 
 
+def central_start(n: int, frac: float) -> int:
+    """First central row (0-based) of R's ``raintest`` in data order, centre 0.5.
+
+    R takes ``ceiling(quantile(1:n, 0.5 - frac / 2))`` (type 7); this repeats that
+    arithmetic step by step, so the rounding is R's too (checked for n = 3..400).
+    """
+    index = 1 + (n - 1) * (0.5 - frac / 2)
+    lo, hi = math.floor(index), math.ceil(index)
+    q = float(lo)
+    if index > lo:
+        h = index - lo
+        q = (1 - h) * lo + h * hi
+    return math.ceil(q) - 1
+
+
 def rainbow(
     X: np.ndarray,
     y: np.ndarray,
@@ -88,8 +105,10 @@ def rainbow(
 ) -> Rainbow:
     """Utts' Rainbow test: does the model fit the central ``frac`` of the rows better?
 
-    With ``order`` None the central rows in data order are used (as R's ``raintest``);
-    otherwise rows are taken in ``order`` (e.g. by leverage) and the first ``frac`` kept.
+    With ``order`` None the central rows in data order are used (as R's ``raintest``,
+    see :func:`central_start`); otherwise rows are taken in ``order`` (by leverage, as
+    ``raintest(order.by = "mahalanobis")``; use :func:`stable_order` so ties keep file
+    order). Either way floor(``frac`` n) rows are kept.
     ``X`` must have full column rank. F = ((SSR - SSR_mid) / df1) / (SSR_mid / df2) with
     df2 = n_mid - rank of the central fit and df1 = (n - k) - df2: the F test of the full
     model against one with a dummy per left-out row (R's ``anova`` of the two ``lm`` fits).
@@ -102,17 +121,14 @@ def rainbow(
         When the central fit has no residual degree of freedom.
     """
     n, k = X.shape
+    size = int(np.floor(frac * n))  # as raintest: floor, also for an odd n
+    if size - k < 1:
+        raise ValueError("too few central rows")
     if order is None:
-        lo = int(np.ceil(0.5 * (1 - frac) * n))
-        hi = int(np.floor(lo + frac * n))
-        if hi - lo - k < 1:
-            raise ValueError("too few central rows")
-        mid = subset_fit(X[lo:hi], y[lo:hi])
+        lo = central_start(n, frac)
+        mid = subset_fit(X[lo : lo + size], y[lo : lo + size])
     else:
-        rows = order[: int(np.ceil(frac * n))]  # order may be a partition
-        if len(rows) - k < 1:
-            raise ValueError("too few central rows")
-        mid = subset_fit_rows(X, y, rows)
+        mid = subset_fit_rows(X, y, order[:size])
     df2 = mid.df_resid
     df1 = (n - k) - df2
     if mid.ssr <= 0 or df1 < 1:
@@ -264,9 +280,7 @@ def linearity_tests(
         return tests
     ssr = float(resid @ resid)
     try:
-        half = int(np.ceil(0.5 * design.n))
-        order = np.argpartition(leverage, half - 1)  # only the lowest half matters
-        rb = rainbow(design.X, y, ssr, order=order)
+        rb = rainbow(design.X, y, ssr, order=stable_order(leverage))
         details = {"subset_rank": rb.central.rank}
         if rb.rank_note:
             details["note"] = rb.rank_note
