@@ -162,6 +162,10 @@ class ModelController(QObject):
             fix_blas_threads(1)
         self.table: LoadedTable | None = None
         self.dataset: Dataset | None = None
+        # The user's regression/classification choice for the current target (None: the
+        # default the data suggests) and the feature columns the dataset was built from.
+        self.task_choice: str | None = None
+        self._feature_choice: tuple[str, ...] | None = None
         self.layers: tuple[LayerSpec, ...] = DEFAULT_LAYERS
         # Full-batch Adam reaches the OLS solution to ~1e-7 in 300 epochs on the linear set.
         self.config = TrainingConfig(
@@ -322,7 +326,8 @@ class ModelController(QObject):
                 kept.append(old.target_name)
             order = {name: i for i, name in enumerate(self.table.numeric)}
             features = tuple(sorted(kept, key=lambda f: order.get(f, len(order)))) or None
-        self._when_idle(partial(self._use_columns, self.table, target, features))
+        # A new target starts from its own default task.
+        self._when_idle(partial(self._use_columns, self.table, target, features, None))
 
     def set_features(self, features: tuple[str, ...]) -> None:
         """Use ``features`` as the inputs (the target is never one of them)."""
@@ -336,17 +341,27 @@ class ModelController(QObject):
             self.error.emit("Choose at least one feature column.")
             self.dataset_changed.emit(self.dataset)  # panels restore the old choice
             return
-        self._when_idle(partial(self._use_columns, self.table, target, feats))
+        self._when_idle(partial(self._use_columns, self.table, target, feats, self.task_choice))
 
-    def _use_columns(self, table: LoadedTable, target: str, features) -> bool:
+    def set_task(self, task: str) -> None:
+        """Fit the current target as 'regression' or 'classification' (binary or
+        multiclass as its values decide); a refusal goes to ``error`` and the old task stays."""
+        if self.table is None or self.dataset is None or task == self.dataset.task_kind:
+            return
+        ds = self.dataset
+        self._when_idle(
+            partial(self._use_columns, self.table, ds.target_name, self._feature_choice, task)
+        )
+
+    def _use_columns(self, table: LoadedTable, target: str, features, task=None) -> bool:
         try:
-            dataset = table.to_dataset(target, features)
+            dataset = table.to_dataset(target, features, task=task)
         except UserError as exc:
             self.error.emit(str(exc))
             if self.dataset is not None:
                 self.dataset_changed.emit(self.dataset)
             return False
-        self.dataset = dataset
+        self.dataset, self.task_choice, self._feature_choice = dataset, task, features
         self.dataset_changed.emit(dataset)
         self._rebuild()
         return True
@@ -744,6 +759,7 @@ class ModelController(QObject):
             self.error.emit(str(exc))  # the previous table and dataset stay
             return
         self.table, self.dataset = table, dataset
+        self.task_choice, self._feature_choice = None, None
         self.table_changed.emit(table)
         self.dataset_changed.emit(dataset)
         self._rebuild()
@@ -786,6 +802,7 @@ class ModelController(QObject):
             self.error.emit(str(exc))
             return
         self.table, self.dataset = table, dataset
+        self.task_choice, self._feature_choice = None, features
         self.layers = layers
         if config is not None:
             self.config = replace(config, progress_interval=self.config.progress_interval)
@@ -824,6 +841,9 @@ class ModelController(QObject):
             summary=f"{ds.n_rows:,} rows from a session file.",
         )
         self.table, self.dataset = table, ds
+        # The restored frame holds class indices: keep classifying them on later changes.
+        self.task_choice = None if ds.task == "regression" else "classification"
+        self._feature_choice = tuple(ds.feature_names)
         self.layers, self.config = tuple(state.spec.layers), state.config
         self.table_changed.emit(table)
         self.dataset_changed.emit(ds)

@@ -104,12 +104,18 @@ class LoadedTable:
             raise DataError(f"{self.title}: no numeric column")
         return self.numeric[-1]
 
-    def to_dataset(self, target: str, features: tuple[str, ...] | None) -> Dataset:
-        """Build the numeric dataset for ``target`` and ``features`` (None: all others)."""
+    def to_dataset(
+        self, target: str, features: tuple[str, ...] | None, task: str | None = None
+    ) -> Dataset:
+        """Build the numeric dataset for ``target`` and ``features`` (None: all others).
+
+        ``task``: None for the default (regression unless the target is 0/1 or text),
+        'regression' or 'classification'.
+        """
         feats = None if features is None else list(features)
         if self.table is not None and hasattr(self.table, "to_dataset"):
-            return self.table.to_dataset(target, feats)
-        return core_data.select_columns(self.frame, target, feats, source=self.source)
+            return self.table.to_dataset(target, feats, task=task)
+        return core_data.select_columns(self.frame, target, feats, source=self.source, task=task)
 
 
 def _builtin_frame(source: str):

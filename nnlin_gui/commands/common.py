@@ -16,6 +16,17 @@ def add_data_arguments(parser: argparse.ArgumentParser, target_required: bool = 
     parser.add_argument("--features", help="comma-separated feature columns (default: all)")
 
 
+def add_task_argument(parser: argparse.ArgumentParser) -> None:
+    """--task: regression or classification, the user's decision (default shown in help)."""
+    parser.add_argument(
+        "--task",
+        choices=("regression", "classification"),
+        help="regression or classification (binary or multiclass as the target's values "
+        "decide); default: regression for numbers unless they are exactly 0 and 1, "
+        "classification for text",
+    )
+
+
 def add_network_arguments(parser: argparse.ArgumentParser) -> None:
     """The network and training options of ``fit`` and ``report`` (same names, same defaults)."""
     from nnlin_gui.core.activations import ACTIVATION_NAMES

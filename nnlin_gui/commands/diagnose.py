@@ -5,7 +5,13 @@ from __future__ import annotations
 import argparse
 import math
 
-from nnlin_gui.commands.common import add_data_arguments, feature_list, int_list, write_json
+from nnlin_gui.commands.common import (
+    add_data_arguments,
+    add_task_argument,
+    feature_list,
+    int_list,
+    write_json,
+)
 from nnlin_gui.core.activations import ACTIVATION_NAMES
 from nnlin_gui.core.errors import UserError
 
@@ -21,6 +27,7 @@ def register(subparsers) -> None:
         "residuals.",
     )
     add_data_arguments(p)
+    add_task_argument(p)
     p.add_argument(
         "--lags", type=int, default=4, help="lags for Breusch-Godfrey and Ljung-Box (default 4)"
     )
@@ -48,7 +55,16 @@ def run(args: argparse.Namespace) -> int:
 
     if args.lags < 1:
         raise UserError("--lags must be at least 1")
-    dataset = load_dataset(args.data, target=args.target, features=feature_list(args.features))
+    dataset = load_dataset(
+        args.data, target=args.target, features=feature_list(args.features), task=args.task
+    )
+    if dataset.task == "multiclass":
+        # Class codes 0..K-1 are labels, not amounts: a linear model of them means nothing.
+        raise UserError(
+            f"diagnose tests a linear model of a numeric or 0/1 target; "
+            f"{dataset.target_name!r} has {len(dataset.class_labels)} classes "
+            "(use --task regression to treat its values as numbers)"
+        )
     ols = diagnose_ols(dataset.X, dataset.y, dataset.feature_names, lags=args.lags, seed=args.seed)
     payload = {"data": args.data, "target": dataset.target_name}
     payload.update(ols.to_dict(include_plots=args.plots))
@@ -70,8 +86,6 @@ def _network_report(dataset, args: argparse.Namespace):
     from nnlin_gui.core.diagnostics import diagnose_residuals
     from nnlin_gui.core.fitting import fit_network
 
-    if dataset.task == "multiclass":
-        raise UserError("network diagnostics need a numeric or 0/1 target, not several classes")
     layers = int_list(args.layers, "--layers")
     trainer, result = fit_network(
         dataset, layers, args.activation, epochs=args.epochs, seed=args.seed

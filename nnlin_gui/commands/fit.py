@@ -9,6 +9,7 @@ import sys
 from nnlin_gui.commands.common import (
     add_data_arguments,
     add_network_arguments,
+    add_task_argument,
     feature_list,
     network_settings,
     write_json,
@@ -18,6 +19,7 @@ from nnlin_gui.commands.common import (
 def register(subparsers) -> None:
     p = subparsers.add_parser("fit", help="train a network, collapse it, compare with OLS")
     add_data_arguments(p)
+    add_task_argument(p)
     add_network_arguments(p)
     p.add_argument("--json", metavar="PATH|-", help="write the full result as JSON")
     p.set_defaults(func=run)
@@ -27,8 +29,12 @@ def run(args: argparse.Namespace) -> int:
     from nnlin_gui.core.data import load_dataset
     from nnlin_gui.core.fitting import fit_report
 
-    dataset = load_dataset(args.data, target=args.target, features=feature_list(args.features))
+    dataset = load_dataset(
+        args.data, target=args.target, features=feature_list(args.features), task=args.task
+    )
     report = fit_report(dataset, **network_settings(args))
+    if dataset.class_labels:  # the values the class indices stand for
+        report["data"].setdefault("class_labels", list(dataset.class_labels))
     if args.json:
         write_json(report, args.json)
     else:
@@ -42,6 +48,21 @@ def run(args: argparse.Namespace) -> int:
 
 def _fmt(v: float) -> str:
     return "nan" if v is None or (isinstance(v, float) and math.isnan(v)) else f"{v: .6g}"
+
+
+def _multiclass_collapse(c: dict, r: dict) -> list[str]:
+    """One column of logit weights per class (a softmax head has one output per class)."""
+    labels = r["data"].get("class_labels") or [str(i) for i in range(len(c["b"]))]
+    names = ["const", *r["data"]["features"]]
+    rows = [c["b"], *zip(*c["W"], strict=True)]  # one row per term, one value per class
+    lines = [f"collapse: logits = W x + b   ({c['reason']})"]
+    lines.append(f"  {'term':<16}" + "".join(f"{'class ' + str(k):>14}" for k in labels))
+    for name, values in zip(names, rows, strict=True):
+        lines.append(f"  {name:<16}" + "".join(f"{_fmt(v):>14}" for v in values))
+    base = r.get("baseline", {})
+    if base.get("reason"):
+        lines.append(f"  no closed-form comparison: {base['reason']}")
+    return lines
 
 
 def format_report(r: dict) -> str:
@@ -63,7 +84,9 @@ def format_report(r: dict) -> str:
         )
     metrics = {k: v for k, v in t.items() if k.endswith(("_r2", "_mse", "_accuracy"))}
     lines.append("metrics: " + "  ".join(f"{k} {_fmt(v)}" for k, v in metrics.items()))
-    if c["collapsible"]:
+    if c["collapsible"] and isinstance(c["b"], list):
+        lines += _multiclass_collapse(c, r)
+    elif c["collapsible"]:
         base = r.get("baseline", {})
         lines.append(f"collapse: y = W x + b   ({c['reason']})")
         lines.append(f"  {'term':<16}{'network':>14}{base.get('kind', ''):>14}")

@@ -58,7 +58,10 @@ def run(args: argparse.Namespace) -> int:
     from nnlin_gui.core.data import load_dataset
     from nnlin_gui.core.regression import fit_ols, fit_polynomial
 
-    dataset = load_dataset(args.data, target=args.target, features=feature_list(args.features))
+    # OLS fits the numbers as they are: a 0/1 or 1..5 target is never recoded.
+    dataset = load_dataset(
+        args.data, target=args.target, features=feature_list(args.features), task="regression"
+    )
     intercept = not args.no_intercept
     if args.degree is None:
         result = fit_ols(dataset.X, dataset.y, dataset.feature_names, intercept=intercept)

@@ -11,6 +11,7 @@ import sys
 from nnlin_gui.commands.common import (
     add_data_arguments,
     add_network_arguments,
+    add_task_argument,
     feature_list,
     network_settings,
 )
@@ -28,6 +29,7 @@ def register(subparsers) -> None:
         "assumption tests and write everything, plots included, to one HTML file.",
     )
     add_data_arguments(p)
+    add_task_argument(p)
     p.add_argument("--html", required=True, metavar="OUT", help="HTML file to write")
     add_network_arguments(p)
     p.add_argument("--no-diagnostics", action="store_true", help="leave out the OLS tests")
@@ -43,7 +45,9 @@ def run(args: argparse.Namespace) -> int:
 
     if args.epochs < 0:
         raise UserError("--epochs cannot be negative")
-    dataset = load_dataset(args.data, target=args.target, features=feature_list(args.features))
+    dataset = load_dataset(
+        args.data, target=args.target, features=feature_list(args.features), task=args.task
+    )
     trainer, result = fit_network(dataset, **network_settings(args))
     html = build_report(
         dataset,

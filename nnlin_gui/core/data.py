@@ -5,9 +5,14 @@ The public interface:
 - ``load_table(path, progress=None, cancel=None, missing="drop", max_bytes=...)`` reads a
   CSV/TSV/TXT file into a ``Table`` (the data plus a ``DataSummary`` that says what each
   column is for and why). ``source`` may also be ``builtin:NAME[?n=..&noise=..&seed=..]``.
-- ``Table.to_dataset(target=None, features=None)`` gives a ``Dataset``: float64 arrays,
-  names and the task.
-- ``load_dataset(source, target=None, features=None)`` does both in one call.
+- ``Table.to_dataset(target=None, features=None, task=None)`` gives a ``Dataset``: float64
+  arrays, names and the task.
+- ``load_dataset(source, target=None, features=None, task=None)`` does both in one call.
+
+Regression or classification is the user's decision with a visible default: a numeric
+target is regression unless its values are exactly 0 and 1; a text target is classes.
+``task='classification'`` turns any numeric target with 2 to 50 distinct values into class
+indices; ``task='regression'`` never recodes a number.
 
 Every problem a user can cause raises ``DataError`` (or ``LoadCancelled``) with one line
 naming what and where; whatever was loaded before is untouched.
@@ -53,6 +58,10 @@ __all__ = [
 #: Files larger than this are refused before reading (the memory guard).
 DEFAULT_MAX_BYTES = 1 << 30
 _MISSING = ("drop", "mean")
+#: Accepted ``task`` values; 'classification' means binary or multiclass by the levels.
+TASKS = ("regression", "classification", "binary", "multiclass")
+#: More distinct values than this cannot be classes.
+MAX_CLASSES = 50
 
 
 @dataclass(frozen=True)
@@ -82,6 +91,11 @@ class Dataset:
     @property
     def n_rows(self) -> int:
         return int(self.X.shape[0])
+
+    @property
+    def task_kind(self) -> str:
+        """'regression' or 'classification' (binary and multiclass), the user's choice."""
+        return "regression" if self.task == "regression" else "classification"
 
 
 @dataclass(frozen=True, eq=False)  # holds a DataFrame: compare by identity
@@ -126,12 +140,15 @@ class Table:
         target : target column; default the summary's default target
         features : feature columns; default every numeric and categorical column except
             the target. A date column named here is used as days since its first date.
-        task : force 'regression', 'binary' or 'multiclass'; default the suggestion
+        task : 'regression', 'classification' (binary or multiclass as the number of
+            distinct values decides), 'binary' or 'multiclass'; default None: regression for
+            numbers unless they are exactly 0 and 1, classes for text
 
         Raises
         ------
         DataError
-            Unknown or unusable columns, a text target, too few complete rows.
+            Unknown or unusable columns, a text target to regress, a numeric target that
+            cannot be classes, too few complete rows.
         """
         return _build_dataset(self, target, features, task)
 
@@ -282,7 +299,7 @@ def _finish(frame, columns: list[ColumnInfo], source: str, missing: str, notes) 
         default_target = columns[i].name
         y = frame[default_target].to_numpy()
         task, _ = suggest_task(y[~np.isnan(y)])
-        what = {"binary": "; two classes", "multiclass": "; a few integer classes"}.get(task, "")
+        what = "; 0/1 values: classification suggested" if task == "binary" else ""
         columns[i] = replace(
             columns[i], role="target", reason=f"target (last numeric column{what})"
         )
@@ -362,7 +379,16 @@ def _target_values(table: Table, info: ColumnInfo, task: str | None):
             codes[(s == level).to_numpy()] = k
         kind = "binary" if len(info.levels) == 2 else "multiclass"
         if task == "regression":
-            raise DataError(f"{src}: target column {info.name!r} is text; it cannot be regressed")
+            shown = ", ".join(info.levels[:4]) + (", ..." if len(info.levels) > 4 else "")
+            raise DataError(
+                f"{src}: target column {info.name!r} is text ({len(info.levels)} classes: "
+                f"{shown}); regression needs numbers, so classify it instead"
+            )
+        if task == "binary" and kind != "binary":
+            raise DataError(
+                f"{src}: target {info.name!r} has {len(info.levels)} classes, "
+                "not the 2 a binary task needs"
+            )
         return codes, kind, info.levels, True
     if info.kind != "numeric" or info.role == "identifier":
         raise DataError(
@@ -394,8 +420,8 @@ def _feature_matrix(table: Table, chosen: list[ColumnInfo], explicit: bool):
 def _build_dataset(table: Table, target, features, task) -> Dataset:
     summary = table.summary
     src = display_name(summary.source)
-    if task not in (None, "regression", "binary", "multiclass"):
-        raise DataError(f"task must be regression, binary or multiclass, not {task!r}")
+    if task is not None and task not in TASKS:
+        raise DataError(f"task must be regression or classification, not {task!r}")
     if target is None:
         target = summary.default_target
         if target is None:
@@ -450,23 +476,10 @@ def _build_dataset(table: Table, target, features, task) -> Dataset:
     if coded:
         final_task = text_task
     else:
-        suggested, _ = suggest_task(y)
-        final_task = task or suggested
+        final_task = task or suggest_task(y)[0]
         labels = ()
-        if final_task in ("binary", "multiclass"):
-            levels = np.unique(y)
-            if final_task == "binary" and levels.size != 2:
-                raise DataError(
-                    f"{src}: target {tinfo.name!r} has {levels.size} different values, "
-                    "not the 2 a binary task needs"
-                )
-            if levels.size > 50:
-                raise DataError(
-                    f"{src}: target {tinfo.name!r} has {levels.size} different values; "
-                    "too many classes"
-                )
-            labels = tuple(format_value(v) for v in levels)
-            y = np.searchsorted(levels, y).astype(np.float64)
+        if final_task != "regression":
+            y, final_task, labels = _class_indices(y, final_task, src, tinfo.name)
     if np.ptp(y) == 0:
         shown = labels[int(y[0])] if coded else format_value(y[0])
         raise DataError(
@@ -485,11 +498,40 @@ def _build_dataset(table: Table, target, features, task) -> Dataset:
     )
 
 
-def select_columns(frame, target: str | None, features, source: str = "") -> Dataset:
+def _class_indices(y: np.ndarray, task: str, src: str, name: str):
+    """Numbers as class indices 0..K-1 in sorted order: (indices, task, labels)."""
+    levels = np.unique(y)
+    if levels.size < 2:
+        return y, task, ()  # the constant-target check below says so
+    if levels.size > MAX_CLASSES:
+        raise DataError(
+            f"{src}: target {name!r} has {levels.size:,} different values; classification "
+            f"takes at most {MAX_CLASSES} classes, so fit it as a regression"
+        )
+    if task == "classification":
+        task = "binary" if levels.size == 2 else "multiclass"
+    elif task == "binary" and levels.size != 2:
+        raise DataError(
+            f"{src}: target {name!r} has {levels.size} different values, "
+            "not the 2 a binary task needs"
+        )
+    labels = tuple(format_value(v) for v in levels)
+    return np.searchsorted(levels, y).astype(np.float64), task, labels
+
+
+def select_columns(
+    frame, target: str | None, features, source: str = "", task: str | None = None
+) -> Dataset:
     """Pick the target and feature columns of a pandas DataFrame and build a ``Dataset``."""
-    return table_from_frame(frame, source).to_dataset(target, features)
+    return table_from_frame(frame, source).to_dataset(target, features, task=task)
 
 
-def load_dataset(source: str, target: str | None = None, features=None) -> Dataset:
-    """Load ``source`` (a CSV path or ``builtin:NAME``) into a ``Dataset``."""
-    return load_table(source).to_dataset(target, features)
+def load_dataset(
+    source: str, target: str | None = None, features=None, task: str | None = None
+) -> Dataset:
+    """Load ``source`` (a CSV path or ``builtin:NAME``) into a ``Dataset``.
+
+    ``task`` as in ``Table.to_dataset``: None for the default, 'regression' or
+    'classification'.
+    """
+    return load_table(source).to_dataset(target, features, task=task)

@@ -91,7 +91,7 @@ class DataSummary:
     rows_dropped : rows dropped for missing values with the default columns and policy
     columns : every column with its role and reason
     default_target : the last numeric column, or None
-    suggested_task : 'regression', 'binary' or 'multiclass' for the default target
+    suggested_task : 'regression', or 'binary' when the default target holds only 0 and 1
     missing : missing-value policy, 'drop' or 'mean'
     notes : how the file was read (encoding, delimiter, decimal comma, ...)
     """
@@ -153,23 +153,23 @@ class DataSummary:
 
 
 def suggest_task(y: np.ndarray) -> tuple[str, tuple[str, ...]]:
-    """Guess the task from target values (missing values removed).
+    """The default task for numeric target values (missing values removed).
 
-    Two distinct values suggest 'binary'; 3 to 10 consecutive integer codes starting at
-    0 or 1 (with at least 5 rows per level) suggest 'multiclass'; anything else is
-    'regression'. Returns the task and the class labels.
+    Only values that are exactly 0 and 1 suggest 'binary'; every other numeric target is
+    'regression', however few distinct values it has (3, 4, 4 or a 1..5 scale are numbers
+    to fit, not labels). Classification of other numbers is the user's explicit choice
+    (``task='classification'``). Text targets are classes whatever this says.
+
+    Returns
+    -------
+    task : 'regression' or 'binary'
+    labels : ('0', '1') for 'binary', else ()
     """
     if y.size == 0:
         return "regression", ()
-    lo, hi = float(np.min(y)), float(np.max(y))
-    if lo == hi:
-        return "regression", ()
-    if bool(np.all((y == lo) | (y == hi))):
-        return "binary", (format_value(lo), format_value(hi))
-    if hi - lo <= 9 and lo in (0.0, 1.0) and bool(np.all(y == np.round(y))):
-        levels = np.unique(y)
-        if 3 <= levels.size == int(hi - lo) + 1 and y.size >= 5 * levels.size:
-            return "multiclass", tuple(format_value(v) for v in levels)
+    # min/max first: a cheap test that settles most regression targets without a full pass
+    if float(np.min(y)) == 0.0 and float(np.max(y)) == 1.0 and bool(np.all((y == 0) | (y == 1))):
+        return "binary", ("0", "1")
     return "regression", ()
 
 

@@ -215,12 +215,13 @@ def test_binary_and_multiclass_targets(tmp_path):
     ds = table.to_dataset()
     assert ds.task == "binary" and ds.class_labels == ("0", "1")
     rows = "".join(f"{i},{1 + i % 3}\n" for i in range(30))
-    ds = load_dataset(write(tmp_path, "m.csv", "x,cls\n" + rows))
+    path = write(tmp_path, "m.csv", "x,cls\n" + rows)
+    # Integer codes are numbers by default; classes only when the user says so.
+    assert load_dataset(path).task == "regression"
+    ds = load_dataset(path, task="classification")
     assert ds.task == "multiclass" and ds.class_labels == ("1", "2", "3")
     np.testing.assert_array_equal(ds.y[:4], [0, 1, 2, 0])
-    assert load_table(write(tmp_path, "m.csv", "x,cls\n" + rows)).to_dataset(task="regression").y[
-        :3
-    ].tolist() == [1, 2, 3]
+    assert load_table(path).to_dataset(task="regression").y[:3].tolist() == [1, 2, 3]
 
 
 def test_text_target_with_few_classes(tmp_path):

@@ -220,6 +220,9 @@ def test_multiclass_has_no_baseline_and_says_so(window, qtbot, tmp_path):
     path.write_text("a,b,cls\n" + "".join(f"{a},{b},{k}\n" for (a, b), k in zip(X, y, strict=True)))
     window.open_path(str(path))
     qtbot.waitUntil(lambda: c.dataset.source == str(path), timeout=20000)
+    assert c.dataset.task == "regression"  # class codes are numbers until the user says
+    c.set_task("classification")
+    qtbot.waitUntil(lambda: c.dataset.task == "multiclass", timeout=20000)
     assert c.spec.head == "softmax" and c.spec.n_outputs == 3
     qtbot.waitUntil(lambda: c.baseline_error is not None, timeout=20000)
     assert "No closed-form comparison" in child(window, QLabel, "maxDiffLabel").text()

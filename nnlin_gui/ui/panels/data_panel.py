@@ -85,13 +85,24 @@ class DataPanel(QWidget):
         top.addWidget(self.open_button)
         self.target_combo = QComboBox(objectName="targetCombo")
         self.target_combo.setToolTip("The column the network predicts")
+        self.task_combo = QComboBox(objectName="taskCombo")
+        self.task_combo.addItem("Regression", "regression")
+        self.task_combo.addItem("Classification", "classification")
+        self.task_combo.setToolTip(
+            "Fit the target's values as numbers (regression) or as class labels "
+            "(classification: binary or multi-class as its values decide). Default: "
+            "regression, unless the values are exactly 0 and 1 or text"
+        )
+        target_row = QHBoxLayout()
+        target_row.addWidget(self.target_combo, 1)
+        target_row.addWidget(self.task_combo)
         self.feature_list = QListWidget(objectName="featureList")
         self.feature_list.setToolTip("Tick the columns used as inputs")
         self.summary = QLabel(objectName="dataSummary")
         self.summary.setWordWrap(True)
         form = QFormLayout(columns)
         form.addRow(top)
-        form.addRow("Target", self.target_combo)
+        form.addRow("Target", target_row)
         form.addRow("Features", self.feature_list)
         form.addRow(self.summary)
 
@@ -125,6 +136,7 @@ class DataPanel(QWidget):
             spin.valueChanged.connect(self._on_param_changed)
         self.open_button.clicked.connect(self.open_requested)
         self.target_combo.activated.connect(self._on_target_picked)
+        self.task_combo.activated.connect(self._on_task_picked)
         self.feature_list.itemChanged.connect(self._on_feature_toggled)
         controller.table_changed.connect(self._on_table)
         controller.dataset_changed.connect(self._on_dataset)
@@ -154,6 +166,9 @@ class DataPanel(QWidget):
 
     def _on_target_picked(self, index: int) -> None:
         self.controller.set_target(self.target_combo.itemText(index))
+
+    def _on_task_picked(self, index: int) -> None:
+        self.controller.set_task(self.task_combo.itemData(index))
 
     def _on_feature_toggled(self, item: QListWidgetItem) -> None:
         if self._updating:
@@ -207,6 +222,7 @@ class DataPanel(QWidget):
     def _on_dataset(self, ds) -> None:
         self._updating = True
         self.target_combo.setCurrentText(ds.target_name)
+        self.task_combo.setCurrentIndex(self.task_combo.findData(ds.task_kind))
         self.feature_list.clear()
         table = self.controller.table
         for name in table.numeric if table is not None else ds.feature_names:
@@ -222,14 +238,16 @@ class DataPanel(QWidget):
         self.feature_list.setFixedHeight(rows * self.feature_list.sizeHintForRow(0) + 6)
         self.model.set_roles(ds.target_name, ds.feature_names)
         text = table.summary if table is not None else ""
-        task = {"regression": "regression", "binary": "binary classification"}.get(ds.task, ds.task)
+        task = {
+            "regression": "regression",
+            "binary": "binary classification",
+            "multiclass": f"classification, {len(ds.class_labels)} classes",
+        }.get(ds.task, ds.task)
         words = [
             f"Predicting <b>{ds.target_name}</b> from {len(ds.feature_names)} "
             f"feature{'s' if len(ds.feature_names) != 1 else ''} ({task}), {ds.n_rows:,} rows used."
         ]
         if ds.rows_dropped:
             words.append(f"{ds.rows_dropped:,} rows with missing values were dropped.")
-        self.summary.setText(
-            " ".join(words) + (f"<br><i>{text}</i>" if text else "")
-        )
+        self.summary.setText(" ".join(words) + (f"<br><i>{text}</i>" if text else ""))
         self._updating = False
