@@ -109,6 +109,7 @@ def rainbow(
     see :func:`central_start`); otherwise rows are taken in ``order`` (by leverage, as
     ``raintest(order.by = "mahalanobis")``; use :func:`stable_order` so ties keep file
     order). Either way floor(``frac`` n) rows are kept.
+
     ``X`` must have full column rank. F = ((SSR - SSR_mid) / df1) / (SSR_mid / df2) with
     df2 = n_mid - rank of the central fit and df1 = (n - k) - df2: the F test of the full
     model against one with a dummy per left-out row (R's ``anova`` of the two ``lm`` fits).
@@ -306,11 +307,12 @@ def linearity_tests(
         tests.append(
             p_test(
                 "Harvey-Collier",
-                t,
+                abs(t),  # |t|, as R's harvtest; the signed t (drift direction) in details
                 df_t,
                 p,
                 _MEANING + " (recursive residuals in row order drift away from zero)",
                 _ADVICE,
+                {"t": t},
             )
         )
     return tests
