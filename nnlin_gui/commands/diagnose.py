@@ -15,6 +15,11 @@ from nnlin_gui.commands.common import (
 from nnlin_gui.core.activations import ACTIVATION_NAMES
 from nnlin_gui.core.errors import UserError
 
+# Two p columns: say which is which and which one the verdicts use.
+P_LEGEND = (
+    "p raw is each test on its own; p Holm is adjusted for all the report's p-values at "
+    "once, and the verdicts use it (below 0.05 WARNING, below 0.01 VIOLATED)."
+)
 _MARK = {"ok": "ok", "warning": "WARNING", "violated": "VIOLATED", "not applicable": "n/a"}
 
 
@@ -130,12 +135,13 @@ def format_report(report, title: str) -> str:
                 else (",".join(map(str, t.df)) if isinstance(t.df, tuple) else t.df)
             )
             lines.append(
-                f"  {t.name:<38}{_num(t.statistic):>11}  df {df!s:<8} p {_num(t.p_value):>9}  "
-                f"{_MARK[t.verdict]}"
+                f"  {t.name:<38}{_num(t.statistic):>11}  df {df!s:<8} "
+                f"p raw {_num(t.p_value):>9}  p Holm {_num(t.p_adjusted):>9}  {_MARK[t.verdict]}"
             )
         worst = next((t for t in a.tests if t.verdict == a.verdict != "ok"), None)
         if worst is not None:  # one explanation per assumption keeps the table readable
             lines.append(f"  -> {worst.message}")
     for note in report.notes:
         lines.append(f"note: {note}")
+    lines.append(f"note: {P_LEGEND}")
     return "\n".join(lines)

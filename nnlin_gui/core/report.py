@@ -384,8 +384,21 @@ def _diagnostics_section(trainer: Trainer, ds: Dataset, collapsible: bool) -> st
             )  # fmt: skip
     parts.append("<h3>Tests</h3>")
     parts.append(
+        "<p class='note'>p (raw): each test on its own. p (Holm-adjusted): corrected for all "
+        "the p-values of this report at once; the verdicts use it (below 0.05 warning, below "
+        "0.01 violated).</p>"
+    )
+    parts.append(
         _table(
-            ["assumption", "test", "statistic", "p", "p (Holm)", "verdict", "meaning"],
+            [
+                "assumption",
+                "test",
+                "statistic",
+                "p (raw)",
+                "p (Holm-adjusted)",
+                "verdict",
+                "meaning",
+            ],
             test_rows,
             numeric_from=2,
             text_cols=(5, 6),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -68,6 +69,32 @@ def test_text_table(csv_path, capsys):
     text = capsys.readouterr().out
     assert "homoskedasticity" in text and "Durbin-Watson" in text
     assert "rows in file order" in text
+
+
+CARS = Path(__file__).resolve().parents[1] / "data" / "r" / "cars.csv"
+
+
+def test_json_has_raw_and_holm_p_values_labelled(capsys):
+    # cars (dist ~ speed): Goldfeld-Quandt's raw p is R's
+    # gqtest(fm, order.by = ~ speed, fraction = 0.2, alternative = "two.sided")$p.value;
+    # it is the smallest of the report's 14 p-values, so its Holm p is 14 times it.
+    out = _json(capsys, ["diagnose", str(CARS), "--target", "dist", "--json", "-"])
+    tests = {t["name"]: t for a in out["assumptions"] for t in a["tests"]}
+    gq = tests["Goldfeld-Quandt"]
+    assert gq["pvalue"] == pytest.approx(0.00079412603828710594, rel=1e-9)
+    assert gq["pvalue_holm"] == pytest.approx(14 * 0.00079412603828710594, rel=1e-9)
+    assert gq["verdict"] == "warning" and gq["verdict_basis"] == "pvalue_holm"
+    assert "raw p = 0.000794, Holm-adjusted p = 0.0111" in gq["message"]
+    assert tests["VIF (speed)"]["verdict_basis"] == "statistic"
+    assert tests["VIF (speed)"]["pvalue"] is None and tests["VIF (speed)"]["pvalue_holm"] is None
+
+
+def test_text_table_labels_both_p_values(capsys):
+    assert main(["diagnose", str(CARS), "--target", "dist"]) == 0
+    text = capsys.readouterr().out
+    gq = next(line for line in text.splitlines() if "Goldfeld-Quandt" in line)
+    assert "p raw 0.0007941" in gq and "p Holm   0.01112" in gq
+    assert "the verdicts use it" in text
 
 
 def test_network_residuals_are_added_under_network(capsys):

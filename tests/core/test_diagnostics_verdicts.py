@@ -177,9 +177,20 @@ def test_json_contract_is_stable_and_strict():
     for a in d["assumptions"]:
         assert a["verdict"] in ("ok", "warning", "violated")
         for t in a["tests"]:
-            assert {"name", "statistic", "df", "p_value", "verdict", "message"} <= set(t)
+            keys = {"name", "statistic", "df", "pvalue", "pvalue_holm", "verdict", "message"}
+            assert keys <= set(t)
+            assert "p_value" not in t and "p_adjusted" not in t  # old, ambiguous names
             assert t["verdict"] in ("ok", "warning", "violated", "not applicable")
             assert t["message"].endswith(".")
+            if t["pvalue_holm"] is not None:  # a p-value test: judged on the Holm p
+                assert t["verdict_basis"] == "pvalue_holm"
+                assert t["pvalue_holm"] >= t["pvalue"]
+                assert "raw p = " in t["message"] and "Holm-adjusted p = " in t["message"]
+                assert "Verdict on the Holm p" in t["message"]
+            elif t["verdict"] == "not applicable":
+                assert t["verdict_basis"] is None
+            else:
+                assert t["verdict_basis"] == "statistic"
     rt = {t["name"]: t for a in d["assumptions"] for t in a["tests"]}
     assert rt["RESET"]["df"] == [2, 200 - 4 - 2]
     assert len(text) < 20_000

@@ -91,6 +91,15 @@ def test_report_is_self_contained_with_tables_and_images(linear_report):
     assert "Breusch-Pagan" in html and "Durbin-Watson" in html
 
 
+def test_assumption_tests_label_raw_and_holm_p_values(linear_report):
+    _, _, html = linear_report
+    tests = html[html.index("<h3>Tests") : html.index("<h3>Plots")]
+    assert "<th>p (raw)</th>" in tests and "<th>p (Holm-adjusted)</th>" in tests
+    assert "<th>p</th>" not in tests  # no unlabelled p column
+    assert "the verdicts use it" in tests
+    assert "raw p = " in tests and "Holm-adjusted p = " in tests  # each test's sentence
+
+
 def test_collapse_table_matches_ols_numbers(linear_report):
     ds, trainer, html = linear_report
     base = baseline_for(trainer, ds.feature_names)

@@ -5,6 +5,11 @@ with Holm's step-down method (the report asks about fifteen questions at once), 
 adjusted p below 0.01 means "violated" and below 0.05 "warning". Tests judged on a
 statistic (VIF, Cook's distance, ...) carry their own thresholds. An assumption's verdict
 is the worst verdict among its tests.
+
+Both p-values are kept and labelled everywhere: the raw p of each test on its own
+(``p_value``; JSON ``pvalue``) and the Holm-adjusted p that decides the verdict
+(``p_adjusted``; JSON ``pvalue_holm``). JSON ``verdict_basis`` says which number the
+verdict used.
 """
 
 from __future__ import annotations
@@ -45,7 +50,8 @@ class TestResult:
     df : int, tuple of int, or None
         Degrees of freedom (a pair for F tests).
     p_value : float or None
-        Unadjusted p-value; None for tests judged on the statistic.
+        Raw (unadjusted) p-value of this test on its own; None for tests judged on the
+        statistic. JSON key ``pvalue``.
     threshold : dict
         Thresholds used for the verdict.
     verdict : str
@@ -53,7 +59,8 @@ class TestResult:
     message : str
         One plain sentence: what the result means and what to do.
     p_adjusted : float or None
-        Holm-adjusted p-value across the report (set by :func:`make_assumptions`).
+        Holm-adjusted p-value across the report (set by :func:`make_assumptions`); the
+        verdict of a p-value test uses it. JSON key ``pvalue_holm``.
     details : dict
         Extra numbers (per-variable values, flagged rows, ...), JSON-ready.
     """
@@ -70,15 +77,23 @@ class TestResult:
     p_adjusted: float | None = None
     details: dict[str, Any] = field(default_factory=dict)
 
+    @property
+    def verdict_basis(self) -> str | None:
+        """What the verdict was read from: "pvalue_holm", "statistic", or None (n/a)."""
+        if self.verdict == NOT_APPLICABLE:
+            return None
+        return "pvalue_holm" if self.p_adjusted is not None else "statistic"
+
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
             "name": self.name,
             "statistic": _num(self.statistic),
             "df": list(self.df) if isinstance(self.df, tuple) else self.df,
-            "p_value": _num(self.p_value),
-            "p_adjusted": _num(self.p_adjusted),
+            "pvalue": _num(self.p_value),
+            "pvalue_holm": _num(self.p_adjusted),
             "threshold": {k: _num(v) for k, v in self.threshold.items()},
             "verdict": self.verdict,
+            "verdict_basis": self.verdict_basis,
             "message": self.message,
         }
         if self.details:
@@ -136,15 +151,30 @@ def holm(p: list[float]) -> list[float]:
     return adj
 
 
-def _p_message(t: TestResult, verdict: str) -> str:
+def _p_text(p_raw: float | None, p_holm: float, family: int) -> str:
+    """Both p-values, labelled."""
+    raw = f"raw p = {p_raw:.3g}" if p_raw is not None else "raw p unknown"
+    tests = "p-value" if family == 1 else f"{family} p-values"
+    return f"{raw}, Holm-adjusted p = {p_holm:.3g} (over the report's {tests})"
+
+
+_VERDICT_RULE = {
+    "ok": f"not below {P_WARNING:g}",
+    "warning": f"below {P_WARNING:g}",
+    "violated": f"below {P_VIOLATED:g}",
+}
+
+
+def _p_message(t: TestResult, verdict: str, p_holm: float, family: int) -> str:
+    """The plain sentence of a p-value test: both p-values, which one the verdict used."""
     meaning, advice = t.message.split("|", 1)
-    p = t.p_value
-    ptxt = f"p = {p:.3g}" if p is not None else ""
+    head = f"{t.name}: {_p_text(t.p_value, p_holm, family)}. Verdict on the Holm p "
+    head += f"({_VERDICT_RULE[verdict]}): "
     note = f" Note: {t.details['note']}" if "note" in t.details else ""
     if verdict == "ok":
-        return f"{t.name}: {ptxt}, no evidence of {meaning}; nothing to do.{note}"
+        return f"{head}no evidence of {meaning}; nothing to do.{note}"
     strength = "strong evidence" if verdict == "violated" else "some evidence"
-    return f"{t.name}: {ptxt}, {strength} of {meaning}; {advice}{note}"
+    return f"{head}{strength} of {meaning}; {advice}{note}"
 
 
 @dataclass(frozen=True)
@@ -172,8 +202,9 @@ class AssumptionResult:
         raise KeyError(name)
 
 
-def _judged(t: TestResult, p_adjusted: float) -> TestResult:
-    """A p-value test with its adjusted p-value, verdict and message set."""
+def _judged(t: TestResult, p_adjusted: float, family: int) -> TestResult:
+    """A p-value test with its adjusted p-value, verdict and message set (``family``:
+    how many p-values were adjusted together)."""
     if not math.isfinite(p_adjusted):
         verdict = "ok"
     elif p_adjusted < P_VIOLATED:
@@ -182,7 +213,8 @@ def _judged(t: TestResult, p_adjusted: float) -> TestResult:
         verdict = "warning"
     else:
         verdict = "ok"
-    return replace(t, p_adjusted=p_adjusted, verdict=verdict, message=_p_message(t, verdict))
+    message = _p_message(t, verdict, p_adjusted, family)
+    return replace(t, p_adjusted=p_adjusted, verdict=verdict, message=message)
 
 
 def _is_p_test(t: TestResult) -> bool:
@@ -203,7 +235,7 @@ def make_assumptions(groups: list[tuple[str, list[TestResult]]]) -> tuple[Assump
     adj = holm([groups[g][1][i].p_value for g, i in where])  # type: ignore[misc]
     judged = [list(tests) for _, tests in groups]
     for (g, i), pa in zip(where, adj, strict=True):
-        judged[g][i] = _judged(judged[g][i], pa)
+        judged[g][i] = _judged(judged[g][i], pa, len(where))
     return tuple(_finish(name, tests) for (name, _), tests in zip(groups, judged, strict=True))
 
 

@@ -64,6 +64,13 @@ def diagnostics_job(
     return DiagnosticsResult(ols, net, len(y), ols.seconds + (net.seconds if net else 0.0))
 
 
+# The cards show two p columns; this says which is which and which one the lights use.
+P_LEGEND = (
+    "p (raw): each test on its own. p (Holm): adjusted for all the p-values of the report "
+    "at once; the verdicts and lights use it (below 0.05 warning, below 0.01 violated)."
+)
+
+
 class DiagnosticsPanel(QWidget):
     """objectName ``diagnosticsPanel``; ``residualSourceCombo`` switches OLS / network / both,
     ``diagnosticsStatus`` says what is shown, cards are ``card_<assumption>`` with lights
@@ -98,6 +105,9 @@ class DiagnosticsPanel(QWidget):
         self.notes = QLabel(objectName="diagnosticsNotes")
         self.notes.setWordWrap(True)
         self.notes.setStyleSheet("color: #888;")  # readable on light and dark themes
+        self.p_legend = QLabel(P_LEGEND, objectName="pValueLegend")
+        self.p_legend.setWordWrap(True)
+        self.p_legend.setStyleSheet("color: #888;")
         self.cards = {name: DiagnosticCard(name) for name in ASSUMPTIONS}
         self.grid = QGridLayout()
         self.grid.setSpacing(10)
@@ -105,8 +115,9 @@ class DiagnosticsPanel(QWidget):
         lay.setContentsMargins(10, 8, 10, 8)
         lay.addLayout(top)
         lay.addWidget(self.notes)
+        lay.addWidget(self.p_legend)
         lay.addLayout(self.grid, 1)
-        for widget in (caption, self.source_combo, self.status, self.notes):
+        for widget in (caption, self.source_combo, self.status, self.notes, self.p_legend):
             font = widget.font()
             font.setPointSize(11)
             widget.setFont(font)

@@ -13,6 +13,7 @@ import html
 import math
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from nnlin_gui.ui.widgets.diagnostic_plots import draw, draw_histogram, new_diagnostic_plot
@@ -97,6 +98,13 @@ TEST_HELP = {
 }
 SOURCE_TITLES = {"ols": "OLS residuals", "network": "Network residuals"}
 BODY_PT = 11
+# Table columns; the two p columns are labelled so nobody reads a Holm p as a raw one.
+HEADERS = ("test", "statistic", "p (raw)", "p (Holm)", "verdict")
+RAW_P_TIP = "Raw p-value: this test on its own, before any adjustment."
+HOLM_P_TIP = (
+    "Holm-adjusted p-value: corrected for all the p-values of this report at once. The "
+    "verdict uses this one (below 0.05: warning, below 0.01: violated)."
+)
 
 
 def test_help(name: str) -> str:
@@ -204,8 +212,9 @@ class SourceColumn(QWidget):
             f"{SOURCE_TITLES.get(source, source)}: "
             f"<b><span style='color:{colour}'>{verdict}</span></b>"
         )
-        for col, head in enumerate(("test", "statistic", "p", "verdict")):
-            self._cell(f"<span style='color:#888'>{head}</span>", 0, col)
+        for col, head in enumerate(HEADERS):
+            tip = {2: RAW_P_TIP, 3: HOLM_P_TIP}.get(col, "")
+            self._cell(f"<span style='color:#888'>{head}</span>", 0, col, tip)
         for row, t in enumerate(result.tests, start=1):
             tip = test_help(t.name)
             message = html.escape(t.message)
@@ -214,23 +223,35 @@ class SourceColumn(QWidget):
             stat = _fmt(t.statistic)
             df = _df_text(t.df)
             self._cell(f"{stat} {df}".strip(), row, 1, full_tip)
-            p = t.p_adjusted if t.p_adjusted is not None else t.p_value
-            self._cell(_fmt(p), row, 2, "Holm-adjusted p-value across the whole report")
+            self._cell(_fmt(t.p_value), row, 2, RAW_P_TIP)
+            self._cell(_fmt(t.p_adjusted), row, 3, HOLM_P_TIP)
             vcol = LIGHT_COLOURS.get(t.verdict, "#555")
             word = "n/a" if t.verdict == "not applicable" else t.verdict
-            self._cell(f"<span style='color:{vcol}'>{word}</span>", row, 3, message)
+            self._cell(f"<span style='color:{vcol}'>{word}</span>", row, 4, message)
         draw(self.plot, self.assumption, report)
         if self.histogram is not None:
             draw_histogram(self.histogram, report)
 
     def numbers(self) -> list[str]:
-        """The statistics and p-values shown (for tests and copying)."""
+        """The statistics and both p-values shown (for tests and copying)."""
         out = []
         for cell in self._cells:
             index = self.grid.indexOf(cell)
-            if index >= 0 and self.grid.getItemPosition(index)[1] in (1, 2):
+            if index >= 0 and self.grid.getItemPosition(index)[1] in (1, 2, 3):
                 out.append(cell.text())
         return out
+
+    def table(self) -> list[list[str]]:
+        """The table as plain text, header row first (for tests and copying)."""
+        rows: dict[int, dict[int, str]] = {}
+        for cell in self._cells:
+            index = self.grid.indexOf(cell)
+            if index >= 0:
+                row, col, _, _ = self.grid.getItemPosition(index)
+                doc = QTextDocument()
+                doc.setHtml(cell.text())
+                rows.setdefault(row, {})[col] = doc.toPlainText()
+        return [[cols.get(c, "") for c in range(len(HEADERS))] for _, cols in sorted(rows.items())]
 
 
 class DiagnosticCard(QFrame):
