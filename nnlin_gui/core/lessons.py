@@ -4,14 +4,20 @@ A lesson file (``resources/lessons/NN-name.toml``) has a ``title``, a ``summary`
 optional ``order`` and a list of ``[[steps]]``. Each step has a ``title``, a ``text`` the
 student reads, a ``[steps.setup]`` (data source, target, features, hidden ``layers`` as
 inline tables ``{kind, width, activation, kernel_size, depth}``, ``training`` settings,
-``solve``, ``polynomial_degree``), optional ``hidden_controls`` / ``locked_controls``
-(objectNames the instructor mode hides or disables) and a ``[steps.check]``: a declarative
-condition ``{metric, op, value}`` (or ``ref`` = another metric), or ``all = [...]`` /
-``any = [...]`` of such conditions. Nothing in a lesson is executed as code.
+``solve``; ``polynomial_degree``, which the set-up puts in the collapse panel's polynomial
+spin box; ``diagnostics``, to compute assumption verdicts), optional ``hidden_controls``
+/ ``locked_controls`` (objectNames the instructor mode hides or disables), a
+``[steps.check]``: a declarative condition ``{metric, op, value}`` (or ``ref`` = another
+metric), or ``all = [...]`` / ``any = [...]`` of such conditions, and a
+``[steps.solution]``: what the student is asked to do, declared (see ``StepSolution``).
+Nothing in a lesson is executed as code.
 
-``lesson_state`` computes the metrics a check reads; ``run_step`` sets a step up and runs
-it headlessly (tests, the offline self-test); the GUI uses ``apply_step_setup`` and then
-drives its own trainer.
+A check tests what the student did, not the data: it is false right after set-up and true
+after the asked action (the tests walk every step to make sure). ``lesson_state`` computes
+the metrics a check reads, from the trainer plus what only the window knows (``ui``: the
+residuals the diagnostics panel shows, the degree of a fitted polynomial). ``set_up`` and
+``perform`` play the student headlessly (tests, the offline self-test); the GUI uses
+``apply_step_setup`` and then drives its own trainer.
 """
 
 from __future__ import annotations
@@ -21,7 +27,7 @@ import math
 import os
 import tomllib
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
 import numpy as np
@@ -39,14 +45,24 @@ __all__ = [
     "LessonError",
     "LessonStep",
     "StepSetup",
+    "Attempt",
+    "StepSolution",
     "apply_step_setup",
     "lesson_state",
     "load_lesson_file",
     "load_lessons",
+    "perform",
     "run_step",
+    "set_up",
 ]
 
 OPS = ("<", "<=", ">", ">=", "==", "!=", "in")
+RUNS = ("train", "solve", "none")
+# What only the window knows, with the values it can take (see ``lesson_state``).
+UI_KEYS = {
+    "diagnostics_source": ("ols", "network", "both"),
+    "polynomial_degree": tuple(range(1, 11)),
+}
 _TRAINING_KEYS = {f.name for f in fields(TrainingConfig)}
 _LAYER_KEYS = {f.name for f in fields(LayerSpec)}
 
@@ -182,8 +198,34 @@ class StepSetup:
 
 
 @dataclass(frozen=True)
+class StepSolution:
+    """What the student is asked to do after set-up, in the order the program applies it.
+
+    Attributes
+    ----------
+    data : another data source (the Data panel: e.g. a new seed); the target and
+        features stay those of the setup
+    layers : the hidden layers the student builds (the Builder panel)
+    training : settings the student changes (the Settings panel); a new seed, test
+        fraction or standardisation starts the network over, as in the window
+    run : the button pressed last: "train" (up to the epochs setting, or that many more
+        when already there), "solve" (analytically) or "none"
+    ui : what the student does in other panels, as the window reports it:
+        ``diagnostics_source`` (the residuals the Diagnostics panel shows) and
+        ``polynomial_degree`` (a polynomial fitted in the Collapse panel)
+    """
+
+    data: str | None = None
+    layers: tuple[LayerSpec, ...] | None = None
+    training: Mapping[str, Any] = field(default_factory=dict)
+    run: str = "train"
+    ui: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class LessonStep:
-    """One step: text to read, a setup, the controls to hide or lock, and a check."""
+    """One step: text to read, a setup, the controls to hide or lock, a check, and the
+    solution (the asked action) that meets the check."""
 
     title: str
     text: str
@@ -191,6 +233,7 @@ class LessonStep:
     check: Check | None = None
     hidden_controls: tuple[str, ...] = ()
     locked_controls: tuple[str, ...] = ()
+    solution: StepSolution | None = None
 
 
 @dataclass(frozen=True)
@@ -254,16 +297,7 @@ def _setup(d: Any, where: str) -> StepSetup:
     unknown = sorted(set(d) - known)
     if unknown:
         raise LessonError(f"{where}: unknown setup key {unknown[0]!r}")
-    training = d.get("training", {})
-    if not isinstance(training, Mapping):
-        raise LessonError(f"{where}: 'training' must be a table")
-    bad = sorted(set(training) - _TRAINING_KEYS)
-    if bad:
-        raise LessonError(f"{where}: unknown training setting {bad[0]!r}")
-    try:
-        TrainingConfig(**training).validate()
-    except (TypeError, UserError) as exc:
-        raise LessonError(f"{where}: {exc}") from None
+    training = _training(d.get("training", {}), {}, where)
     features = d.get("features")
     degree = d.get("polynomial_degree")
     if degree is not None and (not isinstance(degree, int) or not 1 <= degree <= 10):
@@ -280,30 +314,77 @@ def _setup(d: Any, where: str) -> StepSetup:
     )
 
 
+def _training(training: Any, base: Mapping, where: str) -> dict:
+    """Validate a table of training settings (applied over ``base``)."""
+    if not isinstance(training, Mapping):
+        raise LessonError(f"{where}: 'training' must be a table")
+    bad = sorted(set(training) - _TRAINING_KEYS)
+    if bad:
+        raise LessonError(f"{where}: unknown training setting {bad[0]!r}")
+    try:
+        TrainingConfig(**{**base, **training}).validate()
+    except (TypeError, UserError) as exc:
+        raise LessonError(f"{where}: {exc}") from None
+    return dict(training)
+
+
+def _ui(d: Any, where: str) -> dict:
+    if not isinstance(d, Mapping):
+        raise LessonError(f"{where}: 'ui' must be a table")
+    for key, value in d.items():
+        if key not in UI_KEYS:
+            raise LessonError(f"{where}: unknown ui key {key!r}; use {', '.join(UI_KEYS)}")
+        if value not in UI_KEYS[key] or isinstance(value, bool):
+            raise LessonError(f"{where}: ui {key} cannot be {value!r}")
+    return dict(d)
+
+
+def _solution(d: Any, setup: StepSetup, where: str) -> StepSolution:
+    """Parse ``[steps.solution]``; ``where`` names the step in messages."""
+    where = f"{where} solution"
+    if not isinstance(d, Mapping):
+        raise LessonError(f"{where}: must be a table")
+    unknown = sorted(set(d) - {"data", "layers", "training", "run", "ui"})
+    if unknown:
+        raise LessonError(f"{where}: unknown key {unknown[0]!r}")
+    run = d.get("run", "train")
+    if run not in RUNS:
+        raise LessonError(f"{where}: 'run' must be one of {', '.join(RUNS)}")
+    return StepSolution(
+        data=_str(d, "data", where) if "data" in d else None,
+        layers=_layers(d["layers"], where) if "layers" in d else None,
+        training=_training(d.get("training", {}), setup.training, where),
+        run=run,
+        ui=_ui(d.get("ui", {}), where),
+    )
+
+
+def _step(s: Any, where: str) -> LessonStep:
+    if not isinstance(s, Mapping):
+        raise LessonError(f"{where}: a step is a [[steps]] table")
+    keys = {"title", "text", "setup", "check", "hidden_controls", "locked_controls", "solution"}
+    unknown = sorted(set(s) - keys)
+    if unknown:
+        raise LessonError(f"{where}: unknown key {unknown[0]!r}")
+    setup = _setup(s.get("setup"), where)
+    return LessonStep(
+        title=_str(s, "title", where),
+        text=_str(s, "text", where),
+        setup=setup,
+        check=Check.from_dict(s["check"], f"{where} check") if "check" in s else None,
+        hidden_controls=_names(s, "hidden_controls", where),
+        locked_controls=_names(s, "locked_controls", where),
+        solution=_solution(s["solution"], setup, where) if "solution" in s else None,
+    )
+
+
 def _lesson_from_dict(doc: Mapping, name: str, path: str = "") -> Lesson:
     stem = os.path.splitext(name)[0]
     default_id = stem.split("-", 1)[1] if stem[:2].isdigit() and "-" in stem else stem
     steps_raw = doc.get("steps")
     if not isinstance(steps_raw, list) or not steps_raw:
         raise LessonError(f"{name}: a lesson needs at least one [[steps]] table")
-    steps = []
-    for i, s in enumerate(steps_raw):
-        where = f"{name}: step {i + 1}"
-        unknown = sorted(
-            set(s) - {"title", "text", "setup", "check", "hidden_controls", "locked_controls"}
-        )
-        if unknown:
-            raise LessonError(f"{where}: unknown key {unknown[0]!r}")
-        steps.append(
-            LessonStep(
-                title=_str(s, "title", where),
-                text=_str(s, "text", where),
-                setup=_setup(s.get("setup"), where),
-                check=Check.from_dict(s["check"], f"{where} check") if "check" in s else None,
-                hidden_controls=_names(s, "hidden_controls", where),
-                locked_controls=_names(s, "locked_controls", where),
-            )
-        )
+    steps = [_step(s, f"{name}: step {i + 1}") for i, s in enumerate(steps_raw)]
     order = doc.get("order", 100)
     if not isinstance(order, int):
         raise LessonError(f"{name}: 'order' must be a whole number")
@@ -402,20 +483,30 @@ def apply_step_setup(step: LessonStep) -> tuple[Dataset, NetworkSpec, TrainingCo
     UserError
         The dataset cannot be loaded or the network does not fit it.
     """
-    from nnlin_gui.core.data import load_dataset
-    from nnlin_gui.core.fitting import build_spec
-
     s = step.setup
     features = None if s.features is None else list(s.features)
-    dataset = load_dataset(s.data, target=s.target, features=features)
-    spec = build_spec(dataset, s.layers)
-    return dataset, spec, TrainingConfig(**s.training)
+    dataset = _load(s.data, s.target, features)
+    return dataset, _spec(dataset, s.layers), TrainingConfig(**s.training)
 
 
-def _needs_diagnostics(step: LessonStep) -> bool:
+def _load(source: str, target: str | None, features: list[str] | None) -> Dataset:
+    from nnlin_gui.core.data import load_dataset
+
+    return load_dataset(source, target=target, features=features)
+
+
+def _spec(dataset: Dataset, layers: Sequence[LayerSpec]) -> NetworkSpec:
+    from nnlin_gui.core.fitting import build_spec
+
+    return build_spec(dataset, tuple(layers))
+
+
+def needs_diagnostics(step: LessonStep) -> bool:
+    """Whether the step's check reads assumption verdicts (costly: run only when asked)."""
     if step.setup.diagnostics:
         return True
-    return step.check is not None and any(m.startswith("verdict.") for m in step.check.metrics())
+    metrics = step.check.metrics() if step.check is not None else set()
+    return any(m.startswith(("verdict.", "network_verdict.")) for m in metrics)
 
 
 def lesson_state(
@@ -425,21 +516,36 @@ def lesson_state(
     solved: bool = False,
     diagnostics: bool = False,
     polynomial_degree: int | None = None,
+    ui: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The metrics a lesson check reads, for a trainer in its current state.
 
-    Keys: ``epoch``, ``solved``, ``is_linear``, ``collapsible``, ``parameter_count``,
-    ``hidden_layers``, the ``Trainer.evaluate`` metrics (``train_r2``, ``test_r2``,
-    ``train_accuracy``, ...), ``baseline`` (ols/ridge/logistic) with ``max_abs_diff``
-    and ``max_rel_diff`` (network vs baseline; the best affine map when nonlinear),
-    ``baseline_train_r2`` / ``baseline_test_r2`` (or ``_accuracy``),
-    ``linear_approx_r2`` and ``slope_spread`` (nonlinear networks), ``poly_train_r2`` /
-    ``poly_test_r2`` with ``polynomial_degree``, and ``verdict.<assumption>`` with
-    ``diagnostics``.
-    """
-    from nnlin_gui.core.collapse import best_affine_approximation
-    from nnlin_gui.core.fitting import baseline_for
+    Parameters
+    ----------
+    trainer, dataset : the network and data as the student left them
+    solved : the weights were set analytically (and not trained since)
+    diagnostics : run the OLS assumption tests (on the OLS fit and on the network)
+    polynomial_degree : the degree of a polynomial the student fitted (overrides ``ui``)
+    ui : what only the window knows (``UI_KEYS``), copied into the state
 
+    Returns
+    -------
+    dict
+        ``epoch``, ``solved``, ``is_linear``, ``collapsible``, ``parameter_count``,
+        ``hidden_layers``, ``diverged``; the settings ``optimizer``, ``learning_rate``,
+        ``batch_size``, ``l2``; the data ``data_name`` (``builtin:NAME`` or the path) and
+        ``data_seed`` (built-in sets); the ``Trainer.evaluate`` metrics (``train_r2``,
+        ``test_r2``, ``train_accuracy``, ...); ``baseline`` (ols/ridge/logistic) with
+        ``max_abs_diff`` and ``max_rel_diff`` (network vs baseline; the best affine map
+        when nonlinear), ``baseline_train_r2`` / ``baseline_test_r2`` (or
+        ``_accuracy``); ``linear_approx_r2`` and ``slope_spread`` (nonlinear networks);
+        ``poly_train_r2`` / ``poly_test_r2`` with ``polynomial_degree``; the ``ui`` keys;
+        with ``diagnostics``, ``verdict.<assumption>`` (OLS residuals) and
+        ``network_verdict.<assumption>`` (the network's residuals).
+    """
+    ui = dict(ui or {})
+    if polynomial_degree is not None:
+        ui["polynomial_degree"] = polynomial_degree
     state: dict[str, Any] = {
         "epoch": int(trainer.epoch),
         "solved": bool(solved),
@@ -447,41 +553,98 @@ def lesson_state(
         "parameter_count": int(trainer.network.n_params),
         "hidden_layers": len(trainer.spec.layers),
         "diverged": bool(trainer.diverged),
+        **_settings(trainer.config),
+        **_data_identity(dataset.source),
+        **{k: v for k, v in ui.items() if k in UI_KEYS},
     }
     state.update({k: float(v) for k, v in trainer.evaluate().items()})
-    names = list(dataset.feature_names)
+    state.update(_collapse_metrics(trainer, dataset))
+    head = trainer.spec.head
+    degree = ui.get("polynomial_degree")
+    if degree is not None and head == "identity":
+        state.update(_polynomial_scores(trainer, dataset, int(degree)))
+    if diagnostics and head == "identity":
+        state.update(_verdicts(trainer, dataset))
+    return state
+
+
+def _settings(config: TrainingConfig) -> dict[str, Any]:
+    return {
+        "optimizer": config.optimizer,
+        "learning_rate": float(config.learning_rate),
+        "batch_size": int(config.batch_size),
+        "l2": float(config.l2),
+    }
+
+
+def _data_identity(source: str) -> dict[str, Any]:
+    """``data_name`` and, for a generated built-in set, its ``data_seed``."""
+    if not source.startswith("builtin:"):
+        return {"data_name": source}
+    from nnlin_gui.core.datasets import builtin_info, parse_builtin_source
+
+    name, params = parse_builtin_source(source)
+    out: dict[str, Any] = {"data_name": f"builtin:{name}"}
+    try:
+        default = builtin_info(name).params.get("seed")
+    except UserError:
+        return out
+    seed = params.get("seed", default)
+    if seed is not None:
+        out["data_seed"] = int(float(seed))
+    return out
+
+
+def _collapse_metrics(trainer: Trainer, dataset: Dataset) -> dict[str, Any]:
+    """Collapsibility and the distance of the network (or its best affine map) to the
+    closed-form baseline."""
+    from nnlin_gui.core.collapse import best_affine_approximation
+    from nnlin_gui.core.fitting import baseline_for
+
+    out: dict[str, Any] = {}
     col = trainer.collapse()
-    state["collapsible"] = bool(col.collapsible)
-    Xtr = dataset.X[trainer.train_rows]
+    out["collapsible"] = bool(col.collapsible)
     if col.collapsible:
         W, b = col.W, col.b
     else:
-        approx = best_affine_approximation(trainer.raw_predict, Xtr)
-        state["linear_approx_r2"] = float(approx.r2)
-        state["slope_spread"] = float(approx.slope_spread)
+        approx = best_affine_approximation(trainer.raw_predict, dataset.X[trainer.train_rows])
+        out["linear_approx_r2"] = float(approx.r2)
+        out["slope_spread"] = float(approx.slope_spread)
         W, b = approx.W, approx.b
     head = trainer.spec.head
-    if head in ("identity", "sigmoid"):
-        try:
-            base = baseline_for(trainer, names)
-        except UserError as exc:
-            log.info("no baseline for this lesson step: %s", exc)
-        else:
-            state["baseline"] = base.kind
-            diff = np.abs(np.r_[b - base.b, (W - base.W).ravel()])
-            ref = np.abs(np.r_[base.b, base.W.ravel()])
-            state["max_abs_diff"] = float(diff.max())
-            state["max_rel_diff"] = float(diff.max() / max(1.0, float(ref.max())))
-            state.update(_baseline_scores(trainer, dataset, base, head))
-    if polynomial_degree is not None and head == "identity":
-        state.update(_polynomial_scores(trainer, dataset, polynomial_degree))
-    if diagnostics and head == "identity":
-        from nnlin_gui.core.diagnostics import diagnose_ols
+    if head not in ("identity", "sigmoid"):
+        return out
+    try:
+        base = baseline_for(trainer, list(dataset.feature_names))
+    except UserError as exc:
+        log.info("no baseline for this lesson step: %s", exc)
+        return out
+    out["baseline"] = base.kind
+    diff = np.abs(np.r_[b - base.b, (W - base.W).ravel()])
+    ref = np.abs(np.r_[base.b, base.W.ravel()])
+    out["max_abs_diff"] = float(diff.max())
+    out["max_rel_diff"] = float(diff.max() / max(1.0, float(ref.max())))
+    out.update(_baseline_scores(trainer, dataset, base, head))
+    return out
 
-        rep = diagnose_ols(Xtr, dataset.y[trainer.train_rows], names)
-        for name, verdict in rep.verdicts.items():
-            state[f"verdict.{name}"] = verdict
-    return state
+
+def _verdicts(trainer: Trainer, dataset: Dataset) -> dict[str, str]:
+    """Assumption verdicts on the training rows: of the OLS fit and of the network."""
+    from nnlin_gui.core.diagnostics import diagnose_ols, diagnose_residuals
+
+    rows = trainer.train_rows
+    X, y, names = dataset.X[rows], dataset.y[rows], list(dataset.feature_names)
+    out = {f"verdict.{k}": v for k, v in diagnose_ols(X, y, names).verdicts.items()}
+    fitted = np.asarray(trainer.predict(X), dtype=np.float64).ravel()
+    if not np.isfinite(fitted).all():
+        return out  # a diverged network has no residuals to test
+    try:
+        net = diagnose_residuals(X, y, fitted, names, source="network")
+    except UserError as exc:
+        log.info("no network diagnostics for this lesson step: %s", exc)
+        return out
+    out.update({f"network_verdict.{k}": v for k, v in net.verdicts.items()})
+    return out
 
 
 def _baseline_scores(trainer: Trainer, ds: Dataset, base, head: str) -> dict[str, float]:
@@ -516,30 +679,94 @@ def _polynomial_scores(trainer: Trainer, ds: Dataset, degree: int) -> dict[str, 
     return out
 
 
+# ------------------------------------------------------------------ a headless student
+
+
+@dataclass
+class Attempt:
+    """Where a headless student is in a step: what the window would hold."""
+
+    trainer: Trainer
+    dataset: Dataset
+    solved: bool = False
+    ui: dict[str, Any] = field(default_factory=dict)
+
+    def state(self, step: LessonStep) -> dict[str, Any]:
+        """The metrics ``step.check`` reads, as the lessons panel would compute them."""
+        return lesson_state(
+            self.trainer,
+            self.dataset,
+            solved=self.solved,
+            diagnostics=needs_diagnostics(step),
+            ui=self.ui,
+        )
+
+
+def set_up(step: LessonStep) -> Attempt:
+    """What "Set up this step" leaves: the step's data and a fresh, untrained network."""
+    dataset, spec, config = apply_step_setup(step)
+    return Attempt(Trainer(spec, dataset.X, dataset.y, config), dataset)
+
+
+def perform(step: LessonStep, attempt: Attempt, solution: StepSolution | None = None) -> Attempt:
+    """Do what the step asks (``solution``, default ``step.solution``) the way the window
+    does it: new data or layers, or a new seed / test fraction / standardisation, start a
+    new network; other settings carry on with the current one.
+
+    Without a solution this presses the step's run button (solve or train). Like the
+    window, it trains the attempt's trainer in place unless it has to start a new one.
+    """
+    if solution is None:
+        solution = step.solution or StepSolution(run="solve" if step.setup.solve else "train")
+    s = step.setup
+    trainer, dataset = attempt.trainer, attempt.dataset
+    rebuild = solution.data is not None or solution.layers is not None
+    if solution.data is not None:
+        dataset = _load(solution.data, s.target, None if s.features is None else list(s.features))
+    spec = _spec(dataset, solution.layers) if solution.layers is not None else trainer.spec
+    config = replace(trainer.config, **solution.training)
+    restart = ("seed", "test_fraction", "standardize")
+    rebuild |= any(getattr(config, k) != getattr(trainer.config, k) for k in restart)
+    solved = attempt.solved and not rebuild
+    if rebuild:
+        trainer = Trainer(spec, dataset.X, dataset.y, config)
+    else:
+        trainer.set_config(config)
+    if solution.run == "train":
+        _train(trainer)
+        solved = False
+    elif solution.run == "solve":
+        _solve(trainer, dataset)
+        solved = True
+    return Attempt(trainer, dataset, solved, {**attempt.ui, **solution.ui})
+
+
+def _train(trainer: Trainer) -> None:
+    """The Train button: up to the epochs setting, or that many more when already there."""
+    left = trainer.config.epochs - trainer.epoch
+    trainer.run(left if left > 0 else trainer.config.epochs)
+
+
+def _solve(trainer: Trainer, dataset: Dataset) -> None:
+    from nnlin_gui.core.fitting import baseline_for
+
+    base = baseline_for(trainer, list(dataset.feature_names))
+    trainer.solve((base.W, base.b))
+
+
 def run_step(
     step: LessonStep, *, epochs: int | None = None
 ) -> tuple[Trainer, Dataset, dict[str, Any]]:
-    """Set a step up and run it headlessly: solve when the step says so, else train.
+    """Set a step up and do what it asks headlessly (its solution, or else its run button).
 
-    Returns the trainer, the dataset and the state its check reads.
+    ``epochs`` overrides the step's epochs setting. Returns the trainer, the dataset and
+    the state its check reads.
     """
-    dataset, spec, config = apply_step_setup(step)
-    trainer = Trainer(spec, dataset.X, dataset.y, config)
-    if step.setup.solve:
-        from nnlin_gui.core.fitting import baseline_for
-
-        base = baseline_for(trainer, dataset.feature_names)
-        trainer.solve((base.W, base.b))
-    else:
-        trainer.run(epochs)
-    state = lesson_state(
-        trainer,
-        dataset,
-        solved=step.setup.solve,
-        diagnostics=_needs_diagnostics(step),
-        polynomial_degree=step.setup.polynomial_degree,
-    )
-    return trainer, dataset, state
+    if epochs is not None:
+        training = {**step.setup.training, "epochs": epochs}
+        step = replace(step, setup=replace(step.setup, training=training))
+    attempt = perform(step, set_up(step))
+    return attempt.trainer, attempt.dataset, attempt.state(step)
 
 
 def check_names(lessons: Sequence[Lesson]) -> set[str]:

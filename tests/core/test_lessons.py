@@ -1,7 +1,10 @@
-"""Lessons: every bundled lesson parses, every step sets up, every first step's check can be
-met headlessly; checks are declarative and reject bad input with one-line messages."""
+"""Lessons: every bundled lesson parses and every step sets up; every step's check is false
+right after set-up and true after the action its solution declares (played headlessly);
+numbers in the texts match the networks; checks are declarative and reject bad input with
+one-line messages."""
 
 import math
+import re
 
 import pytest
 
@@ -11,20 +14,30 @@ from nnlin_gui.core.lessons import (
     LessonError,
     apply_step_setup,
     check_names,
+    lesson_state,
     load_lessons,
     parse_lesson,
+    perform,
     run_step,
+    set_up,
 )
 from nnlin_gui.core.network import NetworkSpec
 from nnlin_gui.core.training import TrainingConfig
 
 LESSONS = load_lessons()
+STEPS = [(les, i) for les in LESSONS for i in range(len(les.steps))]
 KNOWN_METRICS = {
     "epoch", "solved", "collapsible", "max_abs_diff", "max_rel_diff", "train_r2", "test_r2",
     "test_accuracy", "linear_approx_r2", "baseline", "baseline_test_accuracy", "poly_test_r2",
-    "verdict.homoskedasticity", "verdict.independence", "verdict.collinearity",
-    "verdict.normality",
+    "hidden_layers", "batch_size", "data_name", "data_seed", "polynomial_degree",
+    "diagnostics_source", "verdict.collinearity", "network_verdict.homoskedasticity",
+    "network_verdict.independence", "network_verdict.normality", "network_verdict.influence",
 }  # fmt: skip
+NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
+
+
+def _step_id(value):
+    return value.id if hasattr(value, "id") else str(value + 1)
 
 
 def test_eight_lessons_cover_the_issue_topics():
@@ -60,11 +73,7 @@ def test_lessons_use_every_required_feature():
             "builtin:collinear", "builtin:logistic"} <= sources  # fmt: skip
 
 
-@pytest.mark.parametrize(
-    "lesson,index",
-    [(les, i) for les in LESSONS for i in range(len(les.steps))],
-    ids=lambda v: v.id if hasattr(v, "id") else str(v),
-)
+@pytest.mark.parametrize("lesson,index", STEPS, ids=_step_id)
 def test_every_step_setup_builds(lesson, index):
     dataset, spec, config = apply_step_setup(lesson.steps[index])
     assert isinstance(spec, NetworkSpec) and isinstance(config, TrainingConfig)
@@ -74,15 +83,57 @@ def test_every_step_setup_builds(lesson, index):
     assert spec.head == expected_head
 
 
-@pytest.mark.parametrize("lesson", LESSONS, ids=lambda les: les.id)
-def test_first_step_check_is_met_headlessly(lesson):
-    step = lesson.steps[0]
+@pytest.mark.parametrize("lesson,index", STEPS, ids=_step_id)
+def test_check_waits_for_the_asked_action(lesson, index):
+    """Set up: the check is false (it tests the student, not the data). Do what the step's
+    solution declares: the check is true."""
+    step = lesson.steps[index]
+    assert step.solution is not None, "every bundled step declares the action it asks for"
+    attempt = set_up(step)
+    before = attempt.state(step)
+    assert not step.check.evaluate(before), (step.title, "ticked before any action", before)
+    after = perform(step, attempt)
+    state = after.state(step)
+    assert step.check.evaluate(state), (step.title, step.check.describe(), state)
+
+
+def test_run_step_plays_the_solution():
+    step = LESSONS[0].steps[0]
     trainer, dataset, state = run_step(step)
-    assert step.check.evaluate(state), (lesson.id, step.check.describe(), state)
-    if step.setup.solve:
-        assert state["epoch"] == 0 and state["solved"] is True
-    else:
-        assert state["epoch"] == step.setup.training.get("epochs", 500)
+    assert step.check.evaluate(state)
+    assert state["epoch"] == step.setup.training["epochs"] and not state["solved"]
+
+
+def _counts(text: str, pattern: str) -> list[int]:
+    found = re.findall(pattern, text)
+    return [int(n) if n.isdigit() else NUMBER_WORDS[n.lower()] for n in found]
+
+
+@pytest.mark.parametrize("lesson,index", STEPS, ids=_step_id)
+def test_numbers_in_the_text_match_the_network(lesson, index):
+    """Parameter, matrix and layer counts in a text are those of the step's network."""
+    step = lesson.steps[index]
+    _, spec, _ = apply_step_setup(step)
+    text = step.text
+    for n in _counts(text, r"(\d+) parameters")[:1]:
+        assert n == spec.parameter_count(), (step.title, n)
+    for n in _counts(text, r"the (\d+) weight matrices"):
+        assert n == len(spec.layers) + 1, (step.title, n)
+    for n in _counts(text, r"\b(\d+|[Oo]ne|[Tt]wo|[Tt]hree|[Ff]our) hidden layers"):
+        assert n == len(spec.layers), (step.title, n)
+
+
+def test_lesson_state_reports_what_the_student_did():
+    step = LESSONS[0].steps[1]
+    attempt = set_up(step)
+    state = lesson_state(
+        attempt.trainer, attempt.dataset, ui={"diagnostics_source": "both", "other": 1}
+    )
+    assert state["batch_size"] == 32 and state["data_name"] == "builtin:linear"
+    assert state["data_seed"] == 3 and state["diagnostics_source"] == "both"
+    assert "other" not in state and "poly_train_r2" not in state
+    state = lesson_state(attempt.trainer, attempt.dataset, polynomial_degree=2)
+    assert state["polynomial_degree"] == 2 and "poly_test_r2" in state
 
 
 def test_check_comparisons():
@@ -130,7 +181,26 @@ def test_parse_minimal_lesson_and_defaults():
     assert lesson.id == "my-lesson" and lesson.order == 100
     step = lesson.steps[0]
     assert step.hidden_controls == () and step.setup.solve is False
+    assert step.solution is None  # optional for a teacher's own lessons
     assert step.check.evaluate({"epoch": 3})
+
+
+def test_parse_solution():
+    text = (
+        _MINIMAL
+        + """
+[steps.solution]
+data = "builtin:linear?n=50&seed=4"
+layers = [{ kind = "dense", width = 2, activation = "relu" }]
+training = { learning_rate = 0.1 }
+run = "solve"
+ui = { diagnostics_source = "network", polynomial_degree = 3 }
+"""
+    )
+    sol = parse_lesson(text).steps[0].solution
+    assert sol.data.endswith("seed=4") and sol.layers[0].activation == "relu"
+    assert sol.training == {"learning_rate": 0.1} and sol.run == "solve"
+    assert sol.ui == {"diagnostics_source": "network", "polynomial_degree": 3}
 
 
 @pytest.mark.parametrize(
@@ -145,6 +215,19 @@ def test_parse_minimal_lesson_and_defaults():
         ('title = "one"', 'title = ""', "'title' must be a non-empty text"),
         ("[[steps]]", "[[steps]\n", "not valid TOML"),
         ("value = 1", 'value = 1\nref = "x"', "exactly one of 'value' or 'ref'"),
+        ("value = 1", 'value = 1\n[steps.solution]\nrun = "dance"', "'run' must be one of"),
+        ("value = 1", "value = 1\n[steps.solution]\nclick = 1", "unknown key 'click'"),
+        ("value = 1", "value = 1\n[steps.solution]\nui = { zoom = 2 }", "unknown ui key"),
+        (
+            "value = 1",
+            'value = 1\n[steps.solution]\nui = { diagnostics_source = "mine" }',
+            "ui diagnostics_source cannot be 'mine'",
+        ),
+        (
+            "value = 1",
+            "value = 1\n[steps.solution]\ntraining = { batch_size = -2 }",
+            "batch size",
+        ),
     ],
 )
 def test_bad_lessons_give_one_line_errors(old, new, message):

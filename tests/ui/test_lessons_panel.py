@@ -1,12 +1,15 @@
 """The Lessons panel through the real window: every lesson's first step is set up with one
-click and run (trained or solved) until its check ticks; instructor mode hides and locks
-controls and gives them back."""
+click, and does not tick until the student does what the step asks (its solution, done
+through the window: panels, then the run button); instructor mode hides and locks controls
+and gives them back."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QPushButton, QWidget
+from PySide6.QtWidgets import QPushButton, QSpinBox, QWidget
 
 from nnlin_gui.core.lessons import load_lessons
 
@@ -36,6 +39,24 @@ def _set_up(qtbot, window, panel) -> None:
     )
 
 
+def _do_in_panels(qtbot, window, step) -> None:
+    """The parts of the step's solution that happen outside the lessons panel (none without
+    a solution: then the run button is the action, as in ``core.lessons.perform``)."""
+    c, sol = window.controller, step.solution
+    if sol is None:
+        return
+    assert sol.data is None, "a first step that changes the data needs a wait here"
+    if sol.layers is not None:
+        c.set_layers(sol.layers)
+    if sol.training:
+        c.set_config(replace(c.config, **sol.training))
+    if "diagnostics_source" in sol.ui:
+        window.diagnostics_panel.set_source(sol.ui["diagnostics_source"])
+    if "polynomial_degree" in sol.ui:
+        window.findChild(QSpinBox, "polyDegreeSpin").setValue(sol.ui["polynomial_degree"])
+        qtbot.mouseClick(window.findChild(QPushButton, "polyButton"), Qt.MouseButton.LeftButton)
+
+
 def test_all_bundled_lessons_listed(window):
     panel = _panel(window)
     combo = panel.findChild(QWidget, "lessonCombo")
@@ -58,8 +79,13 @@ def test_first_step_sets_up_runs_and_ticks(qtbot, window, wait_idle, index):
     assert c.config.seed == step.setup.training.get("seed", 0)
     if "learning_rate" in step.setup.training:
         assert c.config.learning_rate == step.setup.training["learning_rate"]
+    qtbot.waitUntil(lambda: panel.check_met is False, timeout=30000)  # set up, not done
+    assert label.text().startswith("\u2610")
+    _do_in_panels(qtbot, window, step)
     run = panel.findChild(QPushButton, "lessonRunButton")
     assert run.text() == ("Solve analytically" if step.setup.solve else "Train")
+    if step.solution is not None:
+        assert step.solution.run == ("solve" if step.setup.solve else "train")
     qtbot.mouseClick(run, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: panel.check_met is True, timeout=30000)
     wait_idle(c)

@@ -9,7 +9,10 @@ disables its ``locked_controls``, found by objectName in the window).
 
 The check is evaluated after results change (``controller.results_changed``), on a copy of
 the trainer in the controller's background thread, so a diagnostics check never stalls the
-window.
+window. Besides the trainer, a check may read what the student did in other panels
+(``core.lessons.UI_KEYS``): the residuals the diagnostics panel shows
+(``residualSourceCombo``) and the degree of a polynomial fitted in the collapse panel since
+the step was set up (whose ``polyDegreeSpin`` the set-up presets to the step's degree).
 """
 
 from __future__ import annotations
@@ -24,37 +27,30 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QSpinBox,
     QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
-from nnlin_gui.core.lessons import Lesson, LessonStep, load_lessons
+from nnlin_gui.core.lessons import Lesson, LessonStep, load_lessons, needs_diagnostics
 from nnlin_gui.core.training import TrainingConfig
 
 log = logging.getLogger(__name__)
 
 TICK, OPEN = "\u2714", "\u2610"
 _KIND = "panel:lesson-check"
+_POLY_KIND = "panel:polynomial"  # the collapse panel's polynomial fit: (result, degree)
+
+__all__ = ["LessonsPanel", "needs_diagnostics"]
 
 
-def needs_diagnostics(step: LessonStep) -> bool:
-    """Whether the step's check reads OLS assumption verdicts (costly: statsmodels)."""
-    if step.setup.diagnostics:
-        return True
-    return step.check is not None and any(m.startswith("verdict.") for m in step.check.metrics())
-
-
-def _check_job(trainer, dataset, solved: bool, step: LessonStep, progress, cancel) -> dict:
+def _check_job(
+    trainer, dataset, solved: bool, step: LessonStep, ui: dict, progress, cancel
+) -> dict:
     from nnlin_gui.core.lessons import lesson_state
 
-    return lesson_state(
-        trainer,
-        dataset,
-        solved=solved,
-        diagnostics=needs_diagnostics(step),
-        polynomial_degree=step.setup.polynomial_degree,
-    )
+    return lesson_state(trainer, dataset, solved=solved, diagnostics=needs_diagnostics(step), ui=ui)
 
 
 def _snapshot(trainer, dataset):
@@ -94,12 +90,16 @@ class LessonsPanel(QWidget):
         self.check_met: bool | None = None
         self.last_state: dict = {}
         self._touched: list[tuple[object, str, bool]] = []  # (object, what, old value)
+        self._poly_degree: int | None = None  # a polynomial fitted since the set-up
+        self._watched_source: QComboBox | None = None
         self._build()
         self._eval_timer = QTimer(self, singleShot=True, interval=0)
         self._eval_timer.timeout.connect(self.evaluate)
         controller.results_changed.connect(self._on_results)
+        controller.dataset_changed.connect(self._forget_polynomial)
         controller.background_done.connect(self._on_done)
         controller.background_failed.connect(self._on_failed)
+        self._watch_source()
         self._show()
 
     # -- construction ----------------------------------------------------------------------------
@@ -230,7 +230,12 @@ class LessonsPanel(QWidget):
         s = step.setup
         self._applied = (self.lesson_index, self.step_index)
         self.check_met = None
+        self._poly_degree = None
         self._set_check_text()
+        self._watch_source()
+        spin = self._find(QSpinBox, "polyDegreeSpin")
+        if spin is not None and s.polynomial_degree is not None:
+            spin.setValue(s.polynomial_degree)
         self.controller.apply_setup(
             s.data, s.target, s.features, s.layers, TrainingConfig(**dict(s.training))
         )
@@ -245,9 +250,36 @@ class LessonsPanel(QWidget):
         else:
             self.controller.train()
 
+    # -- what the student did elsewhere ---------------------------------------------------------
+
+    def _find(self, cls, name: str):
+        root = self._root or self.window()
+        return root.findChild(cls, name) if root is not None else None
+
+    def _watch_source(self) -> None:
+        """Re-check when the diagnostics panel switches residuals (once the window has it)."""
+        combo = self._find(QComboBox, "residualSourceCombo")
+        if combo is not None and combo is not self._watched_source:
+            self._watched_source = combo
+            combo.currentIndexChanged.connect(self._on_results)
+
+    def ui_state(self) -> dict:
+        """What the window knows and a check may read (``core.lessons.UI_KEYS``)."""
+        ui = {}
+        diagnostics = self._find(QWidget, "diagnosticsPanel")
+        source = getattr(diagnostics, "source", None)
+        if isinstance(source, str):
+            ui["diagnostics_source"] = source
+        if self._poly_degree is not None:
+            ui["polynomial_degree"] = self._poly_degree
+        return ui
+
+    def _forget_polynomial(self, *_args) -> None:
+        self._poly_degree = None  # it was fitted to other data
+
     # -- the check -------------------------------------------------------------------------------
 
-    def _on_results(self, _results=None) -> None:
+    def _on_results(self, *_args) -> None:
         if self._applied == (self.lesson_index, self.step_index):
             self._eval_timer.start()
 
@@ -265,11 +297,15 @@ class LessonsPanel(QWidget):
             return
         from functools import partial
 
-        job = partial(_check_job, trainer, c.dataset, bool(c.solved), step)
+        job = partial(_check_job, trainer, c.dataset, bool(c.solved), step, self.ui_state())
         self._token = c.run_background(_KIND, job)
         self._token_step = (self.lesson_index, self.step_index)
 
     def _on_done(self, token: int, kind: str, state: object) -> None:
+        if kind == _POLY_KIND and isinstance(state, tuple) and len(state) == 2:
+            self._poly_degree = int(state[1])
+            self._on_results()
+            return
         if kind != _KIND or token != self._token:
             return
         if self._token_step != (self.lesson_index, self.step_index) or self.step is None:
