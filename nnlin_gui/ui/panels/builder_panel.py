@@ -28,13 +28,18 @@ MAX_WIDTH = 512
 MAX_LAYERS = 12
 
 
+def _count(n: int, noun: str) -> str:
+    """'1 unit', '8 units'."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
 def describe(index: int, layer: LayerSpec) -> str:
     """One line per layer in the list."""
     act = ACT_LABEL.get(layer.activation, layer.activation)
     if layer.kind == "dense":
-        return f"{index + 1}.  Dense · {layer.width} units · {act}"
+        return f"{index + 1}.  Dense · {_count(layer.width, 'unit')} · {act}"
     if layer.kind == "residual":
-        return f"{index + 1}.  Residual · {layer.depth} layers · {act}"
+        return f"{index + 1}.  Residual · {_count(layer.depth, 'layer')} · {act}"
     return f"{index + 1}.  Conv 1-D · {layer.width} ch, kernel {layer.kernel_size} · {act}"
 
 

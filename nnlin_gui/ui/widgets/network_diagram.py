@@ -113,7 +113,8 @@ class NetworkDiagram(QWidget):
             spec = net.spec.layers[k]
             act = ACT_LABEL.get(spec.activation, spec.activation)
             if kind == "dense":
-                title, sub = f"layer {k + 1}", f"{layer.out_dim} units · {act}"
+                units = "unit" if layer.out_dim == 1 else "units"
+                title, sub = f"layer {k + 1}", f"{layer.out_dim} {units} · {act}"
             elif kind == "residual":
                 title, sub = f"layer {k + 1}", f"residual ×{spec.depth} · {act}"
             else:
