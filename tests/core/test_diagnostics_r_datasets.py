@@ -18,8 +18,9 @@ Conventions (R's wherever R, statsmodels and gretl differ):
 - Harvey-Collier: ``harvtest(fm)`` reports |t|; so do we (the signed t is in details).
   R's harvtest updates the recursive residuals with a rank-one formula and is 1.2e-9 off
   on mtcars; the reference is recursive residuals from fresh fits in R (HC_EXACT below).
-- Durbin-Watson: ``dwtest(fm, alternative = "two.sided")`` (exact; R's default is the
-  one-sided "greater").
+- Durbin-Watson: ``dwtest(fm, alternative = "two.sided")``: exact below 100 rows, a
+  normal approximation with the exact mean and variance from 100 rows on (R's default
+  ``exact = n < 100``); R's default alternative is the one-sided "greater".
 - Breusch-Godfrey: ``bgtest(fm, order = 4, type = "Chisq")`` (missing lags filled with 0).
 - Ljung-Box: ``Box.test(resid, lag = 4, type = "Ljung-Box")``, p from
   ``pchisq(..., lower.tail = FALSE)``; no df correction for fitted parameters.
@@ -197,3 +198,22 @@ def test_dfbetas_per_coefficient_match_r(reports):
     assert list(got.values()) == pytest.approx(ref, rel=RTOL)
     # Cook's distance flags row 29 (1-based; Ford Pantera L) as R's which.max
     assert 28 in _test(reports["mtcars"], "Cook's distance").details["rows"]
+
+
+@pytest.mark.parametrize(
+    ("rows", "pvalue", "method"),
+    [
+        # d <- data.frame(t = seq_along(Nile), flow = as.numeric(Nile)); fm <- lm(flow ~ t, d)
+        # dwtest(lm(flow ~ t, d[1:99, ]), alternative = "two.sided"): exact
+        (99, 6.2983395427962553e-05, "exact (Imhof)"),
+        # dwtest(fm, alternative = "two.sided"): 100 rows, normal approximation
+        # (exact = TRUE gives 5.7006476589818225e-05, which we gave before)
+        (100, 9.3732554245979749e-05, "normal approximation, exact moments"),
+    ],
+)
+def test_durbin_watson_switches_to_the_approximation_at_100_rows_as_r(rows, pvalue, method):
+    table = np.genfromtxt(DATA / "nile.csv", delimiter=",", names=True)
+    report = diagnose_ols(table["t"][:rows], table["flow"][:rows], ["t"])
+    t = report.assumption("independence").test("Durbin-Watson")
+    assert t.details["p_method"] == method
+    assert t.p_value == pytest.approx(pvalue, rel=1e-7)

@@ -80,7 +80,8 @@ def dw_moments(design: Design | None, n: int) -> tuple[float, float]:
     return mean, var
 
 
-DW_EXACT_MAX_ROWS = 100
+# Exact p-value below this many rows, normal approximation from it on (R's dwtest rule).
+DW_EXACT_ROWS = 100
 
 
 def dw_eigenvalues(design: Design | None, n: int) -> np.ndarray:
@@ -141,11 +142,11 @@ def durbin_watson_pvalue(
 ) -> tuple[float, str]:
     """Two-sided p-value of Durbin-Watson's d and how it was computed.
 
-    Exact (Imhof) up to ``DW_EXACT_MAX_ROWS`` rows, as R's ``dwtest`` is exact for small
-    samples; above, a normal approximation with the exact null mean and variance.
+    Exact (Imhof) below ``DW_EXACT_ROWS`` rows, as R's ``dwtest`` (``exact = n < 100``);
+    from there on a normal approximation with the exact null mean and variance, as R.
     """
     n = len(resid)
-    if n <= DW_EXACT_MAX_ROWS:
+    if n < DW_EXACT_ROWS:
         cdf = dw_exact_cdf(dw_eigenvalues(design, n), dw)
         if cdf is not None:
             return float(min(1.0, 2 * min(cdf, 1.0 - cdf))), "exact (Imhof)"
