@@ -117,8 +117,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     opener = install_file_open_handler(app)
     if args.self_test is not None:
         from nnlin_gui.selftest import run_self_test
+        from nnlin_gui.ui.jobs import exit_process
 
-        return run_self_test(app, args.self_test or None)
+        return exit_process(run_self_test(app, args.self_test or None))
 
     from nnlin_gui.ui.main_window import MainWindow
 
@@ -149,6 +150,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         QTimer.singleShot(0, lambda: take_screenshot(window, args.screenshot, args.train_first))
     rc = app.exec()
     from nnlin_gui.controller import wait_lingering_threads
+    from nnlin_gui.ui.jobs import exit_process
 
     wait_lingering_threads()
-    return rc
+    return exit_process(rc)

@@ -146,7 +146,7 @@ class TrainingWorker(QObject):
 
     @Slot(object)
     def run(self, request: TrainingRequest) -> None:
-        """Train as asked; the caller's stop event ends the run within one epoch."""
+        """Train as asked; the caller's stop event ends the run within one mini-batch."""
         t0 = time.perf_counter()
         trainer, probe = request.trainer, request.probe
 
@@ -190,7 +190,10 @@ class TrainingWorker(QObject):
             log.exception("training failed")
             self.failed.emit(request.token, f"training failed: {exc}")
             return
-        self.finished.emit(request.token, RunOutcome(result, approximate(trainer)))
+        # After a stop (pause or closing) the approximation is left to the caller: closing
+        # must not wait for it.
+        approx = None if result.stopped else approximate(trainer)
+        self.finished.emit(request.token, RunOutcome(result, approx))
 
 
 @dataclass(frozen=True)

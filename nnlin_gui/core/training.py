@@ -28,8 +28,10 @@ from nnlin_gui.core.scaling import Scaling
 
 log = logging.getLogger(__name__)
 
-# Rows per slice of a full-batch epoch: a stop request is honoured between slices, so pausing
-# or closing is prompt however large the data. Smaller batches are not sliced.
+# A batch is computed in slices of at most this many rows x parameters (about 0.05 s of work)
+# and at most FULL_BATCH_SLICE rows: a stop request is honoured between slices, so pausing or
+# closing is prompt however large the data or the network. Smaller batches are not sliced.
+SLICE_WORK = 50_000_000
 FULL_BATCH_SLICE = 16384
 # A training loss this many times the reference (the first epoch's, or predicting zero)
 # counts as divergence.
@@ -368,7 +370,9 @@ class Trainer:
             stopped=stopped,
             early_stopped=early,
             message=message,
-            metrics=self.evaluate() if evaluate else {},
+            # A stopped run returns at once (a closing window waits for it); its caller can
+            # evaluate later, off the critical path.
+            metrics=self.evaluate() if evaluate and not stopped else {},
         )
 
     def _epoch(self, bs: int, stop: threading.Event | None) -> float | None:
@@ -398,22 +402,23 @@ class Trainer:
     def _gradient(self, xb: np.ndarray, yb: np.ndarray, stop) -> float | None:
         """Fill the network's gradient (penalties included) for one batch; return its loss.
 
-        A batch larger than ``FULL_BATCH_SLICE`` rows is done in slices whose gradients are
-        summed (weighted by their rows), checking ``stop`` between slices.
+        A batch larger than a slice (see ``SLICE_WORK``) is done in slices whose gradients
+        are summed (weighted by their rows), checking ``stop`` between slices.
         """
         net, loss, cfg = self.network, self.loss, self.config
         m = len(xb)
-        if m <= FULL_BATCH_SLICE:
+        rows = max(64, min(FULL_BATCH_SLICE, SLICE_WORK // max(1, net.n_params)))
+        if m <= rows:
             value, d_out = loss.value_and_grad(net.forward(xb, train=True), yb)
             if math.isfinite(value):
                 net.backward(d_out)
         else:
             acc = np.zeros_like(net.grad)
             value = 0.0
-            for s in range(0, m, FULL_BATCH_SLICE):
+            for s in range(0, m, rows):
                 if stop is not None and stop.is_set():
                     return None
-                xs, ys = xb[s : s + FULL_BATCH_SLICE], yb[s : s + FULL_BATCH_SLICE]
+                xs, ys = xb[s : s + rows], yb[s : s + rows]
                 part, d_out = loss.value_and_grad(net.forward(xs, train=True), ys)
                 share = len(xs) / m
                 value += part * share

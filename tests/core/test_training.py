@@ -204,8 +204,8 @@ def _big_full_batch(n=40_000):
     return X, X @ [1.0, -2.0, 0.5, 3.0] + rng.normal(size=n)
 
 
-def test_full_batch_in_slices_matches_one_pass():
-    # Above FULL_BATCH_SLICE rows the gradient is summed over slices: same step, to rounding.
+def test_full_batch_in_slices_matches_one_pass(monkeypatch):
+    # Above one slice of rows the gradient is summed over slices: same step, to rounding.
     import nnlin_gui.core.training as training
 
     X, y = _big_full_batch()
@@ -215,13 +215,10 @@ def test_full_batch_in_slices_matches_one_pass():
     )
     sliced = Trainer(NetworkSpec.mlp(4, [16]), X, y, cfg)
     sliced.run()
+    monkeypatch.setattr(training, "FULL_BATCH_SLICE", len(X))
+    monkeypatch.setattr(training, "SLICE_WORK", 10**12)
     whole = Trainer(NetworkSpec.mlp(4, [16]), X, y, cfg)
-    old = training.FULL_BATCH_SLICE
-    training.FULL_BATCH_SLICE = len(X)
-    try:
-        whole.run()
-    finally:
-        training.FULL_BATCH_SLICE = old
+    whole.run()
     assert np.allclose(sliced.network.theta, whole.network.theta, rtol=1e-10, atol=1e-12)
     assert np.allclose(sliced.history.train_loss, whole.history.train_loss, rtol=1e-12)
 

@@ -1,0 +1,178 @@
+"""Background jobs for the window: one handle per job, each on its own daemon thread.
+
+Why not one queued task thread: a CSV dropped at start-up waited 10-18 s behind the
+start-up baseline (scipy's import), and closing the window had to wait for whatever numpy
+call the thread was in. Here every job has its own thread, so loading never waits behind
+computation; a new job of a kind cancels its predecessor (its result is dropped); and the
+threads are daemons, so closing the window never waits for a computation that cannot be
+interrupted: the process exits and takes them with it. Jobs are plain functions
+``fn(progress, cancel)`` of copied inputs (see ``nnlin_gui.workbench.jobs``), so a job
+abandoned mid-way leaves nothing half-changed.
+
+Results come back as queued signals to the runner, which lives in the GUI thread.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+
+from nnlin_gui.core.errors import UserError
+
+log = logging.getLogger(__name__)
+
+JobFunction = Callable[[Callable[[float], None], threading.Event], Any]
+
+# Progress leaves a job at most this often (throttled at the source).
+PROGRESS_INTERVAL = 1.0 / 30.0
+
+
+@dataclass
+class JobHandle:
+    """One submitted job: its token and kind, and the event that cancels it."""
+
+    token: int
+    kind: str
+    cancel_event: threading.Event = field(default_factory=threading.Event)
+    finished: threading.Event = field(default_factory=threading.Event)
+
+    def cancel(self) -> None:
+        """Ask the job to stop; whatever it returns afterwards is dropped."""
+        self.cancel_event.set()
+
+    @property
+    def cancelled(self) -> bool:
+        return self.cancel_event.is_set()
+
+    @property
+    def running(self) -> bool:
+        return not self.finished.is_set()
+
+
+class JobRunner(QObject):
+    """Runs jobs off the GUI thread and reports them as signals (in the GUI thread).
+
+    Signals
+    -------
+    progress(int token, float fraction)
+    done(int token, str kind, object result)
+    failed(int token, str kind, str message)   a ``UserError``'s message, or a bug's summary
+    """
+
+    progress = Signal(int, float)
+    done = Signal(int, str, object)
+    failed = Signal(int, str, str)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._token = 0
+        self._latest: dict[str, JobHandle] = {}
+        self._lock = threading.Lock()  # signals are emitted under it; close() takes it
+        self._closed = False
+
+    def submit(
+        self, kind: str, fn: JobFunction, cancel: threading.Event | None = None
+    ) -> JobHandle:
+        """Start ``fn(progress, cancel)`` on a new thread; cancel the previous job of ``kind``."""
+        self._token += 1
+        handle = JobHandle(self._token, kind, cancel or threading.Event())
+        previous = self._latest.get(kind)
+        if previous is not None:
+            previous.cancel()
+        self._latest[kind] = handle
+        if self._closed:
+            handle.cancel()
+            handle.finished.set()
+            return handle
+        thread = threading.Thread(
+            target=self._run, args=(handle, fn), name=f"nnlin-job-{kind}", daemon=True
+        )
+        thread.start()
+        return handle
+
+    def running(self) -> list[JobHandle]:
+        """The newest job of each kind that has not finished yet."""
+        return [h for h in self._latest.values() if h.running]
+
+    def close(self) -> None:
+        """Cancel every job and emit nothing more (the window is closing)."""
+        with self._lock:
+            self._closed = True
+        for handle in self._latest.values():
+            handle.cancel()
+
+    def wait_all(self, timeout: float) -> bool:
+        """Wait up to ``timeout`` seconds for running jobs (tests use it); True when none run."""
+        deadline = time.monotonic() + timeout
+        for handle in list(self._latest.values()):
+            if not handle.finished.wait(max(0.0, deadline - time.monotonic())):
+                return False
+        return True
+
+    # -- the job's own thread ----------------------------------------------------------------
+
+    def _emit(self, handle: JobHandle, signal: Signal, *args: Any) -> None:
+        with self._lock:
+            if not self._closed and not handle.cancelled:
+                signal.emit(*args)
+
+    def _run(self, handle: JobHandle, fn: JobFunction) -> None:
+        last = [0.0]
+
+        def report(fraction: float) -> None:
+            now = time.perf_counter()
+            if now - last[0] >= PROGRESS_INTERVAL or fraction >= 1.0:
+                last[0] = now
+                self._emit(handle, self.progress, handle.token, float(fraction))
+
+        try:
+            if handle.cancelled:
+                return
+            try:
+                result = fn(report, handle.cancel_event)
+            except UserError as exc:
+                self._emit(handle, self.failed, handle.token, handle.kind, str(exc))
+                return
+            except Exception as exc:  # a bug must not pass silently, nor as a traceback
+                if not handle.cancelled:
+                    log.exception("background job %s failed", handle.kind)
+                self._emit(
+                    handle, self.failed, handle.token, handle.kind, f"{handle.kind} failed: {exc}"
+                )
+                return
+            self._emit(handle, self.done, handle.token, handle.kind, result)
+        finally:
+            handle.finished.set()
+
+
+def jobs_still_running() -> bool:
+    """True while a job thread of any runner is alive (it may be inside numpy/BLAS)."""
+    return any(t.name.startswith("nnlin-job-") and t.is_alive() for t in threading.enumerate())
+
+
+def exit_process(status: int) -> int:
+    """Return ``status`` for a normal exit, or end the process at once when a job thread is
+    still computing.
+
+    A normal interpreter exit runs the C libraries' destructors (OpenBLAS frees its
+    buffers) while that thread may be inside them: a segmentation fault after a clean
+    close. Everything the user had is saved by then (settings are synced on close), so
+    the process ends without those destructors.
+    """
+    if not jobs_still_running():
+        return status
+    import os
+    import sys
+
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            pass
+    os._exit(status)
