@@ -415,7 +415,9 @@ class ModelController(QObject):
         if self.trainer is None:
             return
         self.trainer.set_config(self.config)
-        if self.trainer.config.l2 != getattr(self, "_baseline_l2", None):
+        # The baseline depends on the penalties (ridge, weight decay, none for L1).
+        penalties = (self.trainer.config.l1, self.trainer.config.l2)
+        if penalties != getattr(self, "_baseline_penalties", None):
             self._request_baseline()
 
     def _when_idle(self, fn: Callable[[], object], resume: bool = False) -> None:
@@ -472,7 +474,7 @@ class ModelController(QObject):
         trainer = self.trainer
         if trainer is None or self.dataset is None:
             return
-        self._baseline_l2 = trainer.config.l2
+        self._baseline_penalties = (trainer.config.l1, trainer.config.l2)
         self._baseline_error = None
         self._baseline_token = self._submit(
             "baseline", partial(_baseline_job, trainer, self.dataset.feature_names)
@@ -541,7 +543,7 @@ class ModelController(QObject):
         )
 
     def solve(self) -> None:
-        """Set the weights to the closed-form solution (OLS, ridge or logistic)."""
+        """Set the weights to the closed-form solution (OLS, ridge, weight decay, logistic)."""
         self._when_idle(self._do_solve)
 
     def _do_solve(self) -> None:
@@ -565,8 +567,11 @@ class ModelController(QObject):
             self.message.emit("Fitting the closed-form model...")
             return
         self._solve_pending = False
+        from nnlin_gui.core.comparison import baseline_title
+        from nnlin_gui.core.fitting import solve_to_baseline
+
         try:
-            trainer.solve((self.baseline.W, self.baseline.b))
+            solve_to_baseline(trainer, self.baseline)
             self._param_version += 1
             self.solved = True
         except UserError as exc:
@@ -578,7 +583,7 @@ class ModelController(QObject):
         self._sync_from_trainer()
         self._update_results()
         self.message.emit(
-            f"Solved analytically: the weights now give the {self.baseline.kind} fit."
+            f"Solved analytically: the weights now give {baseline_title(self.baseline)}."
         )
 
     def set_weight(self, layer: int, i: int, j: int, value: float) -> None:

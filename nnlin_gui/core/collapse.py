@@ -7,7 +7,7 @@ A = I + A_f; convolution: a banded matrix). Composing them gives y = W_z x + b_z
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -201,3 +201,72 @@ def solve_analytically(net: Network, A_target: np.ndarray, c_target: np.ndarray)
             "features limits what the network can represent"
         )
     net.output.b[...] += c_target - c
+
+
+def _spread_basis(height: int, rank: int) -> np.ndarray:
+    """``height × rank`` orthonormal columns, the first spread evenly over every unit (so
+    each hidden unit carries the same share of a rank-one map)."""
+    M = np.eye(height)[:, :rank]
+    if rank:
+        M[:, 0] = 1.0
+    return np.linalg.qr(M)[0]
+
+
+def balanced_factors(A: np.ndarray, widths: Sequence[int]) -> list[np.ndarray]:
+    """Factors ``F_L ⋯ F_1 = A`` (shapes (widths[0], k), ..., (m, widths[-1])) that all
+    carry the singular values ``σ_i(A)^(1/L)``.
+
+    Among all factorisations of ``A`` through these widths they have the least
+    ``Σ_l ‖F_l‖²`` (``L Σ_i σ_i^(2/L)``), so with weight decay a network set to them sits at
+    a stationary point whenever ``A`` is optimal for the collapsed problem.
+
+    Raises
+    ------
+    CollapseError
+        When ``A`` has more rank than the narrowest width can carry.
+    """
+    A = np.atleast_2d(np.asarray(A, dtype=np.float64))
+    L = len(widths) + 1
+    if L == 1:
+        return [A.copy()]
+    U, s, Vt = np.linalg.svd(A, full_matrices=False)
+    rank = int(np.sum(s > 1e-14 * max(1.0, float(s.max(initial=0.0)))))
+    if rank > min(widths):
+        raise CollapseError(
+            f"cannot solve analytically: a layer of width {min(widths)} cannot carry a map of "
+            f"rank {rank}"
+        )
+    root = s[:rank] ** (1.0 / L)
+    bases = [_spread_basis(int(h), rank) for h in widths]
+    factors = [bases[0] * root @ Vt[:rank]]
+    for below, above in zip(bases[:-1], bases[1:], strict=True):
+        factors.append(above * root @ below.T)
+    factors.append(U[:, :rank] * root @ bases[-1].T)
+    return factors
+
+
+def solve_balanced(net: Network, A_target: np.ndarray, c_target: np.ndarray) -> None:
+    """Set a plain dense chain to the collapse ``A x + c`` with balanced factors.
+
+    Every weight matrix gets ``σ_i(A)^(1/L)`` (see ``balanced_factors``), the hidden biases
+    0 and the output bias ``c``. This is where training with weight decay can rest;
+    ``solve_analytically`` keeps the other weights instead and is not.
+
+    Raises
+    ------
+    CollapseError
+        A nonlinear network, a residual or convolution layer, or a too narrow bottleneck.
+    """
+    reason = nonlinear_layer(net)
+    if reason is not None:
+        raise CollapseError(f"cannot solve analytically: {reason}")
+    if any(ls.kind != "dense" for ls in net.spec.layers):
+        raise CollapseError(
+            "balanced factors need a plain chain of dense layers (no residual or convolution)"
+        )
+    widths = [layer.out_dim for layer in net.layers[:-1]]
+    factors = balanced_factors(A_target, widths)
+    for layer, factor in zip(net.layers, factors, strict=True):
+        layer.W[...] = factor.T  # layers act on rows: z = x @ W
+        layer.b[...] = 0.0
+    net.output.b[...] = np.atleast_1d(np.asarray(c_target, dtype=np.float64))

@@ -24,8 +24,25 @@ BASELINE_TITLES = {
     "ols": "linear regression (OLS)",
     "ridge": "ridge regression",
     "logistic": "logistic regression",
+    "logistic_l2": "L2-penalised logistic regression",
+    "weight_decay": "the weight-decay fit (a point on the ridge path, not ridge)",
+    "logistic_weight_decay": "the weight-decay fit (a point on the L2 logistic path)",
     "polynomial": "polynomial regression",
 }
+# Column headers and short names.
+BASELINE_SHORT = {
+    "ols": "OLS",
+    "ridge": "ridge",
+    "logistic": "logistic",
+    "logistic_l2": "L2 logistic",
+    "weight_decay": "weight decay",
+    "logistic_weight_decay": "weight decay",
+}
+
+
+def baseline_title(base: Baseline) -> str:
+    """The baseline named in a sentence (its own title, else the kind's)."""
+    return base.title or BASELINE_TITLES.get(base.kind, base.kind)
 
 
 @dataclass(frozen=True)
@@ -54,6 +71,8 @@ class CollapseComparison:
     max_abs_diff: float
     headline: str
     approximation: AffineApproximation | None = None
+    baseline_title: str = ""
+    baseline_note: str = ""
 
 
 def baseline_inference(base: Baseline, p: int) -> tuple[np.ndarray, ...]:
@@ -79,7 +98,7 @@ def baseline_inference(base: Baseline, p: int) -> tuple[np.ndarray, ...]:
 def compare(
     trainer: Trainer, names: Sequence[str], base: Baseline | None = None
 ) -> CollapseComparison:
-    """Compare ``trainer``'s network with its baseline (OLS, ridge or logistic).
+    """Compare ``trainer``'s network with its baseline (see ``fitting.baseline_for``).
 
     For a nonlinear network the table compares the best affine approximation instead and
     the headline says which layer prevents the collapse.
@@ -118,9 +137,17 @@ def compare(
         rows,
         max_diff,
         headline(
-            col.collapsible, col.reason, base.kind, max_diff, float(np.abs(ref).max()), approx
+            col.collapsible,
+            col.reason,
+            base.kind,
+            max_diff,
+            float(np.abs(ref).max()),
+            approx,
+            baseline_title(base),
         ),
         approx,
+        baseline_title(base),
+        base.note,
     )
 
 
@@ -131,9 +158,11 @@ def headline(
     max_diff: float,
     scale: float,
     approx: AffineApproximation | None = None,
+    title: str | None = None,
 ) -> str:
-    """The one sentence the panel leads with."""
-    title = BASELINE_TITLES.get(kind, kind)
+    """The one sentence the panel leads with; ``title`` names the baseline (default: by
+    ``kind``)."""
+    title = title or BASELINE_TITLES.get(kind, kind)
     if not collapsible:
         share = f"; the best affine map explains R\u00b2 = {approx.r2:.3f}" if approx else ""
         return f"{reason}{share} of the network's output"

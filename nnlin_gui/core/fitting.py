@@ -1,5 +1,6 @@
 """One fit from start to finish: build the network for a dataset, train or solve it, and
-compare its collapse with the right closed-form baseline (OLS, ridge or logistic).
+compare its collapse with the right closed-form baseline (OLS, ridge, logistic, or the
+weight-decay point of the ridge path for a deep network trained with L2).
 
 Used by ``nnlin fit``, ``nnlin diagnose`` and the GUI's self-test; the GUI itself drives a
 ``Trainer`` step by step.
@@ -44,40 +45,175 @@ def build_spec(
 
 @dataclass(frozen=True)
 class Baseline:
-    """The closed-form model a network's collapse is compared with, in original units."""
+    """The closed-form model a network's collapse is compared with, in original units.
 
-    kind: str  # 'ols', 'ridge' or 'logistic'
+    ``kind`` is 'ols', 'logistic' (no penalty), 'ridge' / 'logistic_l2' (L2 without a
+    hidden layer: ``μ = λ``) or 'weight_decay' / 'logistic_weight_decay' (L2 on a dense
+    chain of ``n_matrices`` ≥ 2: a point of the ridge, or penalised-logistic, path at ``mu``).
+    ``title`` names it in a sentence; ``note`` says what the penalty amounts to.
+    """
+
+    kind: str
     W: np.ndarray  # (n_outputs, k)
     b: np.ndarray  # (n_outputs,)
-    result: object  # OLSResult, RidgeResult or LogisticResult
+    result: object  # OLSResult, RidgeResult, LogisticResult or WeightDecayFit
+    title: str = ""
+    note: str = ""
+    mu: float | None = None  # the ridge penalty used, in the network's units
+    n_matrices: int = 1
+
+
+def weight_matrices(spec: NetworkSpec) -> int:
+    """``L``: the weight matrices a dense chain multiplies (hidden layers + output)."""
+    return len(spec.layers) + 1
+
+
+def _no_baseline_reason(trainer: Trainer) -> str | None:
+    """Why no closed-form model is what this network trains towards (None: there is one)."""
+    spec, cfg = trainer.spec, trainer.config
+    L = weight_matrices(spec)
+    if spec.head not in ("identity", "sigmoid"):
+        reason = "multi-class networks have no closed-form baseline to compare with"
+        if cfg.l2 > 0 and L > 1:
+            reason += (
+                f"; with L2 on {L} weight matrices the penalty on the collapse is "
+                f"{L}λ Σ σ_i(W_z)^(2/{L}) (a Schatten quasi-norm), not ridge"
+            )
+        return reason
+    if cfg.l1 > 0:
+        what = (
+            "lasso on W_z"
+            if L == 1
+            else f"the penalty {L}·l1·‖W_z‖₁^(1/{L}) on W_z (not lasso, and not OLS)"
+        )
+        return (
+            f"L1 on every weight matrix amounts to {what}; this program has no closed form "
+            "for it, and gradient descent with L1 does not settle exactly"
+        )
+    if cfg.l2 > 0 and any(lay.kind != "dense" for lay in spec.layers):
+        return (
+            "weight decay on a residual block or a convolution penalises its own parameters, "
+            "not a function of W_z this program can solve (it is not ridge)"
+        )
+    return None
+
+
+def _penalised_baseline(trainer: Trainer, names: Sequence[str]) -> Baseline:
+    """L2 > 0: ridge for one weight matrix, else the weight-decay point of the ridge path."""
+    from nnlin_gui.core import regression
+    from nnlin_gui.core.weight_decay import fit_weight_decay, penalty_formula
+
+    lam, L = trainer.config.l2, weight_matrices(trainer.spec)
+    Xs, ys = trainer.Xtrain, trainer.Ytrain[:, 0]
+    logistic = trainer.spec.head == "sigmoid"
+    if L == 1 and not logistic:
+        # Training penalises weights in standardised units, so ridge is solved there too.
+        res = regression.fit_ridge(Xs, ys, lam, names=names)
+        coef, intercept = np.asarray(res.coef), res.intercept
+        kind, title = "ridge", "ridge regression"
+        note = f"L2 = {lam:g} on the one weight matrix is ridge with μ = λ (standardised units)"
+        mu = lam
+    else:
+        res = fit_weight_decay(Xs, ys, lam, L, "cross_entropy" if logistic else "mse", tuple(names))
+        coef, intercept, mu = res.coef, res.intercept, res.mu
+        kind, title, note = _weight_decay_words(res, logistic, penalty_formula(L))
+    W, b = trainer.scaling.affine_to_original(coef[None, :], np.array([intercept]))
+    return Baseline(kind, W, b, res, title, note, mu if np.isfinite(mu) else None, L)
+
+
+def _weight_decay_words(res, logistic: bool, formula: str) -> tuple[str, str, str]:
+    """(kind, title, note) for a ``WeightDecayFit``."""
+    from nnlin_gui.core.weight_decay import mu_formula
+
+    lam, L = res.lam, res.n_matrices
+    path = "L2-penalised logistic path" if logistic else "ridge path"
+    if L == 1:
+        return (
+            "logistic_l2",
+            "L2-penalised logistic regression",
+            f"L2 = {lam:g} on the one weight matrix is logistic regression with the "
+            "penalty λ‖w‖² (μ = λ, standardised units)",
+        )
+    kind = "logistic_weight_decay" if logistic else "weight_decay"
+    head = f"weight decay on {L} weight matrices = penalty {formula} (λ = {lam:g})"
+    if res.is_zero:
+        title = "the weight-decay fit: W_z = 0"
+        note = f"{head}: here the penalty outweighs the fit, so the optimum is W_z = 0"
+    else:
+        title = f"the weight-decay fit: the {path} at μ = {res.mu:.4g}"
+        if not logistic:
+            title += ", not ridge"
+        note = (
+            f"{head}: a point on the {path} (μ = {mu_formula(L)} = {res.mu:.4g}, "
+            "standardised units), "
+            f"not {'the L2 logistic fit' if logistic else 'ridge'} with μ = λ"
+        )
+    if L >= 3 and not res.is_zero:
+        note += (
+            f"; zero weights are also a local minimum (objective {res.zero_objective:.4g} "
+            f"against {res.objective:.4g})"
+        )
+    elif res.other_minima:
+        note += f"; a nonzero local minimum also exists (objective {res.other_minima[0][1]:.4g})"
+    return kind, title, note
 
 
 def baseline_for(trainer: Trainer, names: Sequence[str]) -> Baseline:
-    """OLS on the training rows; ridge (same penalty scaling as training) when L2 > 0;
-    logistic regression for a binary target. Multi-class has no baseline here."""
+    """The model the trainer's network converges to when it is linear, in original units.
+
+    OLS (logistic regression for a binary target) without penalties; with L2 = λ on every
+    weight matrix, ridge (L2 logistic) with μ = λ for one weight matrix and the weight-decay
+    point of the ridge (L2 logistic) path for a dense chain of several (see
+    ``core.weight_decay``).
+
+    Raises
+    ------
+    SpecError
+        Multi-class heads, L1 penalties, and L2 on residual or convolution layers: there is
+        no closed-form comparison, and the message says what the penalty is instead.
+    """
     from nnlin_gui.core import regression
 
+    reason = _no_baseline_reason(trainer)
+    if reason is not None:
+        raise SpecError(reason)
+    if trainer.config.l2 > 0:
+        return _penalised_baseline(trainer, names)
     rows = trainer.train_rows
     X, y = trainer.X[rows], trainer.y[rows]
-    head = trainer.spec.head
-    if head == "sigmoid":
+    if trainer.spec.head == "sigmoid":
         res = regression.fit_logistic(X, y, names)
         return Baseline(
-            "logistic", np.asarray(res.params[1:])[None, :], np.asarray(res.params[:1]), res
+            "logistic",
+            np.asarray(res.params[1:])[None, :],
+            np.asarray(res.params[:1]),
+            res,
+            "logistic regression",
         )
-    if head != "identity":
-        raise SpecError("multi-class networks have no closed-form baseline to compare with")
-    l2 = trainer.config.l2
-    if l2 > 0:
-        # Training penalises weights in standardised units, so ridge is solved there too.
-        Xs, ys = trainer.Xtrain, trainer.Ytrain[:, 0]
-        res = regression.fit_ridge(Xs, ys, l2, names=names)
-        W, b = trainer.scaling.affine_to_original(
-            np.asarray(res.coef)[None, :], np.array([res.intercept])
-        )
-        return Baseline("ridge", W, b, res)
     res = regression.fit_ols(X, y, names)
-    return Baseline("ols", np.asarray(res.params[1:])[None, :], np.asarray(res.params[:1]), res)
+    return Baseline(
+        "ols",
+        np.asarray(res.params[1:])[None, :],
+        np.asarray(res.params[:1]),
+        res,
+        "linear regression (OLS)",
+    )
+
+
+def solve_to_baseline(trainer: Trainer, base: Baseline) -> None:
+    """Set the trainer's weights so its collapse is ``base``.
+
+    With a penalty the factors are balanced (``collapse.solve_balanced``), so the network
+    sits where training with that penalty rests; without one the first layer takes the
+    smallest change that reaches the target (``Trainer.solve``).
+    """
+    from nnlin_gui.core.collapse import solve_balanced
+
+    if base.mu is not None or base.kind in ("weight_decay", "logistic_weight_decay"):
+        A, c = trainer.scaling.affine_to_standard(base.W, base.b)
+        solve_balanced(trainer.network, A, c)
+    # After a balanced solve this only corrects rounding; it also records the new state.
+    trainer.solve((base.W, base.b))
 
 
 def fit_network(
@@ -98,14 +234,44 @@ def fit_network(
     cfg = config or TrainingConfig(**settings)
     trainer = Trainer(build_spec(dataset, layers, activation), dataset.X, dataset.y, cfg)
     if solve:
-        base = baseline_for(trainer, dataset.feature_names)
-        trainer.solve((base.W, base.b))
+        solve_to_baseline(trainer, baseline_for(trainer, dataset.feature_names))
         return trainer, None
     return trainer, trainer.run()
 
 
 def _named(names: Sequence[str], values: np.ndarray) -> dict[str, float]:
     return {str(n): float(v) for n, v in zip(names, values, strict=True)}
+
+
+def _report_baseline(
+    report: dict, trainer: Trainer, dataset: Dataset, names: Sequence[str]
+) -> Baseline | None:
+    """Fill ``report["baseline"]`` (kind, the ridge penalty ``mu`` it used, and why) and
+    the OLS / logistic summaries; returns the baseline, or None when there is none."""
+    try:
+        base = baseline_for(trainer, names)
+    except SpecError as exc:
+        report["baseline"] = {"kind": "none", "reason": str(exc)}
+        return None
+    info: dict = {"kind": base.kind, "title": base.title}
+    if base.kind == "ols":
+        report["ols"] = base.result.to_dict()
+    elif base.kind == "logistic":
+        report["logistic"] = base.result.to_dict()
+    else:
+        info.update(
+            l2=trainer.config.l2, mu=base.mu, weight_matrices=base.n_matrices, note=base.note
+        )
+        if hasattr(base.result, "to_dict"):
+            info["fit"] = base.result.to_dict()
+        if trainer.spec.head == "identity":
+            from nnlin_gui.core.regression import fit_ols
+
+            rows = trainer.train_rows
+            report["ols"] = fit_ols(dataset.X[rows], dataset.y[rows], names).to_dict()
+    info["params"] = {"const": float(base.b[0]), **_named(names, base.W[0])}
+    report["baseline"] = info
+    return base
 
 
 def fit_report(
@@ -156,21 +322,7 @@ def fit_report(
         "reason": col.reason,
         "chain": [{"name": s.name, "shape": list(s.shape)} for s in col.chain],
     }
-    base = None
-    if trainer.spec.head in ("identity", "sigmoid"):
-        base = baseline_for(trainer, names)
-        report["baseline"] = {"kind": base.kind}
-        if base.kind == "ols":
-            report["ols"] = base.result.to_dict()
-        elif base.kind == "ridge":
-            from nnlin_gui.core.regression import fit_ols
-
-            rows = trainer.train_rows
-            report["ols"] = fit_ols(dataset.X[rows], dataset.y[rows], names).to_dict()
-            report["baseline"]["l2"] = trainer.config.l2
-        else:
-            report["logistic"] = base.result.to_dict()
-        report["baseline"]["params"] = {"const": float(base.b[0]), **_named(names, base.W[0])}
+    base = _report_baseline(report, trainer, dataset, names)
     if col.collapsible:
         report["collapse"]["W"] = _named(names, col.W[0]) if col.W.shape[0] == 1 else col.W.tolist()
         report["collapse"]["b"] = float(col.b[0]) if col.b.shape[0] == 1 else col.b.tolist()

@@ -156,6 +156,8 @@ def test_ridge_with_l2_and_logistic_for_a_binary_target(window, qtbot, wait_idle
 
     c = window.controller
     table = child(window, QTableWidget, "collapseTable")
+    # Ridge is L2 on a single weight matrix: no hidden layer (deeper: see weight decay).
+    c.set_layers(())
     c.set_config(replace(c.config, l2=0.1))
     qtbot.waitUntil(lambda: c.baseline is not None and c.baseline.kind == "ridge", timeout=20000)
     qtbot.waitUntil(lambda: table.horizontalHeaderItem(2).text() == "ridge", timeout=5000)
@@ -170,3 +172,35 @@ def test_ridge_with_l2_and_logistic_for_a_binary_target(window, qtbot, wait_idle
     assert table_column(table, 0)[0] == "const"
     with pytest.raises(ValueError):
         c.run_background("not-a-panel-job", lambda progress, cancel: None)
+
+
+def test_weight_decay_is_named_solved_and_stays(window, qtbot, wait_idle):
+    """L2 on a hidden layer: the panel names the weight-decay point (not ridge), Solve puts
+    the weights there, and training from there keeps the collapse on it."""
+    from dataclasses import replace
+
+    c = window.controller
+    table = child(window, QTableWidget, "collapseTable")
+    note = child(window, QLabel, "collapseBaselineNote")
+    c.set_layers((LayerSpec("dense", 8),))
+    cfg = replace(c.config, optimizer="sgd", learning_rate=0.05, batch_size=0, l2=0.02)
+    c.set_config(replace(cfg, epochs=500))
+    qtbot.waitUntil(
+        lambda: c.baseline is not None and c.baseline.kind == "weight_decay", timeout=20000
+    )
+    qtbot.waitUntil(lambda: table.horizontalHeaderItem(2).text() == "weight decay", timeout=5000)
+    text = plain(note.text())
+    assert "Weight decay on 2 weight matrices = penalty 2λ‖W_z‖ (λ = 0.02)" in text
+    assert "a point on the ridge path" in text and "not ridge" in text
+    panel = child(window, QWidget, "collapsePanel")
+    assert panel._base_caption.text() == "<b>Weight decay</b>"
+    c.solve()
+    head = plain(child(window, QLabel, "collapseHeadline").text())
+    assert "collapsed to the weight-decay fit: the ridge path at μ = " in head
+    assert "not ridge" in head
+    solved = c.results.max_diff
+    assert solved < 1e-12
+    c.train()
+    wait_idle(c)
+    assert c.results.max_diff < 1e-9
+    assert "collapsed to the weight-decay fit" in child(window, QLabel, "collapseHeadline").text()

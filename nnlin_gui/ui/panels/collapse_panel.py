@@ -3,14 +3,17 @@
 On top the compact read-out it extends (``CollapseSummary``: live equations while
 training). Below, when the controller is idle: the collapsed equation y = W_z x + b_z with
 its numbers, the product chain W_n ⋯ W_1 with shapes and how b_z is assembled; the
-coefficient table against the closed-form baseline (OLS, ridge when L2 > 0, logistic for
-a binary target) with the headline verdict, Copy and Export CSV; a polynomial comparison
-of a chosen degree; and "linear vs nonlinear", the same architecture trained with
-identity and with a nonlinearity on the task thread, losses and fits overlaid.
+coefficient table against the closed-form baseline (OLS; with L2, ridge for one weight
+matrix and the weight-decay point of the ridge path for several; logistic for a binary
+target) with the headline verdict and what the penalty amounts to, Copy and Export CSV;
+a polynomial comparison of a chosen degree; and "linear vs nonlinear", the same
+architecture trained with identity and with a nonlinearity on the task thread, losses and
+fits overlaid.
 """
 
 from __future__ import annotations
 
+import html
 import logging
 import math
 import re
@@ -38,10 +41,12 @@ from PySide6.QtWidgets import (
 
 from nnlin_gui.core.activations import ACTIVATION_NAMES
 from nnlin_gui.core.comparison import (
+    BASELINE_SHORT,
     BASELINE_TITLES,
     CoefficientRow,
     CollapseComparison,
     baseline_inference,
+    baseline_title,
     headline,
     to_csv,
 )
@@ -90,6 +95,7 @@ def comparison_from_results(results) -> CollapseComparison | None:
         for i, name in enumerate(names)
     )
     max_diff = float(np.abs(diff).max())
+    title = baseline_title(base)
     text = headline(
         col.collapsible,
         col.reason,
@@ -97,8 +103,11 @@ def comparison_from_results(results) -> CollapseComparison | None:
         max_diff,
         float(np.abs(ref).max()),
         None if col.collapsible else approx,
+        title,
     )
-    return CollapseComparison(col.collapsible, col.reason, base.kind, rows, max_diff, text, approx)
+    return CollapseComparison(
+        col.collapsible, col.reason, base.kind, rows, max_diff, text, approx, title, base.note
+    )
 
 
 def _cell(value: float, digits: int = 5) -> str:
@@ -127,7 +136,8 @@ def _rich(name: str) -> QLabel:
 
 class CollapsePanel(CollapseSummary):
     """objectName ``collapsePanel``. Children: ``collapseEquation``, ``collapseChain``,
-    ``collapseBias``, ``collapseHeadline``, ``collapseSpread``, ``collapseTable``,
+    ``collapseBias``, ``collapseHeadline``, ``collapseBaselineNote``, ``collapseSpread``,
+    ``collapseTable``,
     ``copyTableButton``, ``exportCsvButton``, ``polyDegreeSpin``, ``polyButton``,
     ``polyResult``, ``compareActivationCombo``, ``compareButton``, ``compareStatus``,
     ``compareLossPlot``, ``compareFitPlot`` (and the read-out's labels above them)."""
@@ -165,6 +175,7 @@ class CollapsePanel(CollapseSummary):
         hfont = self.headline.font()
         hfont.setPointSize(13)
         self.headline.setFont(hfont)
+        self.baseline_note = _rich("collapseBaselineNote")
         self.spread = _rich("collapseSpread")
         self.table = QTableWidget(0, len(COLUMNS), objectName="collapseTable")
         self.table.setHorizontalHeaderLabels(COLUMNS)
@@ -196,7 +207,7 @@ class CollapsePanel(CollapseSummary):
         buttons.addWidget(self.poly_degree)
         buttons.addWidget(self.poly_button)
         self.poly_result = _rich("polyResult")
-        for w in (self.headline, self.spread, self.table):
+        for w in (self.headline, self.baseline_note, self.spread, self.table):
             table_lay.addWidget(w)
         table_lay.addLayout(buttons)
         table_lay.addWidget(self.poly_result)
@@ -246,7 +257,7 @@ class CollapsePanel(CollapseSummary):
         c = self.controller
         names, target = results.feature_names, results.target_name or "y"
         col, base = results.collapse, results.baseline
-        if base is not None and base.kind == "logistic":
+        if base is not None and base.kind.startswith("logistic"):
             target = "logit"
         self.comparison = comp = comparison_from_results(results)
         if col.collapsible:
@@ -298,18 +309,23 @@ class CollapsePanel(CollapseSummary):
                 if error
                 else "<span style='color:#888'>Waiting for the closed-form fit…</span>"
             )
+            self.baseline_note.setText("")
             self.table.setRowCount(0)
             return
+        note = comp.baseline_note
+        self.baseline_note.setText(
+            f"<span style='color:#555'>{html.escape(note[:1].upper() + note[1:])}.</span>"
+            if note
+            else ""
+        )
         ok = comp.collapsible and comp.headline.startswith("the network has collapsed")
         colour = "#2e7d32" if ok else ("#c62828" if not comp.collapsible else "#1f5fa0")
         text = comp.headline[:1].upper() + comp.headline[1:]
         self.headline.setText(f"<b><span style='color:{colour}'>{text}.</span></b>")
-        title = BASELINE_TITLES.get(comp.baseline_kind, comp.baseline_kind)
+        title = comp.baseline_title or BASELINE_TITLES.get(comp.baseline_kind, comp.baseline_kind)
         labels = list(COLUMNS)
         labels[1] = "network" if comp.collapsible else "best affine"
-        labels[2] = {"ols": "OLS", "ridge": "ridge", "logistic": "logistic"}.get(
-            comp.baseline_kind, comp.baseline_kind
-        )
+        labels[2] = BASELINE_SHORT.get(comp.baseline_kind, comp.baseline_kind)
         self.table.setHorizontalHeaderLabels(labels)
         self.table.horizontalHeaderItem(2).setToolTip(title)
         self.table.setRowCount(len(comp.rows))

@@ -11,6 +11,8 @@ import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QWidget
 
+from nnlin_gui.core.comparison import BASELINE_SHORT, baseline_title
+
 MAX_TERMS = 8
 LIVE_INTERVAL = 0.2  # seconds between live equation updates
 
@@ -95,9 +97,10 @@ class CollapseSummary(QWidget):
             self._base_caption.setText("<b>OLS</b>")
             self.baseline.setText("<span style='color:#888'>no closed-form comparison</span>")
             return
-        kind = {"ols": "OLS", "ridge": "Ridge", "logistic": "Logistic"}.get(base.kind, base.kind)
-        self._base_caption.setText(f"<b>{kind}</b>")
-        target = f"logit P({target}=1)" if base.kind == "logistic" else target
+        kind = BASELINE_SHORT.get(base.kind, base.kind)
+        self._base_caption.setText(f"<b>{kind[:1].upper() + kind[1:]}</b>")
+        self._base_caption.setToolTip(base.note)
+        target = f"logit P({target}=1)" if base.kind.startswith("logistic") else target
         self.baseline.setText(equation(base.W, base.b, names, target))
 
     def refresh(self, controller) -> None:
@@ -121,7 +124,7 @@ class CollapseSummary(QWidget):
         names, target = results.feature_names, results.target_name
         col = results.collapse
         base = results.baseline
-        if base is not None and base.kind == "logistic":
+        if base is not None and base.kind.startswith("logistic"):
             target = f"logit P({target}=1)"
         if col.collapsible:
             self._net_caption.setText(f"<b>Network</b> (epoch {results.epoch})")
@@ -134,20 +137,19 @@ class CollapseSummary(QWidget):
             self.equation.setText("")
         if col.collapsible and results.max_diff is not None:
             d = results.max_diff
-            kind = {"ols": "linear", "ridge": "ridge", "logistic": "logistic"}.get(
-                base.kind, "linear"
-            )
+            title = html.escape(baseline_title(base))
+            short = html.escape(BASELINE_SHORT.get(base.kind, base.kind))
             if d < 1e-3:
                 self.verdict.setText(
-                    f"<span style='color:#2e8b57'><b>The network has collapsed to {kind} "
-                    f"regression.</b></span>"
+                    f"<span style='color:#2e8b57'><b>The network has collapsed to {title}."
+                    "</b></span>"
                 )
             else:
                 self.verdict.setText(
                     f"<span style='color:#1f5fa0'><b>A linear network: one affine map. "
-                    f"Training moves it towards the {base.kind.upper()} solution.</b></span>"
+                    f"Training moves it towards {title}.</b></span>"
                 )
-            self.max_diff.setText(f"Largest difference from {base.kind.upper()}: <b>{d:.3g}</b>")
+            self.max_diff.setText(f"Largest difference from {short}: <b>{d:.3g}</b>")
         elif not col.collapsible:
             ap = results.approximation
             extra = ""

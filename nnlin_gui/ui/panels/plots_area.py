@@ -8,6 +8,7 @@ import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QSplitter, QVBoxLayout, QWidget
 
+from nnlin_gui.core.comparison import BASELINE_SHORT
 from nnlin_gui.ui.widgets import plot_style
 from nnlin_gui.ui.widgets.coef_plot import CoefPlot, coefficient_names
 from nnlin_gui.ui.widgets.fit_plot import FitPlot
@@ -66,7 +67,7 @@ class PlotsArea(QWidget):
             self.coef.set_baseline(None)
         else:
             values = np.concatenate([np.ravel(base.W), np.ravel(base.b)])
-            self.coef.set_baseline(values, {"ols": "OLS"}.get(base.kind, base.kind))
+            self.coef.set_baseline(values, BASELINE_SHORT.get(base.kind, base.kind))
         self.fit.set_baseline(self.controller)
 
     def _on_results(self, results) -> None:

@@ -68,7 +68,9 @@ class SettingsPanel(QWidget):
         self.epochs_spin.setToolTip("Train runs until this many epochs (again from there)")
         self.l1_spin = self._penalty("l1Spin", "L1 penalty on the weights (sum |w|)")
         self.l2_spin = self._penalty(
-            "l2Spin", "L2 penalty on the weights (sum w²); compared with ridge"
+            "l2Spin",
+            "L2 penalty on every weight matrix (sum w²): ridge without a hidden layer, a "
+            "point further along the ridge path with one (weight decay is not ridge)",
         )
         self.test_spin = QSpinBox(objectName="testFractionSpin", minimum=0, maximum=90)
         self.test_spin.setSuffix(" %")

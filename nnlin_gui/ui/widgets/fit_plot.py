@@ -9,6 +9,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor
 
+from nnlin_gui.core.comparison import BASELINE_SHORT
 from nnlin_gui.ui.widgets import plot_style
 
 MAX_POINTS = 3000
@@ -133,7 +134,7 @@ class FitPlot:
             return
         for sample, label in self.legend.items:
             if sample.item is self.ols:
-                label.setText({"ols": "OLS", "ridge": "ridge", "logistic": "logistic"}[base.kind])
+                label.setText(BASELINE_SHORT.get(base.kind, base.kind))
         x = self._probe.X[:, 0]
         z = float(np.ravel(base.b)[0]) + float(np.ravel(base.W)[0]) * x
         self.ols.setData(x, _sigmoid(z) if self._binary else z)
