@@ -2,14 +2,12 @@
 
 The whole design has rank 11, but the 12 rows with the lowest fitted values have rank 8
 (cyl and vs constant there, gear = 3 + 2 am) and the 16 rows of lowest leverage rank 9.
-Every subset SSR must come from a rank-revealing solve, and its degrees of freedom from
-that rank, as R's ``lm`` counts them.
+Every subset SSR must come from a rank-revealing solve (R's ``lm.fit``).
 
-Convention: the df of a subset fit is rows minus its rank (R's ``lm`` / ``anova``;
-statsmodels' ``het_goldfeldquandt`` too). ``lmtest::gqtest`` and ``lmtest::raintest``
-subtract ``ncol(X)`` instead; they agree with us whenever the subsets have full rank
-(cars, macrodata: see test_diagnostics_reference.py), and on mtcars they report
-GQ = 0.98610743342901 with df (2, 1) and Rain = 0.67623575616369 with df (16, 5).
+Convention: R's ``lmtest::gqtest`` and ``lmtest::raintest``: the df of a subset fit is
+rows minus ``ncol(X)`` even when the subset loses rank (statsmodels and an ``anova`` of
+``lm`` fits would use the rank instead: GQ 3.944 with df (2, 4), Rain 1.082 with df
+(14, 7) here). The report names the rank-deficient subsets.
 
 Reference values from R 4.2.2 (lmtest 0.9.40); mtcars exported with
 ``write.csv(mtcars, "mtcars.csv", row.names = FALSE)`` to tests/data/r/.
@@ -73,48 +71,48 @@ def test_low_fitted_part_ssr_and_rank_match_r(mtcars):
     assert high.ssr == pytest.approx(15.1505362584737, rel=RTOL)
 
 
-def test_goldfeld_quandt_uses_the_rank_of_each_part(mtcars):
-    # R: gq <- (deviance(hi) / df.residual(hi)) / (deviance(lo) / df.residual(lo))
-    #    2 * min(pf(gq, 2, 4), pf(gq, 2, 4, lower.tail = FALSE))
+def test_goldfeld_quandt_matches_gqtest_on_a_rank_deficient_part(mtcars):
+    # R: gqtest(fm, order.by = fitted(fm), fraction = 0.2, alternative = "two.sided")
+    #    GQ = 0.9861074334290133, df1 = 2, df2 = 1, p = 0.8399147777117217
     design, y, fitted, _ = mtcars
     gq = goldfeld_quandt(design.X, y, stable_order(fitted), fraction=0.2)
-    assert gq.statistic == pytest.approx(3.944429733716053, rel=RTOL)  # was 2.26 / 88.3
-    assert gq.df == (2, 4)
-    assert gq.pvalue == pytest.approx(0.2263964388944578, rel=RTOL)
+    assert gq.statistic == pytest.approx(0.9861074334290133, rel=RTOL)  # was 2.26 / 88.3
+    assert gq.df == (2, 1)
+    assert gq.pvalue == pytest.approx(0.8399147777117217, rel=RTOL)
     assert "low part (12 rows) has rank 8 of 11" in gq.rank_note
 
 
 def test_goldfeld_quandt_without_a_dropped_middle(mtcars):
-    # R: a <- lm(mpg ~ ., mtcars[o[1:16], ]); b <- lm(mpg ~ ., mtcars[o[17:32], ])
-    #    gq <- (deviance(b) / df.residual(b)) / (deviance(a) / df.residual(a))  # a: rank 9
+    # R: gqtest(fm, order.by = fitted(fm), fraction = 0, alternative = "two.sided")
+    #    GQ = 1.366641556991318, df (5, 5), p = 0.7401432757867299 (first half rank 9)
     design, y, fitted, _ = mtcars
     gq = goldfeld_quandt(design.X, y, stable_order(fitted))
-    assert gq.statistic == pytest.approx(1.913298179787846, rel=RTOL)
-    assert gq.df == (5, 7)
-    assert gq.pvalue == pytest.approx(0.420619665430451, rel=RTOL)
+    assert gq.statistic == pytest.approx(1.366641556991318, rel=RTOL)
+    assert gq.df == (5, 5)
+    assert gq.pvalue == pytest.approx(0.7401432757867299, rel=RTOL)
 
 
-def test_rainbow_uses_the_rank_of_the_central_fit(mtcars):
+def test_rainbow_matches_raintest_on_a_rank_deficient_centre(mtcars):
     # R: keep <- order(hatvalues(fm))[1:16]  # rank 9, deviance 46.6171159411096
-    #    X <- model.matrix(fm); D <- diag(32)[, -keep]; y <- mtcars$mpg
-    #    anova(lm(y ~ X[, -1]), lm(y ~ X[, -1] + D))  # F 1.081977209861904, df 14 and 7
+    #    raintest(fm, order.by = "mahalanobis")
+    #    Rain = 0.6762357561636879, df1 = 16, df2 = 5, p = 0.7487836148342535
     design, y, _, e = mtcars
     rb = rainbow(design.X, y, float(e @ e), order=stable_order(leverage(design)))
     assert rb.central.rank == 9
     assert rb.central.ssr == pytest.approx(46.6171159411096, rel=RTOL)
-    assert rb.statistic == pytest.approx(1.081977209861904, rel=RTOL)
-    assert rb.df == (14, 7)
-    assert rb.pvalue == pytest.approx(0.4827848933151473, rel=RTOL)
+    assert rb.statistic == pytest.approx(0.6762357561636879, rel=RTOL)
+    assert rb.df == (16, 5)
+    assert rb.pvalue == pytest.approx(0.7487836148342535, rel=RTOL)
     assert "central part (16 rows) has rank 9 of 11" in rb.rank_note
 
 
 def test_report_says_which_subsets_are_rank_deficient(report):
     gq = report.assumption("homoskedasticity").test("Goldfeld-Quandt")
-    assert gq.statistic == pytest.approx(3.944429733716053, rel=RTOL)
+    assert gq.statistic == pytest.approx(0.9861074334290133, rel=RTOL)
     assert gq.details["subset_ranks"] == {"low": 8, "high": 11}
     assert "rank 8 of 11" in gq.details["note"] and "rank 8 of 11" in gq.message
     rb = report.assumption("linearity").test("Rainbow")
-    assert rb.statistic == pytest.approx(1.081977209861904, rel=RTOL)
+    assert rb.statistic == pytest.approx(0.6762357561636879, rel=RTOL)
     assert rb.details["subset_rank"] == 9
     assert "rank 9 of 11" in rb.message
     assert sum("rank" in note for note in report.notes) == 2

@@ -167,7 +167,7 @@ class SubsetFit:
 
 
 def rank_note(test: str, parts: tuple[tuple[str, SubsetFit], ...]) -> str:
-    """Say which subset fits are rank-deficient and that their df use the rank."""
+    """Say which subset fits are rank-deficient and how they were counted."""
     bad = [
         f"the {name} part ({fit.n} rows) has rank {fit.rank} of {fit.k} columns"
         for name, fit in parts
@@ -177,7 +177,8 @@ def rank_note(test: str, parts: tuple[tuple[str, SubsetFit], ...]) -> str:
         return ""
     return (
         f"{test}: {' and '.join(bad)} (features constant or dependent within it); "
-        "its degrees of freedom use the rank, as R's lm does."
+        "its SSR comes from a rank-revealing fit and its degrees of freedom count every "
+        "column, as R's lmtest does."
     )
 
 

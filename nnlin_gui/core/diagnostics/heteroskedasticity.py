@@ -115,8 +115,9 @@ def goldfeld_quandt(
     key so ties keep file order), the central ``fraction`` is dropped, OLS is fitted to
     each part by a rank-revealing solve, and F = (SSR2 / df2) / (SSR1 / df1) is compared
     with F(df2, df1) -- the degrees of freedom in that order (statsmodels swaps them).
-    Each df is rows minus the rank of that part's fit (R's ``lm``); ``gqtest`` itself
-    subtracts ``ncol(X)``, which differs only when a part is rank-deficient.
+    Each df is rows minus the number of columns, as ``gqtest`` counts them, also when a
+    part is rank-deficient (its SSR still comes from the rank-revealing fit; the report
+    names such parts).
 
     Raises
     ------
@@ -132,7 +133,7 @@ def goldfeld_quandt(
         raise ValueError("too few rows in each half for the Goldfeld-Quandt test")
     low = subset_fit_rows(X, y, order[:p1])
     high = subset_fit_rows(X, y, order[p2 - 1 :])
-    df1, df2 = low.df_resid, high.df_resid
+    df1, df2 = p1 - k, n - p2 + 1 - k
     if low.ssr <= 0 or high.ssr <= 0:
         raise ValueError("a part is fitted exactly")
     f = (high.ssr / df2) / (low.ssr / df1)

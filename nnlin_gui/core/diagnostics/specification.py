@@ -111,10 +111,9 @@ def rainbow(
     order). Either way floor(``frac`` n) rows are kept.
 
     ``X`` must have full column rank. F = ((SSR - SSR_mid) / df1) / (SSR_mid / df2) with
-    df2 = n_mid - rank of the central fit and df1 = (n - k) - df2: the F test of the full
-    model against one with a dummy per left-out row (R's ``anova`` of the two ``lm`` fits).
-    With a full-rank central fit this is R's ``raintest`` (df1 = n - n_mid, df2 = n_mid - k);
-    ``raintest`` uses ``ncol(X)`` even when the central rows lose rank.
+    df1 = n - n_mid and df2 = n_mid - k, as R's ``raintest`` counts them, also when the
+    central rows lose rank (SSR_mid still comes from the rank-revealing fit; the report
+    names such a fit).
 
     Raises
     ------
@@ -130,8 +129,8 @@ def rainbow(
         mid = subset_fit(X[lo : lo + size], y[lo : lo + size])
     else:
         mid = subset_fit_rows(X, y, order[:size])
-    df2 = mid.df_resid
-    df1 = (n - k) - df2
+    df2 = size - k
+    df1 = n - size
     if mid.ssr <= 0 or df1 < 1:
         raise ValueError("the central rows are fitted exactly")
     F = ((ssr_full - mid.ssr) / df1) / (mid.ssr / df2)
