@@ -748,10 +748,10 @@ def _train(trainer: Trainer) -> None:
 
 
 def _solve(trainer: Trainer, dataset: Dataset) -> None:
-    from nnlin_gui.core.fitting import baseline_for
+    from nnlin_gui.core.fitting import baseline_for, solve_to_baseline
 
-    base = baseline_for(trainer, list(dataset.feature_names))
-    trainer.solve((base.W, base.b))
+    # As the window's Solve: with weight decay the factors are balanced (a rest point).
+    solve_to_baseline(trainer, baseline_for(trainer, list(dataset.feature_names)))
 
 
 def run_step(

@@ -202,12 +202,19 @@ def _baseline_rows(trainer: Trainer, base, col_W, col_b, names) -> tuple[list[st
                  _num(net[i] - ref[i], 3)]
             )  # fmt: skip
         return header, rows
-    header = ["term", "network", base.kind, "difference"]
+    header = ["term", "network", _baseline_name(base), "difference"]
     rows = [
         [escape(t), _num(net[i], 8), _num(ref[i], 8), _num(net[i] - ref[i], 3)]
         for i, t in enumerate(terms)
     ]
     return header, rows
+
+
+def _baseline_name(base) -> str:
+    """The baseline as a reader calls it ("the weight-decay fit", not "weight_decay")."""
+    from nnlin_gui.core.comparison import baseline_title
+
+    return baseline_title(base)
 
 
 def _collapse_section(trainer: Trainer, ds: Dataset) -> tuple[str, dict]:
@@ -238,9 +245,11 @@ def _collapse_section(trainer: Trainer, ds: Dataset) -> tuple[str, dict]:
             info["max_abs_diff"] = diff
             parts.append(_table(header, rows))
             parts.append(
-                f"<p>Largest difference between the network and {escape(base.kind)}: "
-                f"<b>{_num(diff, 3)}</b></p>"
+                f"<p>Largest difference between the network and {escape(_baseline_name(base))}"
+                f": <b>{_num(diff, 3)}</b></p>"
             )
+            if base.note:
+                parts.append(f"<p class='note'>{escape(base.note)}</p>")
         else:
             rows = [
                 [f"output {o + 1}", _num(col.b[o])] + [_num(w) for w in col.W[o]]
