@@ -103,6 +103,21 @@ class TrainingResult:
     metrics: dict = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class LossUnits:
+    """How to read a training loss in the data's own units.
+
+    The network trains on a standardised target, so its mean squared error is the data's
+    divided by the target's variance; ``factor`` undoes that (1 for cross-entropy).
+    """
+
+    factor: float
+    name: str  # "MSE" or "cross-entropy"
+
+    def format(self, value: float) -> str:
+        return f"{self.name} {value * self.factor:.4g}"
+
+
 @dataclass
 class TrainingHistory:
     epochs: list[int] = field(default_factory=list)
@@ -211,6 +226,13 @@ class Trainer:
     def collapse(self) -> Collapse:
         """The network as y = W x + b in original units, or why it cannot be."""
         return collapse_network(self.network, self.scaling)
+
+    @property
+    def loss_units(self) -> LossUnits:
+        """The recorded losses in the data's units (MSE of the target as loaded)."""
+        if self.spec.head == "identity":
+            return LossUnits(float(np.mean(self.scaling.y_scale**2)), "MSE")
+        return LossUnits(1.0, "cross-entropy")
 
     def raw_predict(self, X: np.ndarray) -> np.ndarray:
         """Raw outputs (regression values or logits) in original units, shape (n, outputs)."""
@@ -484,6 +506,7 @@ class Trainer:
 
 __all__ = [
     "LOSSES",
+    "LossUnits",
     "Trainer",
     "TrainingConfig",
     "TrainingHistory",

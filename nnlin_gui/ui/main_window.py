@@ -372,11 +372,13 @@ class MainWindow(QMainWindow):
         if c.is_training:
             span = max(1, c.run_end_epoch - self._run_start)
             self.train_progress.setValue(int(1000 * (c.epoch - self._run_start) / span))
-        if len(curves):
-            text = f"train loss {curves.train_loss[-1]:.4g}"
+        units = c.trainer.loss_units if c.trainer is not None else None
+        if len(curves) and units is not None:
+            # In the data's units, as the MSE beside it (training runs on a standardised y).
+            text = f"train {units.format(curves.train_loss[-1])}"
             test = curves.test_loss[-1]
             if test == test:  # not NaN
-                text += f" · test loss {test:.4g}"
+                text += f" · test {units.format(test)}"
             self.loss_label.setText(text)
         else:
             self.loss_label.setText("untrained")

@@ -38,9 +38,13 @@ class LossPlot:
             self.widget.getPlotItem().setRange(xRange=(0, 100), yRange=(-2, 0.5), padding=0)
             return
         x = curves.epochs
-        train = np.maximum(curves.train_loss, 1e-300)  # log axis: no zeros
+        units = controller.trainer.loss_units if controller.trainer is not None else None
+        factor = units.factor if units is not None else 1.0
+        self._label(units.name if units is not None else "loss")
+        # In the data's units (the network trains on a standardised target).
+        train = np.maximum(curves.train_loss * factor, 1e-300)  # log axis: no zeros
         self.train.setData(x, train, connect="finite")
-        test = curves.test_loss
+        test = curves.test_loss * factor
         if np.isfinite(test).any():
             self.test.setData(x, np.maximum(test, 1e-300), connect="finite")
         else:
@@ -50,6 +54,11 @@ class LossPlot:
             if np.isfinite(test).any():
                 logs = np.concatenate([logs, np.log10(np.maximum(test, 1e-300))])
             self.range.update(float(x[-1]), float(np.nanmin(logs)), float(np.nanmax(logs)))
+
+    def _label(self, name: str) -> None:
+        if name != getattr(self, "_named", None):
+            self._named = name
+            self.widget.getPlotItem().setLabel("left", f"{name} (log scale)")
 
     def reset(self) -> None:
         self._shown = -1
