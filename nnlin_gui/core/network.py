@@ -409,6 +409,12 @@ class Network:
         if isinstance(first, Dense | Conv1d):
             first.need_dx = False
 
+    def copy(self) -> Network:
+        """An independent network with the same parameters."""
+        other = Network(self.spec, seed=0)
+        other.theta[...] = self.theta
+        return other
+
     def reinitialize(self, seed: int) -> None:
         """Draw fresh initial weights from ``seed``."""
         rng = np.random.default_rng(seed)

@@ -65,6 +65,14 @@ class Optimizer:
     def state(self) -> dict:
         return {"t": self.t, "m": self.m.copy(), "v": None if self.v is None else self.v.copy()}
 
+    def copy(self) -> Optimizer:
+        """An independent optimizer in the same state."""
+        other = Optimizer(
+            self.name, len(self.m), self.lr, self.momentum, self.beta1, self.beta2, self.eps
+        )
+        other.restore(self.state())
+        return other
+
     def restore(self, state: dict) -> None:
         """Put back a ``state()`` taken earlier (an interrupted epoch is undone with it)."""
         self.t = int(state["t"])

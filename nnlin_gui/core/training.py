@@ -9,6 +9,7 @@ Same seed, same numbers.
 
 from __future__ import annotations
 
+import copy
 import logging
 import math
 import threading
@@ -205,6 +206,26 @@ class Trainer:
         self._best = math.inf
         self._since_best = 0
         self._record_coefficients()
+
+    def copy(self) -> Trainer:
+        """An independent trainer in the same state (weights, optimizer, RNG, history) for
+        work beside a run; the data arrays, never written after construction, are shared,
+        so a copy costs the parameters, not the rows."""
+        other = copy.copy(self)
+        other.network = self.network.copy()
+        other.optimizer = self.optimizer.copy()
+        other.rng = np.random.default_rng()
+        other.rng.bit_generator.state = self.rng.bit_generator.state
+        h = self.history
+        other.history = TrainingHistory(
+            list(h.epochs),
+            list(h.train_loss),
+            list(h.test_loss),
+            list(h.coef_epochs),
+            [w.copy() for w in h.coef_W],
+            [b.copy() for b in h.coef_b],
+        )
+        return other
 
     def set_config(self, config: TrainingConfig) -> None:
         """Change settings that do not alter the data split (learning rate, penalties...)."""

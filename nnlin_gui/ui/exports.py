@@ -24,6 +24,7 @@ from PySide6.QtGui import QAction, QPainter
 from PySide6.QtWidgets import QFileDialog, QGraphicsView, QMenu, QWidget
 
 from nnlin_gui.core.errors import UserError
+from nnlin_gui.workbench.jobs import report_job
 
 log = logging.getLogger(__name__)
 
@@ -219,14 +220,6 @@ def write_weights_json(controller, path: str) -> None:
         raise UserError(f"{os.path.basename(path)}: cannot write ({exc})") from None
 
 
-def _report_job(dataset, trainer, result, solved: bool, source: str, path: str, progress, cancel):
-    from nnlin_gui.core.report import build_report, write_report
-
-    html = build_report(dataset, trainer, result=result, solved=solved, source=source)
-    write_report(path, html)
-    return path
-
-
 # ------------------------------------------------------------------------------- actions
 
 
@@ -347,11 +340,9 @@ class ExportActions(QObject):
         if c.is_training:
             self.window.show_error("Pause training before exporting the report.")
             return False
-        from nnlin_gui.core.session import restore_trainer, session_from_trainer
-
         source = c.table.source if c.table is not None else c.dataset.source
-        trainer = restore_trainer(session_from_trainer(c.trainer, c.dataset, source=source))
-        job = partial(_report_job, c.dataset, trainer, c.last_result, bool(c.solved), source, path)
+        trainer = c.trainer.copy()  # the report is built from this copy, off the GUI thread
+        job = partial(report_job, c.dataset, trainer, c.last_result, bool(c.solved), source, path)
         self._report_token = c.run_background(REPORT_KIND, job)
         self.window.show_message("Writing the report…")
         return True

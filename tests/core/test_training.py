@@ -244,3 +244,17 @@ def test_stop_inside_a_long_full_batch_epoch_is_prompt_and_resume_is_exact():
     straight = Trainer(spec, X, y, cfg)
     straight.run(evaluate=False)
     assert np.array_equal(trainer.network.theta, straight.network.theta)
+
+
+def test_a_copy_is_independent_and_continues_identically():
+    X, y = _linear_data()
+    cfg = TrainingConfig(epochs=40, batch_size=16, optimizer="adam")
+    trainer = Trainer(NetworkSpec.mlp(3, [8]), X, y, cfg)
+    trainer.run(10)
+    twin = trainer.copy()
+    assert twin.X is trainer.X  # the rows are shared, not copied
+    trainer.run(5)
+    assert twin.epoch == 10 and len(twin.history.train_loss) == 10
+    twin.run(5)
+    assert np.array_equal(twin.network.theta, trainer.network.theta)
+    assert twin.history.train_loss == trainer.history.train_loss

@@ -51,7 +51,7 @@ from nnlin_gui.core.comparison import (
     to_csv,
 )
 from nnlin_gui.ui.panels.collapse_summary import CollapseSummary
-from nnlin_gui.ui.widgets.collapse_compare import ComparePlots, train_pair
+from nnlin_gui.ui.widgets.collapse_compare import ComparePlots
 from nnlin_gui.ui.widgets.collapse_equation import (
     bias_html,
     bias_parts,
@@ -60,6 +60,7 @@ from nnlin_gui.ui.widgets.collapse_equation import (
     num,
     signed_terms,
 )
+from nnlin_gui.workbench.jobs import polynomial_job, train_pair
 
 log = logging.getLogger(__name__)
 
@@ -414,7 +415,7 @@ class CollapsePanel(CollapseSummary):
         rows = trainer.train_rows
         X, y = trainer.X[rows].copy(), trainer.y[rows].copy()
         degree = self.poly_degree.value()
-        job = partial(_poly_job, X, y, degree, tuple(ds.feature_names))
+        job = partial(polynomial_job, X, y, degree, tuple(ds.feature_names))
         self._poly_token = c.run_background("panel:polynomial", job)
         self.poly_result.setText(f"Fitting a degree {degree} polynomial…")
 
@@ -476,9 +477,3 @@ class CollapsePanel(CollapseSummary):
 def _powers(text: str) -> str:
     """x^2 -> x<sup>2</sup> in already formatted terms."""
     return re.sub(r"\^(\d+)", r"<sup>\1</sup>", text)
-
-
-def _poly_job(X, y, degree: int, names, progress, cancel):
-    from nnlin_gui.core.regression import fit_polynomial
-
-    return fit_polynomial(X, y, degree, names), degree

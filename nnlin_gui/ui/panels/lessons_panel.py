@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 
 from nnlin_gui.core.lessons import Lesson, LessonStep, load_lessons, needs_diagnostics
 from nnlin_gui.core.training import TrainingConfig
+from nnlin_gui.workbench.jobs import lesson_check_job
 
 log = logging.getLogger(__name__)
 
@@ -43,21 +44,6 @@ _KIND = "panel:lesson-check"
 _POLY_KIND = "panel:polynomial"  # the collapse panel's polynomial fit: (result, degree)
 
 __all__ = ["LessonsPanel", "needs_diagnostics"]
-
-
-def _check_job(
-    trainer, dataset, solved: bool, step: LessonStep, ui: dict, progress, cancel
-) -> dict:
-    from nnlin_gui.core.lessons import lesson_state
-
-    return lesson_state(trainer, dataset, solved=solved, diagnostics=needs_diagnostics(step), ui=ui)
-
-
-def _snapshot(trainer, dataset):
-    """An independent copy of an idle trainer (the background check reads this one)."""
-    from nnlin_gui.core.session import restore_trainer, session_from_trainer
-
-    return restore_trainer(session_from_trainer(trainer, dataset, source=dataset.source))
 
 
 class LessonsPanel(QWidget):
@@ -291,13 +277,20 @@ class LessonsPanel(QWidget):
         if c.is_training or c.is_loading:
             return
         try:
-            trainer = _snapshot(c.trainer, c.dataset)
+            trainer = c.trainer.copy()  # the check reads this copy, off the GUI thread
         except Exception as exc:  # a check must never take the window down
             log.info("lesson check skipped: %s", exc)
             return
         from functools import partial
 
-        job = partial(_check_job, trainer, c.dataset, bool(c.solved), step, self.ui_state())
+        job = partial(
+            lesson_check_job,
+            trainer,
+            c.dataset,
+            bool(c.solved),
+            needs_diagnostics(step),
+            self.ui_state(),
+        )
         self._token = c.run_background(_KIND, job)
         self._token_step = (self.lesson_index, self.step_index)
 
