@@ -1,4 +1,5 @@
-"""The core and the CLI import and run with PySide6 and pyqtgraph made unimportable."""
+"""The core, the workbench and the CLI import and run with PySide6 and pyqtgraph made
+unimportable."""
 
 import subprocess
 import sys
@@ -12,8 +13,10 @@ class Block:
 sys.meta_path.insert(0, Block())
 import pkgutil, importlib
 import nnlin_gui.core as core
-for mod in pkgutil.walk_packages(core.__path__, 'nnlin_gui.core.'):
-    importlib.import_module(mod.name)
+import nnlin_gui.workbench as workbench
+for pkg, prefix in ((core, 'nnlin_gui.core.'), (workbench, 'nnlin_gui.workbench.')):
+    for mod in pkgutil.walk_packages(pkg.__path__, prefix):
+        importlib.import_module(mod.name)
 import nnlin_gui.cli
 from nnlin_gui.cli import main
 code = main(['fit', 'builtin:linear', '--target', 'y', '--solve', '--json', '-'])
@@ -23,7 +26,7 @@ print('QT-FREE-OK')
 """
 
 
-def test_core_and_cli_work_without_qt():
+def test_core_workbench_and_cli_work_without_qt():
     proc = subprocess.run([sys.executable, "-c", BLOCK], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
     assert "QT-FREE-OK" in proc.stdout
