@@ -14,6 +14,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import partial
+from pathlib import Path
 
 import numpy as np
 from PySide6.QtCore import QObject, QThread, Signal, Slot
@@ -23,6 +24,7 @@ from nnlin_gui.core.collapse import AffineApproximation, Collapse
 from nnlin_gui.core.data import Dataset
 from nnlin_gui.core.errors import UserError
 from nnlin_gui.core.network import LayerSpec, Network, NetworkSpec
+from nnlin_gui.core.session import OpenedSession, SessionError, SessionState
 from nnlin_gui.core.training import Trainer, TrainingConfig, TrainingResult
 from nnlin_gui.curves import TrainingCurves
 from nnlin_gui.tasks import LoadedTable, builtin_source, load_source
@@ -99,6 +101,49 @@ def _evaluate_job(trainer: Trainer, progress, cancel):
     return approximate(trainer), trainer.evaluate()
 
 
+@dataclass(frozen=True)
+class SessionBuild:
+    """A session file read, checked and built off the GUI thread, with what the views need:
+    swapping it in is then only assignments and signals."""
+
+    opened: OpenedSession
+    table: LoadedTable
+    fit: tuple  # (fit mode, FitProbe, actual values or None), as ``_fit_probe`` gives
+    diagram: Network
+
+
+def _session_job(path: str, progress, cancel) -> SessionBuild:
+    from nnlin_gui.core.session import open_session
+
+    opened = open_session(path)
+    state = opened.state
+    try:
+        return SessionBuild(
+            opened,
+            _session_table(state),
+            _fit_probe(state.dataset),
+            Network(state.spec, seed=state.config.seed),
+        )
+    except MemoryError:
+        name = Path(path).name
+        raise SessionError(f"{name}: too large to open with the memory available") from None
+
+
+def _session_table(state: SessionState) -> LoadedTable:
+    """The data table shown for a session's dataset (the arrays, named)."""
+    import pandas as pd
+
+    ds = state.dataset
+    frame = pd.DataFrame(ds.X, columns=list(ds.feature_names))
+    frame[ds.target_name] = ds.y
+    return LoadedTable(
+        frame=frame,
+        source=state.source or ds.source,
+        numeric=(*ds.feature_names, ds.target_name),
+        summary=f"{ds.n_rows:,} rows from a session file.",
+    )
+
+
 def _fit_probe(dataset: Dataset) -> tuple[str, FitProbe, np.ndarray | None]:
     """Where to evaluate the network for the fit view, by the number of features."""
     X = dataset.X
@@ -149,6 +194,9 @@ class ModelController(QObject):
     # Panels' own background jobs (diagnostics, comparisons): see ``run_background``.
     background_done = Signal(int, str, object)
     background_failed = Signal(int, str, str)
+    # A session file replaced the whole state (OpenedSession) / could not be opened (message).
+    session_opened = Signal(object)
+    session_failed = Signal(str)
 
     _train_requested = Signal(object)
     _task_requested = Signal(object)
@@ -212,6 +260,7 @@ class ModelController(QObject):
         self._closed = False
         # Lessons and sessions: a setup waiting for its table; was the net solved last?
         self._setup: tuple | None = None
+        self._session_token = -1
         self.solved = False
 
     # -- threads -------------------------------------------------------------------------------
@@ -724,6 +773,8 @@ class ModelController(QObject):
             if current and not self._training:
                 self._evaluated = (self._results_key, *result)
                 self._update_results()
+        elif kind == "session" and token == self._session_token:
+            self.restore_session(result)
         elif kind == "baseline" and token == self._baseline_token:
             self.baseline = result
             self.baseline_changed.emit(result)
@@ -741,6 +792,8 @@ class ModelController(QObject):
             self._load_cancel = None
             self.loading_changed.emit(False)
             self.error.emit(message)
+        elif kind == "session" and token == self._session_token:
+            self.session_failed.emit(message)
         elif kind == "baseline" and token == self._baseline_token:
             self.baseline = None
             self._baseline_error = message
@@ -818,47 +871,46 @@ class ModelController(QObject):
         self._rebuild()
         self.message.emit(f"Set up: {table.title}, {len(layers)} hidden layers.")
 
-    def restore_session(self, state) -> None:
-        """Make a loaded ``core.session.SessionState`` the current state (data, network,
-        settings, weights, optimizer and history), once training has stopped."""
-        self._when_idle(partial(self._do_restore, state))
+    def open_session(self, path: str) -> int:
+        """Read, check and build the session file ``path`` off the GUI thread.
 
-    def _do_restore(self, state) -> None:
-        import pandas as pd
+        When all of it is ready it replaces the current state in one step and
+        ``session_opened`` follows; otherwise ``session_failed`` carries the one-line
+        message and nothing has changed. Returns the job's token (-1 once closed).
+        """
+        if self._closed:
+            return -1
+        self._session_token = self._submit("session", partial(_session_job, path))
+        return self._session_token
 
-        from nnlin_gui.core.session import restore_trainer
+    def restore_session(self, build: SessionBuild) -> None:
+        """Make a built session the current state (data, network, settings, weights,
+        optimizer and history), once training has stopped."""
+        self._when_idle(partial(self._do_restore, build))
 
-        try:
-            trainer = restore_trainer(state)
-        except UserError as exc:
-            self.error.emit(str(exc))  # nothing changed yet
-            return
+    def _do_restore(self, build: SessionBuild) -> None:
+        opened = build.opened
+        state, ds = opened.state, opened.state.dataset
         if self.is_loading:
-            self.cancel_load()
-        ds = state.dataset
-        frame = pd.DataFrame(ds.X, columns=list(ds.feature_names))
-        frame[ds.target_name] = ds.y
-        numeric = (*ds.feature_names, ds.target_name)
-        table = LoadedTable(
-            frame=frame,
-            source=state.source or ds.source,
-            numeric=numeric,
-            summary=f"{ds.n_rows:,} rows from a session file.",
-        )
-        self.table, self.dataset = table, ds
+            self.cancel_load()  # a table still loading must not replace the session
+        self._setup = None
+        # Every attribute first, then the signals: whichever panel reacts first already
+        # sees the whole new state, never the new data with the old network.
+        self.table, self.dataset = build.table, ds
         # The restored frame holds class indices: keep classifying them on later changes.
         self.task_choice = None if ds.task == "regression" else "classification"
         self._feature_choice = tuple(ds.feature_names)
         self.layers, self.config = tuple(state.spec.layers), state.config
-        self.table_changed.emit(table)
+        self.spec, self.trainer = state.spec, opened.trainer
+        self.diagram_net = build.diagram
+        self.fit_mode, self.fit_probe, self.fit_actual = build.fit
+        self.baseline = None
+        self._param_version += 1
+        self.table_changed.emit(build.table)
         self.dataset_changed.emit(ds)
         self.layers_changed.emit(self.layers)
         self.config_changed.emit(self.config)
-        self.spec, self.trainer = state.spec, trainer
-        self._param_version += 1
-        self.diagram_net = Network(state.spec, seed=self.config.seed)
-        self.fit_mode, self.fit_probe, self.fit_actual = _fit_probe(ds)
         self.spec_changed.emit(state.spec)
-        self.baseline = None
         self._restart_curves()
         self._request_baseline()
+        self.session_opened.emit(opened)

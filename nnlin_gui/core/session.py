@@ -11,26 +11,32 @@ SHA-256 digest and re-read on open, with a clear error when the file moved or ch
 
 Saving is atomic: the file is written to a temporary file in the same folder, flushed to
 disk and renamed over the old one, so an interrupted save leaves the previous file intact.
+
+Opening checks the whole file before anything is built (``core.session_schema``: every
+field typed and bounded, every size consistent) and then builds the complete new state
+(``open_session``: dataset, network, trainer with its weights, history). Any problem is one
+``SessionError`` line naming the file and the field; nothing else escapes. All of it is
+Qt-free, so the GUI runs it on a worker thread and swaps the result in at once.
 """
 
 from __future__ import annotations
 
 import base64
-import hashlib
 import json
 import logging
 import os
 import tempfile
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass
 from typing import Any
 
 import numpy as np
 
 from nnlin_gui.core.data import Dataset
 from nnlin_gui.core.errors import UserError
-from nnlin_gui.core.network import NetworkSpec
-from nnlin_gui.core.training import Trainer, TrainingConfig, TrainingHistory
+from nnlin_gui.core.session_fields import SessionError, need_array, parse_json, show
+from nnlin_gui.core.session_schema import SessionState, file_sha256, state_from_document
+from nnlin_gui.core.training import Trainer, TrainingHistory
 
 log = logging.getLogger(__name__)
 
@@ -38,9 +44,12 @@ __all__ = [
     "EMBED_LIMIT",
     "FORMAT_NAME",
     "FORMAT_VERSION",
+    "MAX_SESSION_BYTES",
+    "OpenedSession",
     "SessionError",
     "SessionState",
     "load_session",
+    "open_session",
     "restore_trainer",
     "save_session",
     "session_from_trainer",
@@ -50,56 +59,18 @@ FORMAT_NAME = "nnlin-session"
 FORMAT_VERSION = 1
 #: Data files up to this size are embedded in the session; larger ones are referenced.
 EMBED_LIMIT = 20 * 1024 * 1024
+#: Largest session file opened (300 MB sessions of large data sets are ordinary).
+MAX_SESSION_BYTES = 2 << 30
 _CHUNK = 1 << 16
-
-
-class SessionError(UserError):
-    """A session file that cannot be read or written; the message is one line."""
-
-
-# ----------------------------------------------------------------------------- state
-
-
-@dataclass
-class SessionState:
-    """Everything a session file holds.
-
-    Attributes
-    ----------
-    dataset : the arrays the network trains on (embedded, or re-read from ``source``)
-    source : file path or ``builtin:NAME?...`` the data came from
-    target, features : the columns asked for (``features`` None means "all")
-    spec : the network
-    config : the training settings (``config.seed`` is the session's seed)
-    theta : trained parameters, or None for an untrained network
-    epoch : epochs trained so far
-    history : loss curves (and collapsed coefficients per recorded epoch)
-    optimizer : optimizer state ``{"t", "m", "v"}`` (None: fresh optimizer)
-    rng_state : state of the trainer's shuffling RNG (None: fresh from the seed)
-    progress : early-stopping and divergence bookkeeping
-    extra : free JSON for the GUI (lesson progress, view settings, ...)
-    embedded : whether the data is stored in the file (else ``data_sha256`` checks it)
-    """
-
-    dataset: Dataset
-    spec: NetworkSpec
-    config: TrainingConfig
-    source: str = ""
-    target: str | None = None
-    features: list[str] | None = None
-    theta: np.ndarray | None = None
-    epoch: int = 0
-    history: TrainingHistory = field(default_factory=TrainingHistory)
-    optimizer: dict | None = None
-    rng_state: dict | None = None
-    progress: dict = field(default_factory=dict)
-    extra: dict = field(default_factory=dict)
-    embedded: bool = True
-    data_sha256: str | None = None
-
-    @property
-    def seed(self) -> int:
-        return int(self.config.seed)
+# First bytes of files people mistake for sessions: named in the message.
+_FOREIGN = (
+    (b"PK\x03\x04", "a zip archive"),
+    (b"\x1f\x8b", "a gzip archive"),
+    (b"\xfd7zXZ", "an xz archive"),
+    (b"BZh", "a bzip2 archive"),
+    (b"\xff\xfe", "a UTF-16 text file"),
+    (b"\xfe\xff", "a UTF-16 text file"),
+)
 
 
 def session_from_trainer(
@@ -204,37 +175,15 @@ def encode_array(a: np.ndarray) -> dict:
 
 
 def decode_array(obj: Any, what: str) -> np.ndarray:
-    """Inverse of ``encode_array``; also accepts a plain (nested) list of numbers."""
-    if isinstance(obj, list):
-        try:
-            return np.asarray(obj, dtype=np.float64)
-        except (TypeError, ValueError):
-            raise SessionError(f"{what}: not a list of numbers") from None
-    if not isinstance(obj, dict):
-        raise SessionError(f"{what}: not an array")
-    dtype = obj.get("dtype")
-    if dtype not in ("<f8", "<i8"):
-        raise SessionError(f"{what}: unsupported array type {dtype!r}")
-    try:
-        shape = tuple(int(s) for s in obj["shape"])
-        if "values" in obj:
-            return np.asarray(obj["values"], dtype=dtype).reshape(shape)
-        raw = base64.b64decode(obj["base64"], validate=True)
-        arr = np.frombuffer(raw, dtype=dtype).reshape(shape)
-    except (KeyError, TypeError, ValueError) as exc:
-        raise SessionError(f"{what}: damaged array ({exc})") from None
-    return arr.astype(np.float64 if dtype == "<f8" else np.int64)
+    """Inverse of ``encode_array``; also accepts a plain (nested) list of numbers.
+
+    Sizes are checked before decoding; NaN and infinities pass (callers check finiteness).
+    """
+    integer = isinstance(obj, dict) and obj.get("dtype") == "<i8"
+    return need_array(obj, what, None, integer=integer)
 
 
 # -------------------------------------------------------------------------------- save
-
-
-def _file_sha256(path: str) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def _data_payload(state: SessionState) -> dict:
@@ -254,7 +203,7 @@ def _data_payload(state: SessionState) -> dict:
     if is_file and os.path.getsize(source) > EMBED_LIMIT:
         payload["embedded"] = False
         payload["path"] = os.path.abspath(source)
-        payload["sha256"] = state.data_sha256 or _file_sha256(source)
+        payload["sha256"] = state.data_sha256 or file_sha256(source)
         payload["size"] = os.path.getsize(source)
         return payload
     payload["embedded"] = True
@@ -398,176 +347,159 @@ def _fsync_folder(folder: str) -> None:
 # -------------------------------------------------------------------------------- load
 
 
-def load_session(path: str | os.PathLike) -> SessionState:
-    """Read a session file.
+@dataclass(frozen=True)
+class OpenedSession:
+    """A session file read, checked and built: ready to replace the current state at once.
+
+    Attributes
+    ----------
+    path : absolute path of the file
+    state : everything the file holds
+    trainer : the trainer in exactly the saved state (weights, optimizer, RNG, history)
+    """
+
+    path: str
+    state: SessionState
+    trainer: Trainer
+
+
+def open_session(path: str | os.PathLike) -> OpenedSession:
+    """Read, check and build the session at ``path``; nothing outside is touched.
+
+    Qt-free and safe to run on a worker thread. The trainer is built and its outputs on the
+    data checked finite, so what is returned can be shown without further failures.
 
     Raises
     ------
     SessionError
-        One line for a missing, damaged, foreign or newer-version file, or for referenced
-        data that moved or changed.
+        One line, ``NAME: what is wrong and where``; no other exception escapes.
     """
     path = os.fspath(path)
-    name = os.path.basename(path) or path
+    state = load_session(path)
+    try:
+        trainer = restore_trainer(state)
+        _check_outputs(trainer)
+    except Exception as exc:
+        raise _failure(_name(path), exc) from None
+    return OpenedSession(os.path.abspath(path), state, trainer)
+
+
+def load_session(path: str | os.PathLike) -> SessionState:
+    """Read and check a session file (without building a trainer: see ``open_session``).
+
+    Raises
+    ------
+    SessionError
+        One line, ``NAME: what is wrong and where``, for a missing, foreign, damaged,
+        newer-version or inconsistent file, or referenced data that moved or changed.
+    """
+    path = os.fspath(path)
+    try:
+        doc = _read_document(path)
+        return state_from_document(doc, os.path.dirname(os.path.abspath(path)))
+    except Exception as exc:
+        raise _failure(_name(path), exc) from None
+
+
+def _name(path: str) -> str:
+    return os.path.basename(path) or path
+
+
+def _failure(name: str, exc: BaseException) -> SessionError:
+    """The one-line ``SessionError`` for anything that went wrong opening ``name``."""
+    if isinstance(exc, UserError):
+        text = str(exc)
+    elif isinstance(exc, MemoryError):
+        text = "too large to open with the memory available"
+    elif isinstance(exc, RecursionError):
+        text = "the session file is damaged (nested too deeply)"
+    else:
+        # Every field is checked first, so this is a gap in the checks: log it in full.
+        log.warning("unexpected error opening session %s", name, exc_info=exc)
+        text = f"the session file is damaged ({type(exc).__name__}: {exc})"
+    text = " ".join(text.split())
+    if len(text) > 400:
+        text = text[:399] + "…"
+    return SessionError(f"{name}: {text}")
+
+
+def _read_document(path: str) -> dict:
+    """The parsed JSON of a session file whose format and version this reader knows."""
+    raw = _read_bytes(path)
+    for magic, what in _FOREIGN:
+        if raw.startswith(magic):
+            raise SessionError(f"this is {what}, not an nnlin session file")
+    looks_like_session = FORMAT_NAME.encode() in raw[:200]
+    try:
+        doc = parse_json(raw)
+    except UnicodeDecodeError:
+        raise _not_a_session(looks_like_session, "not text") from None
+    except json.JSONDecodeError as exc:
+        raise _not_a_session(
+            looks_like_session, f"cut off or edited: line {exc.lineno}, column {exc.colno}"
+        ) from None
+    if not isinstance(doc, dict) or doc.get("format") != FORMAT_NAME:
+        raise SessionError("not an nnlin session file")
+    _check_version(doc["version"] if "version" in doc else None)
+    return doc
+
+
+def _read_bytes(path: str) -> bytes:
+    if os.path.isdir(path):
+        raise SessionError("this is a folder, not a session file")
     try:
         with open(path, "rb") as fh:
+            size = os.fstat(fh.fileno()).st_size
+            if size > MAX_SESSION_BYTES:
+                raise SessionError(
+                    f"the file is {size / 2**20:,.0f} MB; sessions up to "
+                    f"{MAX_SESSION_BYTES / 2**30:g} GB can be opened"
+                )
             raw = fh.read()
     except FileNotFoundError:
-        raise SessionError(f"{name}: no such file") from None
+        raise SessionError("no such file") from None
     except OSError as exc:
-        raise SessionError(f"{name}: cannot open ({exc.strerror or exc})") from None
-    try:
-        doc = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        if FORMAT_NAME.encode() in raw[:200]:
-            raise SessionError(
-                f"{name}: the session file is damaged (cut off or edited); it cannot be opened"
-            ) from None
-        raise SessionError(f"{name}: not an nnlin session file") from None
-    if not isinstance(doc, dict) or doc.get("format") != FORMAT_NAME:
-        raise SessionError(f"{name}: not an nnlin session file")
-    version = doc.get("version")
-    if not isinstance(version, int) or version < 1:
-        raise SessionError(f"{name}: the session file is damaged (no valid version number)")
+        raise SessionError(f"cannot open ({exc.strerror or exc})") from None
+    if not raw or raw.isspace():  # isspace stops at the first other byte: no copy
+        raise SessionError("the file is empty")
+    return raw
+
+
+def _not_a_session(looks_like_session: bool, why: str) -> SessionError:
+    if looks_like_session:
+        return SessionError(f"the session file is damaged ({why}); it cannot be opened")
+    return SessionError("not an nnlin session file")
+
+
+def _check_version(version: Any) -> None:
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        raise SessionError(
+            f"the session file is damaged (version must be a whole number from 1, "
+            f"not {show(version)})"
+        )
     if version > FORMAT_VERSION:
         raise SessionError(
-            f"{name}: saved by a newer nnlin (session format {version}; this version reads "
+            f"saved by a newer nnlin (session format {version}; this version reads "
             f"up to {FORMAT_VERSION}); please update nnlin"
         )
-    try:
-        return _state_from_dict(doc, os.path.dirname(os.path.abspath(path)))
-    except SessionError as exc:
-        raise SessionError(f"{name}: {exc}") from None
-    except UserError as exc:
-        raise SessionError(f"{name}: {exc}") from None
-    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+
+
+def _check_outputs(trainer: Trainer) -> None:
+    """The network's outputs on the data (and a little beyond, as the fit view draws them)
+    are finite and square to finite losses; the collapsed map too."""
+    X = trainer.X
+    rows = X[np.linspace(0, len(X) - 1, min(len(X), 2000)).astype(np.int64)]
+    lo, hi = X.min(axis=0), X.max(axis=0)
+    pad = 0.05 * np.where(hi > lo, hi - lo, 1.0)
+    probe = np.vstack([rows, lo - pad, hi + pad])
+    with np.errstate(all="ignore"):
+        out = trainer.raw_predict(probe)
+        ok = bool(np.isfinite(out * out).all())
+        col = trainer.collapse() if ok and trainer.spec.is_linear else None
+        if col is not None and col.collapsible:
+            ok = bool(np.isfinite(col.W).all() and np.isfinite(col.b).all())
+    if not ok:
         raise SessionError(
-            f"{name}: the session file is damaged ({type(exc).__name__}: {exc})"
-        ) from None
-
-
-def _config_from(d: dict) -> TrainingConfig:
-    known = {f.name for f in fields(TrainingConfig)}
-    unknown = sorted(set(d) - known)
-    if unknown:
-        log.info("session: ignoring unknown training settings %s", unknown)
-    cfg = TrainingConfig(**{k: v for k, v in d.items() if k in known})
-    cfg.validate()
-    return cfg
-
-
-def _dataset_from(d: dict, session_dir: str) -> tuple[Dataset, bool, str | None]:
-    source = str(d.get("source", ""))
-    if d.get("embedded", True):
-        X = decode_array(d["X"], "data X")
-        y = decode_array(d["y"], "data y")
-        if X.ndim != 2 or y.shape != (X.shape[0],):
-            raise SessionError("the embedded data has inconsistent shapes")
-        ds = Dataset(
-            X=X,
-            y=y,
-            feature_names=tuple(d["feature_names"]),
-            target_name=str(d["target_name"]),
-            task=str(d.get("task", "regression")),
-            source=source,
-            rows_dropped=int(d.get("rows_dropped", 0)),
-            class_labels=tuple(d.get("class_labels", ())),
+            "the network's outputs on this data are infinite or undefined (the weights or "
+            "the data are damaged or far too large)"
         )
-        if len(ds.feature_names) != X.shape[1]:
-            raise SessionError("the embedded data has inconsistent shapes")
-        return ds, True, None
-    from nnlin_gui.core.data import load_dataset
-
-    stored = str(d["path"])
-    digest = str(d["sha256"])
-    path = stored
-    if not os.path.isfile(path):
-        # The data may have travelled with the session file (copied together to a USB stick).
-        beside = os.path.join(session_dir, os.path.basename(stored))
-        if not os.path.isfile(beside):
-            raise SessionError(
-                f"the data file {stored} was moved or deleted; put it back or next to the "
-                "session file"
-            )
-        path = beside
-    if _file_sha256(path) != digest:
-        raise SessionError(
-            f"the data file {path} has changed since the session was saved (SHA-256 differs)"
-        )
-    ds = load_dataset(path, target=d.get("target"), features=d.get("features"))
-    return ds, False, digest
-
-
-def _history_from(d: dict) -> TrainingHistory:
-    h = TrainingHistory(
-        epochs=[int(e) for e in decode_array(d["epochs"], "history")],
-        train_loss=[float(v) for v in decode_array(d["train_loss"], "history")],
-        test_loss=[float(v) for v in decode_array(d["test_loss"], "history")],
-        coef_epochs=[int(e) for e in decode_array(d.get("coef_epochs", []), "history")],
-    )
-    if "coef_W" in d:
-        W = decode_array(d["coef_W"], "history")
-        b = decode_array(d["coef_b"], "history")
-        h.coef_W = [w.copy() for w in W]
-        h.coef_b = [v.copy() for v in b]
-    if not (len(h.epochs) == len(h.train_loss) == len(h.test_loss)):
-        raise SessionError("the loss history has inconsistent lengths")
-    if len(h.coef_W) != len(h.coef_epochs):
-        h.coef_epochs, h.coef_W, h.coef_b = [], [], []
-    return h
-
-
-def _rng_from(d: dict | None) -> dict | None:
-    if d is None:
-        return None
-    return {
-        "bit_generator": str(d["bit_generator"]),
-        "state": {k: int(v) for k, v in d["state"].items()},
-        "has_uint32": int(d.get("has_uint32", 0)),
-        "uinteger": int(d.get("uinteger", 0)),
-    }
-
-
-def _state_from_dict(doc: dict, session_dir: str) -> SessionState:
-    data = doc["data"]
-    dataset, embedded, digest = _dataset_from(data, session_dir)
-    spec = NetworkSpec.from_dict(doc["network"])
-    config = _config_from(doc.get("training", {}))
-    if spec.n_inputs != dataset.X.shape[1]:
-        raise SessionError(
-            f"the network expects {spec.n_inputs} inputs but the data has "
-            f"{dataset.X.shape[1]} features"
-        )
-    theta = None if doc.get("parameters") is None else decode_array(doc["parameters"], "weights")
-    opt = doc.get("optimizer")
-    optimizer = None
-    if opt is not None:
-        optimizer = {
-            "t": int(opt.get("t", 0)),
-            "m": decode_array(opt["m"], "optimizer state"),
-            "v": None if opt.get("v") is None else decode_array(opt["v"], "optimizer state"),
-        }
-    prog = doc.get("progress") or {}
-    best = prog.get("best")
-    features = data.get("features")
-    return SessionState(
-        dataset=dataset,
-        spec=spec,
-        config=config,
-        source=str(data.get("source", "")),
-        target=data.get("target"),
-        features=None if features is None else [str(f) for f in features],
-        theta=theta,
-        epoch=int(doc.get("epoch", 0)),
-        history=_history_from(doc["history"]) if "history" in doc else TrainingHistory(),
-        optimizer=optimizer,
-        rng_state=_rng_from(doc.get("rng")),
-        progress={
-            "best": float("inf") if best is None else float(best),
-            "since_best": int(prog.get("since_best", 0)),
-            "diverged": bool(prog.get("diverged", False)),
-        },
-        extra=dict(doc.get("extra") or {}),
-        embedded=embedded,
-        data_sha256=digest,
-    )

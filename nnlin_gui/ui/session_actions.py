@@ -3,9 +3,11 @@
 A session (``.nnlin``) holds the data, the network, the settings, the trained weights, the
 optimizer's state and the seed (see ``core.session``). Saving goes through
 ``core.session.save_session``, which writes a temporary file and renames it, so an
-interrupted save never damages the previous file. Opening reads the whole file first: a
-damaged or newer-version file shows its one-line message and the current state is
-untouched.
+interrupted save never damages the previous file. Opening reads, checks and builds the
+whole session off the GUI thread (``controller.open_session``); only when all of it is ready
+does it replace the current state, and only then do the title and the save path change. A
+damaged or newer-version file shows its one-line message and nothing changes, so the next
+Ctrl+S still saves the user's own work to its own file.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMenu
 
 from nnlin_gui.core.errors import UserError
-from nnlin_gui.core.session import load_session, save_session, session_from_trainer
+from nnlin_gui.core.session import OpenedSession, save_session, session_from_trainer
 
 log = logging.getLogger(__name__)
 
@@ -50,10 +52,12 @@ class SessionActions(QObject):
     -------
     saved(str) : a session was written to this path
     opened(str) : a session was read from this path and is now the current state
+    open_failed(str) : a session could not be opened (the one-line message); nothing changed
     """
 
     saved = Signal(str)
     opened = Signal(str)
+    open_failed = Signal(str)
 
     def __init__(self, window, lessons=None) -> None:
         super().__init__(window)
@@ -75,6 +79,8 @@ class SessionActions(QObject):
         self.recent_menu = QMenu("Recent Sessions", window, objectName="recentSessionsMenu")
         self.recent_menu.aboutToShow.connect(self._fill_recent)
         self.controller.training_finished.connect(self._on_finished)
+        self.controller.session_opened.connect(self._on_opened)
+        self.controller.session_failed.connect(self._on_open_failed)
 
     def _action(self, text: str, slot, shortcut, name: str) -> QAction:
         action = QAction(text, self.window, objectName=name)
@@ -152,25 +158,31 @@ class SessionActions(QObject):
         return bool(path) and self.open(path)
 
     def open(self, path: str) -> bool:
-        """Read ``path`` and make it the current state; on error show the one-line message
-        and keep everything as it was."""
-        try:
-            state = load_session(path)
-        except UserError as exc:
-            self.window.show_error(str(exc))
-            return False
-        self.controller.restore_session(state)
-        extra = state.extra if isinstance(state.extra, dict) else {}
+        """Start opening ``path`` (read, checked and built off the GUI thread).
+
+        ``opened`` follows once it is the current state, or ``open_failed`` after its
+        one-line message is shown, with everything as it was. False when the window is
+        closing.
+        """
+        self.window.show_message(f"Opening session {os.path.basename(path)}…")
+        return self.controller.open_session(os.path.abspath(path)) >= 0
+
+    def _on_opened(self, opened: OpenedSession) -> None:
+        # The controller has swapped the whole session in: now it is the current file.
+        extra = opened.state.extra
         if self.lessons is not None and isinstance(extra.get("lessons"), dict):
             self.lessons.restore_progress(extra["lessons"])
-        self.current_path = os.path.abspath(path)
-        remember_folder(self.settings, path)
-        self._add_recent(self.current_path)
-        name = os.path.basename(path)
+        self.current_path = opened.path
+        remember_folder(self.settings, opened.path)
+        self._add_recent(opened.path)
+        name = os.path.basename(opened.path)
         self.window.setWindowTitle(f"{name} — nnlin")
-        self.window.show_message(f"Opened session {name} (epoch {state.epoch:,}).")
-        self.opened.emit(self.current_path)
-        return True
+        self.window.show_message(f"Opened session {name} (epoch {opened.state.epoch:,}).")
+        self.opened.emit(opened.path)
+
+    def _on_open_failed(self, message: str) -> None:
+        self.window.show_error(message)
+        self.open_failed.emit(message)
 
     # -- recent sessions -------------------------------------------------------------------------
 

@@ -1,7 +1,9 @@
 """Session files: round trip, bit-identical resume, atomic save, clear errors."""
 
+import importlib.util
 import json
 import os
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -17,6 +19,7 @@ from nnlin_gui.core.session import (
     decode_array,
     encode_array,
     load_session,
+    open_session,
     restore_trainer,
     save_session,
     session_from_trainer,
@@ -185,11 +188,11 @@ def test_corrupt_foreign_and_newer_files_give_one_line_errors(tmp_path):
     broken.write_text(json.dumps(doc))
     with pytest.raises(SessionError) as err:
         load_session(broken)
-    assert "weights" in _one_line(err.value)
+    assert "parameters.base64" in _one_line(err.value)
 
     doc = json.loads(text)
     del doc["network"]
-    with pytest.raises(SessionError, match="damaged"):
+    with pytest.raises(SessionError, match="has no 'network'"):
         newer.write_text(json.dumps(doc))
         load_session(newer)
 
@@ -243,3 +246,116 @@ def test_untrained_state_round_trips(tmp_path):
     tr = restore_trainer(back)
     fresh = Trainer(spec, ds.X, ds.y, TrainingConfig(seed=9))
     assert tr.network.theta.tobytes() == fresh.network.theta.tobytes()
+
+
+# ---------------------------------------------------------------- the damaged corpus
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+
+
+def _corpus_module():
+    spec = importlib.util.spec_from_file_location(
+        "make_bad_sessions", DATA / "make_bad_sessions.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_every_damaged_session_gives_one_clear_line(tmp_path):
+    """Each file of the corpus: a SessionError naming the file, one line, the expected
+    piece; never another exception, never a session that opens."""
+    cases = _corpus_module().write_corpus(str(tmp_path))
+    assert len(cases) >= 150
+    wrong = []
+    for name, expected in cases:
+        try:
+            open_session(tmp_path / name)
+        except SessionError as exc:
+            message = str(exc)
+            if not (message.startswith(f"{name}: ") and expected in message):
+                wrong.append(f"{name}: expected {expected!r}, got {message!r}")
+            elif "\n" in message or "Traceback" in message or len(message) > 500:
+                wrong.append(f"{name}: not one short line: {message!r}")
+        except Exception as exc:  # noqa: BLE001 - exactly what must never happen
+            wrong.append(f"{name}: {type(exc).__name__}: {exc}")
+        else:
+            wrong.append(f"{name}: opened")
+    assert wrong == []
+
+
+def test_the_corpus_starts_from_sessions_that_open(tmp_path):
+    names = _corpus_module().write_good(str(tmp_path))
+    for name in names:
+        opened = open_session(tmp_path / name)
+        assert opened.trainer.epoch == opened.state.epoch > 0
+        assert opened.path == str(tmp_path / name)
+
+
+def test_message_quotes_the_file_and_names_the_field(tmp_path):
+    ds, tr = _trainer()
+    path = tmp_path / "lab.nnlin"
+    save_session(path, session_from_trainer(tr, ds))
+    text = path.read_text(encoding="utf-8")
+    doc = json.loads(text)
+    doc["network"]["layers"][1]["width"] = "@"
+    path.write_text(json.dumps(doc).replace('"@"', "1e400"), encoding="utf-8")
+    with pytest.raises(SessionError) as err:
+        open_session(path)
+    assert str(err.value) == (
+        "lab.nnlin: network.layers[1].width must be an integer from 1 to 512, not 1e400"
+    )
+
+
+def _three_classes():
+    from nnlin_gui.core.data import Dataset
+
+    rng = np.random.default_rng(4)
+    y = np.repeat([0.0, 1.0, 2.0], 30)
+    X = rng.normal(size=(90, 2)) + y[:, None]
+    return Dataset(X, y, ("a", "b"), "c", task="multiclass", class_labels=("p", "q", "r"))
+
+
+def test_sessions_of_every_kind_of_run_open(tmp_path):
+    """Legitimate files stay openable: no test rows (NaN test losses), multi-class, solved,
+    untrained, residual and convolution layers, a diverged optimizer."""
+    runs = [
+        ("builtin:linear?n=50", (3,), TrainingConfig(test_fraction=0.0, seed=1)),
+        ("builtin:spiral?n=90", (LayerSpec("dense", 6, "tanh"),), CFG),
+        ("three classes", (4,), CFG),
+        (
+            "builtin:sine?n=60",
+            (LayerSpec("conv1d", 3, "relu", kernel_size=5), LayerSpec("residual", depth=3)),
+            TrainingConfig(optimizer="momentum", batch_size=8),
+        ),
+    ]
+    for i, (source, layers, cfg) in enumerate(runs):
+        ds = _three_classes() if source == "three classes" else load_dataset(source)
+        tr = Trainer(build_spec(ds, layers), ds.X, ds.y, cfg)
+        tr.run(epochs=4)
+        path = tmp_path / f"run{i}.nnlin"
+        save_session(path, session_from_trainer(tr, ds))
+        opened = open_session(path)
+        assert opened.trainer.network.theta.tobytes() == tr.network.theta.tobytes(), source
+
+    ds, tr = _trainer()
+    tr.run(epochs=3)
+    tr.optimizer.m[0] = np.inf  # as a run that blew up can leave it
+    save_session(tmp_path / "diverged.nnlin", session_from_trainer(tr, ds))
+    opened = open_session(tmp_path / "diverged.nnlin")
+    assert opened.state.optimizer is None and np.isfinite(opened.trainer.optimizer.m).all()
+
+
+def test_claimed_sizes_are_refused_before_allocating(tmp_path, monkeypatch):
+    ds, tr = _trainer()
+    doc = session_mod.session_to_dict(session_from_trainer(tr, ds))
+    doc = json.loads(json.dumps(doc))
+    doc["network"]["n_outputs"] = 100_000_000
+    doc["parameters"] = None
+    path = tmp_path / "huge.nnlin"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    calls = []
+    monkeypatch.setattr(session_mod, "Trainer", lambda *a, **k: calls.append(a))
+    with pytest.raises(SessionError, match="network.n_outputs must be an integer from 1 to"):
+        open_session(path)
+    assert calls == []
