@@ -3,7 +3,7 @@
 Qt-free. ``parse_json`` keeps the text of numbers a float cannot hold (``1e400``,
 ``Infinity``, ``NaN``, a 5,000-digit integer), so a message can quote the file as written.
 The ``need_*`` functions return the value converted, or raise ``SessionError`` with one line
-such as ``network.layers[1].width must be an integer from 1 to 512, not 1e400``. Field paths
+such as ``network.layers[1].width must be an integer from 1 to 4,096, not 1e400``. Field paths
 are written as in the file: ``data.X``, ``network.layers[0].kind`` (list indices from 0).
 """
 

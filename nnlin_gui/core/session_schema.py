@@ -2,7 +2,7 @@
 
 ``state_from_document`` turns a parsed document into a ``SessionState`` or raises one
 ``SessionError`` naming the first bad field (``network.layers[1].width must be an integer
-from 1 to 512, not 1e400``). Every number is bounded, every float finite, every size checked
+from 1 to 4,096, not 1e400``). Every number is bounded, every float finite, every size checked
 against the data and the network before anything large is allocated, so what passes can be
 built into a ``Trainer`` and drawn without further surprises. Qt-free.
 """
@@ -25,6 +25,7 @@ from nnlin_gui.core.data import Dataset
 from nnlin_gui.core.errors import UserError
 from nnlin_gui.core.fitting import head_for_task
 from nnlin_gui.core.network import HEADS, LAYER_KINDS, LayerSpec, Network, NetworkSpec
+from nnlin_gui.core.network import MAX_WIDTH as NETWORK_MAX_WIDTH
 from nnlin_gui.core.optimizers import OPTIMIZERS
 from nnlin_gui.core.session_fields import (
     SessionError,
@@ -48,9 +49,10 @@ log = logging.getLogger(__name__)
 
 __all__ = ["SessionState", "file_sha256", "state_from_document"]
 
-# Limits. Widths and layers are the network builder's; the rest keep a damaged file from
-# asking for more memory or time than any real session needs.
-MAX_WIDTH = 512
+# Limits. Widths are the network spec's own (anything the program can build, it can
+# reopen); the rest keep a damaged file from asking for more memory or time than any real
+# session needs.
+MAX_WIDTH = NETWORK_MAX_WIDTH
 MAX_LAYERS = 32
 MAX_KERNEL = 63
 MAX_DEPTH = 16

@@ -303,7 +303,7 @@ def test_message_quotes_the_file_and_names_the_field(tmp_path):
     with pytest.raises(SessionError) as err:
         open_session(path)
     assert str(err.value) == (
-        "lab.nnlin: network.layers[1].width must be an integer from 1 to 512, not 1e400"
+        "lab.nnlin: network.layers[1].width must be an integer from 1 to 4,096, not 1e400"
     )
 
 

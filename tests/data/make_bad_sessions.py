@@ -374,8 +374,8 @@ def document_cases(docs: dict) -> list[tuple[str, object, str]]:
         ("embedded_with_path", mutate(reg, "data.path", "/tmp/x.csv"), "unknown key 'path'"),
         # absurd sizes
         ("outputs_1e8", mutate(reg, "network.n_outputs", 100_000_000), "network.n_outputs"),
-        ("width_100000", mutate(reg, "network.layers[0].width", 100_000), "from 1 to 512"),
-        ("width_513", mutate(reg, "network.layers[0].width", 513), "from 1 to 512"),
+        ("width_100000", mutate(reg, "network.layers[0].width", 100_000), "from 1 to 4,096"),
+        ("width_4097", mutate(reg, "network.layers[0].width", 4097), "from 1 to 4,096"),
         ("layers_10000", mutate(reg, "network.layers", wide * 10_000), "at most 32 layers"),
         (
             "parameters_too_many",
