@@ -24,6 +24,7 @@ from nnlin_gui.core.collapse import AffineApproximation, Collapse
 from nnlin_gui.core.data import Dataset
 from nnlin_gui.core.errors import UserError
 from nnlin_gui.core.network import LayerSpec, Network, NetworkSpec
+from nnlin_gui.core.numeric_range import check_network_range
 from nnlin_gui.core.session import OpenedSession, SessionError, SessionState
 from nnlin_gui.core.training import Trainer, TrainingConfig, TrainingResult
 from nnlin_gui.curves import TrainingCurves
@@ -142,6 +143,16 @@ def _session_table(state: SessionState) -> LoadedTable:
         numeric=(*ds.feature_names, ds.target_name),
         summary=f"{ds.n_rows:,} rows from a session file.",
     )
+
+def _network_dataset(table: LoadedTable, target: str, features, task=None) -> Dataset:
+    """The dataset for these columns; ``UserError`` in one sentence when a network cannot
+    be trained and reported on it in double precision (values near 1e+-308)."""
+    dataset = table.to_dataset(target, features, task=task)
+    check_network_range(
+        dataset.X, dataset.y, dataset.feature_names, dataset.target_name, dataset.task
+    )
+    return dataset
+
 
 
 def _fit_probe(dataset: Dataset) -> tuple[str, FitProbe, np.ndarray | None]:
@@ -404,7 +415,7 @@ class ModelController(QObject):
 
     def _use_columns(self, table: LoadedTable, target: str, features, task=None) -> bool:
         try:
-            dataset = table.to_dataset(target, features, task=task)
+            dataset = _network_dataset(table, target, features, task)
         except UserError as exc:
             self.error.emit(str(exc))
             if self.dataset is not None:
@@ -812,7 +823,7 @@ class ModelController(QObject):
             self._apply_setup_table(table, setup)
             return
         try:
-            dataset = table.to_dataset(table.default_target(), None)
+            dataset = _network_dataset(table, table.default_target(), None)
         except UserError as exc:
             self.error.emit(str(exc))  # the previous table and dataset stay
             return
@@ -855,7 +866,7 @@ class ModelController(QObject):
     def _apply_setup_table(self, table: LoadedTable, setup: tuple) -> None:
         target, features, layers, config = setup
         try:
-            dataset = table.to_dataset(target or table.default_target(), features)
+            dataset = _network_dataset(table, target or table.default_target(), features)
         except UserError as exc:
             self.error.emit(str(exc))
             return

@@ -27,6 +27,15 @@ def add_task_argument(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def check_network_data(dataset) -> None:
+    """Refuse, in one sentence, data a network cannot train and report on in float64."""
+    from nnlin_gui.core.numeric_range import check_network_range
+
+    check_network_range(
+        dataset.X, dataset.y, dataset.feature_names, dataset.target_name, dataset.task
+    )
+
+
 def add_network_arguments(parser: argparse.ArgumentParser) -> None:
     """The network and training options of ``fit`` and ``report`` (same names, same defaults)."""
     from nnlin_gui.core.activations import ACTIVATION_NAMES

@@ -8,6 +8,7 @@ import math
 from nnlin_gui.commands.common import (
     add_data_arguments,
     add_task_argument,
+    check_network_data,
     feature_list,
     int_list,
     write_json,
@@ -92,6 +93,7 @@ def _network_report(dataset, args: argparse.Namespace):
     from nnlin_gui.core.fitting import fit_network
 
     layers = int_list(args.layers, "--layers")
+    check_network_data(dataset)
     trainer, result = fit_network(
         dataset, layers, args.activation, epochs=args.epochs, seed=args.seed
     )

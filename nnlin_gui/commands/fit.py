@@ -10,6 +10,7 @@ from nnlin_gui.commands.common import (
     add_data_arguments,
     add_network_arguments,
     add_task_argument,
+    check_network_data,
     feature_list,
     network_settings,
     write_json,
@@ -32,6 +33,7 @@ def run(args: argparse.Namespace) -> int:
     dataset = load_dataset(
         args.data, target=args.target, features=feature_list(args.features), task=args.task
     )
+    check_network_data(dataset)
     report = fit_report(dataset, **network_settings(args))
     if dataset.class_labels:  # the values the class indices stand for
         report["data"].setdefault("class_labels", list(dataset.class_labels))

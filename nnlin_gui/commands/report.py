@@ -12,6 +12,7 @@ from nnlin_gui.commands.common import (
     add_data_arguments,
     add_network_arguments,
     add_task_argument,
+    check_network_data,
     feature_list,
     network_settings,
 )
@@ -48,6 +49,7 @@ def run(args: argparse.Namespace) -> int:
     dataset = load_dataset(
         args.data, target=args.target, features=feature_list(args.features), task=args.task
     )
+    check_network_data(dataset)
     trainer, result = fit_network(dataset, **network_settings(args))
     html = build_report(
         dataset,

@@ -3,9 +3,11 @@
 Why not ``np.linalg.lstsq`` or statsmodels: on badly conditioned designs (NIST Longley,
 high polynomial degrees) they lose half the digits or more (STACK-NOTES). Here:
 
-1. the features are centred when there is an intercept (the intercept column stays in the
-   design, so the centre need not be exact) and every column is scaled by a power of two
-   (exact in binary, so scaling adds no rounding);
+1. every column and the target are first brought to magnitudes below 1 by powers of two,
+   so data from 1e-307 to 1e+308 give the same digits as data near 1 (no overflow or
+   underflow in sums and norms); the features are centred when there is an intercept (the
+   intercept column stays in the design, so the centre need not be exact) and every column
+   is scaled again by a power of two (exact in binary, so scaling adds no rounding);
 2. a pivoted Householder QR of that float64 design detects rank deficiency and names the
    columns involved;
 3. the solution is improved by iterative refinement of the augmented system
@@ -16,7 +18,14 @@ high polynomial degrees) they lose half the digits or more (STACK-NOTES). Here:
    the condition number.
 
 On x86-64 ``np.longdouble`` has 64-bit mantissas; where it is plain float64 (some ARM
-builds) the refinement still helps, with fewer extra digits.
+builds) the refinement still helps, with fewer extra digits. ``X`` may itself be given in
+``np.longdouble`` (polynomial powers): the refinement then converges to the least squares
+solution of those extended-precision columns.
+
+Subnormal data (a column or target whose largest magnitude is below 2.2e-308) are refused
+with ``NumericRangeError``; results come back in the data's units, and the scaled fit is
+kept (``coef_scaled``, ``ssr_scaled``, ``cov_scaled``) so that statistics can be formed
+where the unscaled ones would overflow.
 """
 
 from __future__ import annotations
@@ -29,6 +38,7 @@ import numpy as np
 import scipy.linalg as sla
 
 from nnlin_gui.core.errors import DataError
+from nnlin_gui.core.numeric_range import check_not_subnormal, pow2_exponents
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +73,16 @@ class LstsqSolution:
         Sum of squared residuals, accumulated in extended precision.
     cov_unscaled : ndarray, shape (p, p) or None
         ``(X'X)^-1`` of the design including the intercept column; None for penalised fits.
+        Entries beyond the double range (data near 1e+-308) are inf or 0: use the scaled
+        fields for statistics.
+    x_scale : ndarray, shape (p,), long double
+        Powers of two the design columns were multiplied by (1 for the intercept).
+    y_scale : long double
+        Power of two the target was multiplied by.
+    coef_scaled, ssr_scaled, cov_scaled : the same fit of ``y * y_scale`` on the columns
+        times ``x_scale`` (long double; ``cov_scaled`` float64 or None):
+        ``coef = coef_scaled * x_scale / y_scale``, ``ssr = ssr_scaled / y_scale**2``,
+        ``cov_unscaled = cov_scaled * outer(x_scale, x_scale)``.
     """
 
     coef: np.ndarray
@@ -70,36 +90,55 @@ class LstsqSolution:
     fitted: np.ndarray
     ssr: float
     cov_unscaled: np.ndarray | None
+    x_scale: np.ndarray | None = None
+    y_scale: float = 1.0
+    coef_scaled: np.ndarray | None = None
+    ssr_scaled: float = 0.0
+    cov_scaled: np.ndarray | None = None
 
 
 class _Design:
-    """The working design ``B = [w0 * 1, (X - c) * w]`` read in chunks from ``X``.
+    """The working design ``B = [w0 * 1, (X * d - c) * w]`` read in chunks from ``X``.
 
-    With ``penalty > 0``, rows ``penalty * diag(w)`` (one per feature) are stacked under
-    ``B``; the intercept is never penalised.
+    ``d`` (``pre``) brings each column's largest magnitude into [0.5, 1) and ``w`` makes
+    the centred columns about unit length; both are powers of two, so ``B`` is the data,
+    not a rounded copy, and nothing overflows for data near 1e+-308. With ``penalty > 0``,
+    rows ``penalty * diag(d * w)`` (one per feature) are stacked under ``B``; the intercept
+    is never penalised.
     """
 
     def __init__(self, X: np.ndarray, intercept: bool, penalty: float = 0.0) -> None:
         n, k = X.shape
         self.X = X
         self.intercept = intercept
+        # Long double columns (polynomial powers) may exceed the double range: so may pre.
+        one = np.ones(k, dtype=X.dtype)
+        self.pre = np.ldexp(one, -pow2_exponents(X)) if n else one
+        Xp = X * self.pre
         # The centre only improves conditioning, so a float64 mean is enough.
-        self.centre = X.mean(axis=0) if intercept else np.zeros(k)
-        norms = np.sqrt(np.sum((X - self.centre) ** 2, axis=0) + penalty**2)
+        self.centre = np.asarray(Xp.mean(axis=0) if intercept else np.zeros(k), np.float64)
+        Xp -= self.centre
+        norms = np.sqrt(np.sum(Xp * Xp, axis=0, dtype=np.float64) + (penalty * self.pre) ** 2)
+        self.Xp = Xp  # kept for the float64 design, then dropped
         if intercept:
             norms = np.concatenate([[np.sqrt(n)], norms])
-        # Powers of two: scaling by them is exact, so B is the data, not a rounded copy.
-        self.scale = np.exp2(-np.round(np.log2(norms)))
-        self.aug = penalty * self.scale[1:] if intercept else penalty * self.scale
+        self.scale = np.exp2(-np.round(np.log2(norms)))  # within the prescaled design
+        start = int(intercept)
+        # The penalty on w (data units) is penalty * pre on the prescaled coefficients.
+        self.aug = penalty * self.pre * self.scale[start:]
         self.penalised = penalty > 0.0
         self.n, self.p = n, k + int(intercept)
+        # Every design column's total power of two: data units -> working units.
+        self.total = np.concatenate([[1.0], self.pre]) if intercept else self.pre.copy()
+        self.total = self.total.astype(_LD) * self.scale.astype(_LD)
 
     def float64(self) -> np.ndarray:
         """The design (with penalty rows) in float64, for the QR factorisation."""
         start = int(self.intercept)
         extra = self.p - start if self.penalised else 0
         B = np.zeros((self.n + extra, self.p))
-        B[: self.n, start:] = (self.X - self.centre) * self.scale[start:]
+        B[: self.n, start:] = self.Xp * self.scale[start:]
+        self.Xp = None
         if start:
             B[: self.n, 0] = self.scale[0]
         if extra:
@@ -110,16 +149,18 @@ class _Design:
         """``y - B x`` and (given ``r``) ``B' r`` over the data rows, in extended precision.
 
         One pass over ``X``; scaling the vectors instead of ``B`` is exact (powers of two).
+        ``y`` is the prescaled target.
         """
         scale = self.scale.astype(_LD)
         xs = x * scale
         start = int(self.intercept)
+        pre = self.pre.astype(_LD)
         centre = self.centre.astype(_LD)
         out = np.empty(self.n, dtype=_LD)
         acc = np.zeros(self.p, dtype=_LD)
         for lo in range(0, self.n, _CHUNK):
             hi = min(lo + _CHUNK, self.n)
-            block = self.X[lo:hi].astype(_LD) - centre
+            block = self.X[lo:hi].astype(_LD) * pre - centre
             out[lo:hi] = (y[lo:hi] - xs[0] if start else y[lo:hi]) - block @ xs[start:]
             if r is not None:
                 acc[start:] += r[lo:hi] @ block
@@ -230,12 +271,16 @@ def lstsq(
     DataError
         Non-finite data, too few rows, or (without penalty) collinear columns.
     """
-    X = np.asarray(X, dtype=np.float64)
+    X = _as_design_array(X)
     y = np.asarray(y, dtype=np.float64)
     n, p = _check_inputs(X, y, names, intercept, penalised=penalty > 0.0)
+    _check_not_subnormal(X, y, names, intercept)
     design = _Design(X, intercept, penalty)
     if not design.penalised and n <= p:
         raise DataError(f"{n} rows are not enough to fit {p} coefficients; need at least {p + 1}")
+    # The target in [0.5, 1) too: its squares and sums stay far from overflow (exact).
+    y_scale = np.ldexp(1.0, -int(pow2_exponents(y)))
+    ys = y * y_scale
     B = design.float64()
     Q, R, piv = sla.qr(B, mode="economic", pivoting=True)
     if not design.penalised:
@@ -250,15 +295,61 @@ def lstsq(
         dx = sla.solve_triangular(R, d - h)[perm]
         return dx, Q @ h + f - Q @ d
 
-    yb = np.concatenate([y, np.zeros(B.shape[0] - n)]) if design.penalised else y
+    x = _refine(design, ys, solve, n, p)
+    resid, _ = design.residual(ys, x)
+    theta = x * design.scale.astype(_LD)  # coefficients of ys on [1, X * pre]
+    if intercept:
+        theta[0] -= np.sum(design.centre.astype(_LD) * theta[1:])
+    x_scale = design.total / design.scale.astype(_LD)  # [1, pre]
+    cov = cov_scaled = None
+    if not design.penalised:
+        cov_scaled = _cov_prescaled(R, perm, design)
+        with np.errstate(over="ignore", under="ignore"):
+            cov = (cov_scaled * np.outer(x_scale, x_scale)).astype(np.float64)
+    ssr_scaled = np.sum(resid * resid)
+    resid_data = resid / _LD(y_scale)
+    with np.errstate(over="ignore", under="ignore"):
+        coef = (theta * x_scale / _LD(y_scale)).astype(np.float64)
+        ssr = float(ssr_scaled / _LD(y_scale) ** 2)
+    return LstsqSolution(
+        coef=coef,
+        resid=resid_data.astype(np.float64),
+        fitted=(y.astype(_LD) - resid_data).astype(np.float64),
+        ssr=ssr,
+        cov_unscaled=cov,
+        x_scale=x_scale,
+        y_scale=_LD(y_scale),
+        coef_scaled=theta,
+        ssr_scaled=ssr_scaled,
+        cov_scaled=cov_scaled,
+    )
+
+
+def _as_design_array(X) -> np.ndarray:
+    """float64, or long double when given so (polynomial powers keep their extra digits)."""
+    X = np.asarray(X)
+    return X if X.dtype == _LD and _LD != np.float64 else X.astype(np.float64)
+
+
+def _check_not_subnormal(X, y, names: Sequence[str], intercept: bool) -> None:
+    start = int(intercept)
+    columns = [(f"column {names[start + j]!r}", X[:, j]) for j in range(X.shape[1])]
+    check_not_subnormal([*columns, ("the target", y)])
+
+
+def _refine(design: _Design, ys: np.ndarray, solve, n: int, p: int) -> np.ndarray:
+    """Solve, then refine the augmented system with residuals in extended precision."""
+    penalised = design.penalised
+    start = int(design.intercept)
+    rows = n + (p - start if penalised else 0)
+    yb = np.concatenate([ys, np.zeros(rows - n)]) if penalised else ys
     x, r = solve(yb, np.zeros(p))
     x, r = x.astype(_LD), r.astype(_LD)
     last = np.inf
-    start = int(intercept)
     for _ in range(_MAX_REFINE):
-        res, Btr = design.residual(y, x, r[:n])
+        res, Btr = design.residual(ys, x, r[:n])
         f, g = res - r[:n], -Btr
-        if design.penalised:
+        if penalised:
             f = np.concatenate([f, -design.penalty_rows(x) - r[n:]])
             g[start:] -= design.aug.astype(_LD) * r[n:]
         dx, dr = solve(f.astype(np.float64), g.astype(np.float64))
@@ -269,27 +360,18 @@ def lstsq(
         x, r, last = x + dx.astype(_LD), r + dr.astype(_LD), size
         if size <= _EPS * float(np.max(np.abs(x))):
             break
+    return x
 
-    resid, _ = design.residual(y, x)
-    theta = x * design.scale.astype(_LD)
-    cov = None
-    if intercept:
-        centre = design.centre.astype(_LD)
-        theta[0] -= np.sum(centre * theta[1:])
-    if not design.penalised:
-        # Map R^-1 to the caller's parametrisation: theta = T x.
-        M = sla.solve_triangular(R, np.eye(p))[perm].astype(_LD) * design.scale[:, None]
-        if intercept:
-            M[0] -= centre @ M[1:]
-        M64 = M.astype(np.float64)
-        cov = M64 @ M64.T
-    return LstsqSolution(
-        coef=theta.astype(np.float64),
-        resid=resid.astype(np.float64),
-        fitted=(y.astype(_LD) - resid).astype(np.float64),
-        ssr=float(np.sum(resid * resid)),
-        cov_unscaled=cov,
-    )
+
+def _cov_prescaled(R: np.ndarray, perm: np.ndarray, design: _Design) -> np.ndarray:
+    """``(D'D)^-1`` for ``D = [1, X * pre]`` from ``R^-1`` (never ``inv(R'R)``)."""
+    p = R.shape[0]
+    # Map R^-1 to the prescaled parametrisation: theta = T x.
+    M = sla.solve_triangular(R, np.eye(p))[perm].astype(_LD) * design.scale[:, None]
+    if design.intercept:
+        M[0] -= design.centre.astype(_LD) @ M[1:]
+    M64 = M.astype(np.float64)
+    return M64 @ M64.T
 
 
 def is_separable(A: np.ndarray, y: np.ndarray) -> bool:

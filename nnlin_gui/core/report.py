@@ -89,16 +89,19 @@ def _table(
 
 
 def _data_section(ds: Dataset, trainer: Trainer, source: str) -> str:
+    from nnlin_gui.core.numeric_range import mean_std
+
     rows = []
     for j, name in enumerate(ds.feature_names):
         col = ds.X[:, j]
+        mean, sd = mean_std(col, ddof=1)  # no overflow for columns near 1e+-300
         rows.append(
-            [escape(name), "feature", _num(col.mean()), _num(col.std(ddof=1)),
-             _num(col.min()), _num(col.max())]
-        )  # fmt: skip
+            [escape(name), "feature", _num(mean), _num(sd), _num(col.min()), _num(col.max())]
+        )
     y = ds.y
+    mean, sd = mean_std(y, ddof=1)
     rows.append(
-        [f"<b>{escape(ds.target_name)}</b>", "target", _num(y.mean()), _num(y.std(ddof=1)),
+        [f"<b>{escape(ds.target_name)}</b>", "target", _num(mean), _num(sd),
          _num(y.min()), _num(y.max())]
     )  # fmt: skip
     facts = _table(

@@ -26,14 +26,10 @@ class Scaling:
     @classmethod
     def fit(cls, X: np.ndarray, Y: np.ndarray | None, n_outputs: int) -> Scaling:
         """Z-scores from the training rows; constant columns keep scale 1."""
-        x_mean = X.mean(axis=0)
-        x_scale = X.std(axis=0)
-        x_scale[~(x_scale > 0)] = 1.0
+        x_mean, x_scale = _mean_std(X)
         if Y is None:
             return cls(x_mean, x_scale, np.zeros(n_outputs), np.ones(n_outputs))
-        y_mean = Y.mean(axis=0)
-        y_scale = Y.std(axis=0)
-        y_scale[~(y_scale > 0)] = 1.0
+        y_mean, y_scale = _mean_std(Y)
         return cls(x_mean, x_scale, y_mean, y_scale)
 
     def transform_x(self, X: np.ndarray) -> np.ndarray:
@@ -56,3 +52,22 @@ class Scaling:
         A = (W * self.x_scale[None, :]) / self.y_scale[:, None]
         c = (b - self.y_mean + W @ self.x_mean) / self.y_scale
         return A, c
+
+
+def _mean_std(A: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Column means and standard deviations (1 for constant columns) without overflow.
+
+    Columns are divided by a power of two near their largest magnitude first: exact, so the
+    numbers are bit for bit those of ``A.mean`` / ``A.std`` wherever those do not overflow
+    or underflow, and right for data near 1e+-308 too.
+    """
+    if len(A) == 0:
+        return A.mean(axis=0), np.ones(A.shape[1])
+    m = np.max(np.abs(A), axis=0)
+    _, e = np.frexp(m)
+    e = np.where(m > 0, e, 0)
+    scaled = np.ldexp(A, -e)  # ldexp, not a product with 2**e: 2**1024 itself overflows
+    mean = np.ldexp(scaled.mean(axis=0), e)
+    std = np.ldexp(scaled.std(axis=0), e)
+    std[~(std > 0)] = 1.0
+    return mean, std

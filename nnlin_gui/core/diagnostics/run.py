@@ -25,6 +25,7 @@ from nnlin_gui.core.diagnostics.plots import plot_data
 from nnlin_gui.core.diagnostics.report import DiagnosticReport, make_assumptions
 from nnlin_gui.core.diagnostics.specification import linearity_tests
 from nnlin_gui.core.errors import DataError
+from nnlin_gui.core.numeric_range import check_diagnostics_range
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +59,7 @@ def _prepare(X, y, feature_names, lags: int) -> tuple[Design, np.ndarray]:
         raise DataError("the target contains missing or infinite values")
     if lags < 1:
         raise DataError("the number of lags must be at least 1")
+    check_diagnostics_range(X, y, _names(feature_names, X.shape[1]))  # edges of float64
     design = make_design(X, _names(feature_names, X.shape[1]))
     if design.n <= design.k1 + lags + 2:
         raise DataError(f"{design.n} rows are too few for {design.k1 - 1} features and {lags} lags")
