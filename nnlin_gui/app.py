@@ -1,8 +1,9 @@
 """QApplication setup, argument parsing and ``main()`` for the GUI (``nnlin-gui``).
 
-Only what the first painted window needs is imported before it is shown; the data stack
-(pandas, the dataset) loads in the background right after, and statsmodels only when a
-baseline needs it.
+Only what the first painted window needs is imported before it is shown: not pyqtgraph
+(the window builds its plots right after the first paint), nor pandas (the data loads in the
+background once the window is complete), nor statsmodels and scipy.stats (only when a
+baseline or a diagnostic needs them). ``--startup-report`` checks this.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import time
 _T0 = time.perf_counter()
 
 import argparse  # noqa: E402
+import json  # noqa: E402
 import logging  # noqa: E402
 import os  # noqa: E402
 import sys  # noqa: E402
@@ -20,6 +22,9 @@ from collections.abc import Sequence  # noqa: E402
 from nnlin_gui import __version__  # noqa: E402
 
 log = logging.getLogger(__name__)
+
+# Slow imports that must not be on the path to the first painted window (--startup-report).
+HEAVY_MODULES = ("pyqtgraph", "pandas", "scipy.stats", "statsmodels", "statsmodels.api")
 
 
 def process_age() -> float:
@@ -53,6 +58,12 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         help="print seconds from process start to the first painted window, exit",
     )
     parser.add_argument(
+        "--startup-report",
+        action="store_true",
+        help="print JSON: seconds to the first paint, the slow modules loaded by then, and "
+        "seconds until every panel is built; exit",
+    )
+    parser.add_argument(
         "--self-test",
         nargs="?",
         const="",
@@ -80,11 +91,17 @@ def make_application():
     return app
 
 
-class _FirstPaint:
-    """Prints the seconds to the first paint of the window, then quits."""
+def heavy_modules_loaded() -> list[str]:
+    """The ``HEAVY_MODULES`` imported so far."""
+    return [name for name in HEAVY_MODULES if name in sys.modules]
 
-    def __init__(self, window, app) -> None:
-        from PySide6.QtCore import QEvent, QObject, QTimer
+
+class _FirstPaint:
+    """Prints the seconds to the first paint of the window, then quits; with ``report``,
+    waits until the window is complete and prints a JSON line instead."""
+
+    def __init__(self, window, app, report: bool = False) -> None:
+        from PySide6.QtCore import QEvent, QObject
 
         outer = self
 
@@ -92,20 +109,43 @@ class _FirstPaint:
             def eventFilter(self, obj, event):  # noqa: N802 (Qt override)
                 if event.type() == QEvent.Type.Paint and not outer.done:
                     outer.done = True
-                    print(f"{process_age():.3f}", flush=True)
-                    # Quit after this paint has been flushed, not from inside it.
-                    QTimer.singleShot(0, app.quit)
+                    outer.painted()
                 return False
 
         self.done = False
+        self.app, self.window, self.report = app, window, report
+        self.first_paint = 0.0
+        self.heavy: list[str] = []
         self.filter = Filter()
         window.installEventFilter(self.filter)
+
+    def painted(self) -> None:
+        from PySide6.QtCore import QTimer
+
+        self.first_paint, self.heavy = process_age(), heavy_modules_loaded()
+        if not self.report:
+            print(f"{self.first_paint:.3f}", flush=True)
+            # Quit after this paint has been flushed, not from inside it.
+            QTimer.singleShot(0, self.app.quit)
+            return
+        self.window.when_ready(lambda: QTimer.singleShot(0, self.finish))
+
+    def finish(self) -> None:
+        report = {
+            "first_paint": round(self.first_paint, 3),
+            "heavy_at_first_paint": self.heavy,
+            "complete": round(process_age(), 3),
+            "heavy_when_complete": heavy_modules_loaded(),
+        }
+        print(json.dumps(report), flush=True)
+        self.app.quit()
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the GUI; returns the process exit status."""
     args = parse_args(argv)
-    if args.self_test is not None or ((args.screenshot or args.startup_probe) and _headless()):
+    probing = args.startup_probe or args.startup_report
+    if args.self_test is not None or ((args.screenshot or probing) and _headless()):
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     from PySide6.QtCore import QTimer
@@ -124,13 +164,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     from nnlin_gui.ui.main_window import MainWindow
 
     settings = None
-    if args.screenshot or args.startup_probe:
+    if args.screenshot or probing:
         from nnlin_gui.selftest import scratch_settings
 
         settings = scratch_settings()  # a picture of the default layout, not the user's
     window = MainWindow(settings=settings)
-    if args.startup_probe:
-        probe = _FirstPaint(window, app)  # noqa: F841 (kept alive until quit)
+    if probing:
+        probe = _FirstPaint(window, app, args.startup_report)  # noqa: F841 (kept until quit)
         window.show()
         rc = app.exec()
         window.close()
@@ -143,7 +183,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         # Files opened from the desktop (now or pending) replace the initial data.
         opener.set_callback(window.open_path)
 
-    QTimer.singleShot(0, start)
+    # After the first paint and the panels: a load started earlier would build them first.
+    window.when_ready(start)
     if args.screenshot:
         from nnlin_gui.selftest import take_screenshot
 

@@ -1,13 +1,23 @@
 """The main window: dock panels, menus, the training toolbar, the status bar, drag and drop,
-and the frame timer that repaints the live views from the controller's newest data."""
+and the frame timer that repaints the live views from the controller's newest data.
+
+Start-up comes in two steps. ``__init__`` builds what the first painted window needs (the
+data, network and training panels, toolbar, menus, status bar, theme palette) with a
+"loading" placeholder in the central area and in the collapse, diagnostics and lessons
+docks. Right after the first paint ``finish_startup`` imports pyqtgraph and builds the plots
+and those panels (and the lessons, sessions and export actions). Anything that needs them
+earlier (the ``plots`` / ``teaching`` ... properties, a data load) builds them at once.
+"""
 
 from __future__ import annotations
 
 import logging
 import os
 import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QFont, QKeySequence
 from PySide6.QtWidgets import (
     QDockWidget,
@@ -27,15 +37,18 @@ from PySide6.QtWidgets import (
 )
 
 from nnlin_gui.controller import DEFAULT_SOURCE, ModelController
-from nnlin_gui.ui import about
 from nnlin_gui.ui.gui_gc import collect_in_gui_thread
 from nnlin_gui.ui.panels.builder_panel import BuilderPanel
-from nnlin_gui.ui.panels.collapse_panel import CollapsePanel
 from nnlin_gui.ui.panels.data_panel import DataPanel
-from nnlin_gui.ui.panels.diagnostics_panel import DiagnosticsPanel
-from nnlin_gui.ui.panels.plots_area import PlotsArea
 from nnlin_gui.ui.panels.settings_panel import SettingsPanel
+from nnlin_gui.ui.theme import ThemeManager
 from nnlin_gui.ui.widgets.icons import app_icon, make_icon
+
+if TYPE_CHECKING:  # imported by finish_startup: they pull in pyqtgraph (0.5-0.9 s)
+    from nnlin_gui.ui.panels.collapse_panel import CollapsePanel
+    from nnlin_gui.ui.panels.diagnostics_panel import DiagnosticsPanel
+    from nnlin_gui.ui.panels.plots_area import PlotsArea
+    from nnlin_gui.ui.teaching import Teaching
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +57,12 @@ MAX_RECENT = 8
 STATE_VERSION = 2  # bumped when the default layout changes: old saved layouts are ignored
 DATA_SUFFIXES = (".csv", ".tsv", ".txt", ".dat", ".tab")
 FILE_FILTER = "Data files (*.csv *.tsv *.txt *.dat *.tab);;All files (*)"
+# If no paint comes (a window shown minimised), the rest is built after this anyway.
+FINISH_FALLBACK_MS = 1500
+DIAGNOSTICS_HINT = (
+    "The OLS assumption tests (collinearity, homoskedasticity, independence, normality, "
+    "linearity, influence) appear here."
+)
 
 
 def default_settings() -> QSettings:
@@ -53,8 +72,24 @@ def default_settings() -> QSettings:
     )
 
 
+def placeholder(name: str, text: str = "Loading…") -> QLabel:
+    """What a dock or the central area shows until ``finish_startup`` fills it."""
+    label = QLabel(text, objectName=name)
+    label.setWordWrap(True)
+    label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    label.setStyleSheet("padding: 12px;")
+    return label
+
+
 class MainWindow(QMainWindow):
-    """objectName ``mainWindow``. Owns the panels; the controller owns the state."""
+    """objectName ``mainWindow``. Owns the panels; the controller owns the state.
+
+    Signals
+    -------
+    startup_finished() : every panel is built (see ``finish_startup``)
+    """
+
+    startup_finished = Signal()
 
     def __init__(
         self, controller: ModelController | None = None, settings: QSettings | None = None
@@ -77,30 +112,32 @@ class MainWindow(QMainWindow):
         self.ticks = 0  # frame-timer ticks the event loop served
         self._closing = False
         self._run_start = 0  # epoch the current run started from
+        # Built by finish_startup (None until then; the properties below build on demand).
+        self._built = False
+        self._finish_queued = False
+        self._plots: PlotsArea | None = None
+        self._collapse_summary: CollapsePanel | None = None
+        self._diagnostics_panel: DiagnosticsPanel | None = None
+        self._teaching: Teaching | None = None
 
         c = self.controller
-        self.plots = PlotsArea(c)
+        # The palette and font before any widget exists: no light flash under a dark theme.
+        self.theme_manager = ThemeManager(self, self.settings, c)
+        self.theme_manager.apply()
         self.banner = self._make_banner()
         central = QWidget(objectName="centralArea")
         lay = QVBoxLayout(central)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.setSpacing(0)
         lay.addWidget(self.banner)
-        lay.addWidget(self.plots, 1)
+        self._plots_placeholder = placeholder("plotsPlaceholder", "Loading the plots…")
+        lay.addWidget(self._plots_placeholder, 1)
+        self._central_layout = lay
         self.setCentralWidget(central)
 
         self.data_panel = DataPanel(c)
         self.builder = BuilderPanel(c)
         self.training_settings = SettingsPanel(c)
-        self.collapse_summary = CollapsePanel(c)  # the compact read-out and the full panel
-        self.diagnostics_placeholder = QLabel(
-            "The OLS assumption tests (collinearity, homoskedasticity, independence, normality, "
-            "linearity, influence) appear here.",
-            objectName="diagnosticsPlaceholder",
-        )
-        self.diagnostics_placeholder.setWordWrap(True)
-        self.diagnostics_placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.diagnostics_placeholder.setStyleSheet("padding: 12px;")
 
         self.data_dock = self.add_panel(
             "dataDock", "Data", self.data_panel, Qt.DockWidgetArea.LeftDockWidgetArea
@@ -117,17 +154,15 @@ class MainWindow(QMainWindow):
         self.collapse_dock = self.add_panel(
             "collapseDock",
             "Collapse",
-            self.collapse_summary,
+            placeholder("collapsePlaceholder"),
             Qt.DockWidgetArea.BottomDockWidgetArea,
         )
         self.diagnostics_dock = self.add_panel(
             "diagnosticsDock",
             "Diagnostics",
-            self.diagnostics_placeholder,
+            placeholder("diagnosticsPlaceholder", DIAGNOSTICS_HINT),
             Qt.DockWidgetArea.BottomDockWidgetArea,
         )
-        self.diagnostics_panel = DiagnosticsPanel(c)
-        self.set_panel("diagnosticsDock", self.diagnostics_panel)
         self.tabifyDockWidget(self.collapse_dock, self.diagnostics_dock)
         self.collapse_dock.raise_()
         self.resizeDocks([self.data_dock, self.network_dock], [360, 300], Qt.Orientation.Horizontal)
@@ -151,9 +186,7 @@ class MainWindow(QMainWindow):
         c.results_changed.connect(self._on_results)
         c.model_reset.connect(self._on_results)
         self.data_panel.open_requested.connect(self.open_file_dialog)
-        from nnlin_gui.ui.teaching import install as install_teaching
-
-        self.teaching = install_teaching(self)  # lessons, sessions, exports, themes
+        self.lessons_dock = self._add_lessons_dock()
         self.resize(1440, 900)
         # The collapse table and the diagnostics cards need room: about 40 % of the height.
         self.resizeDocks([self.collapse_dock], [340], Qt.Orientation.Vertical)
@@ -162,6 +195,101 @@ class MainWindow(QMainWindow):
         self._on_state("idle")
 
     # -- construction ----------------------------------------------------------------------------
+
+    def _add_lessons_dock(self) -> QDockWidget:
+        """The Lessons dock, reserved now so that the saved layout restores it; the lessons
+        panel moves in with ``finish_startup``."""
+        dock = self.add_panel(
+            "lessonsDock",
+            "Lessons",
+            placeholder("lessonsPlaceholder"),
+            Qt.DockWidgetArea.LeftDockWidgetArea,
+        )
+        self.tabifyDockWidget(self.data_dock, dock)
+        self.data_dock.raise_()
+        # A dock added after the window sized its docks squeezes the side columns.
+        self.resizeDocks([self.data_dock, self.network_dock], [360, 300], Qt.Orientation.Horizontal)
+        return dock
+
+    def finish_startup(self) -> None:
+        """Build the plots, the collapse, diagnostics and lessons panels and the teaching
+        actions (once; right after the first paint, or earlier on demand)."""
+        if self._built:
+            return
+        self._built = True
+        t0 = time.perf_counter()
+        from nnlin_gui.ui.panels.collapse_panel import CollapsePanel
+        from nnlin_gui.ui.panels.diagnostics_panel import DiagnosticsPanel
+        from nnlin_gui.ui.panels.plots_area import PlotsArea
+        from nnlin_gui.ui.teaching import install as install_teaching
+
+        c = self.controller
+        self._plots = PlotsArea(c)
+        self._central_layout.replaceWidget(self._plots_placeholder, self._plots)
+        self._plots_placeholder.deleteLater()
+        self._collapse_summary = CollapsePanel(c)  # the compact read-out and the full panel
+        self.set_panel("collapseDock", self._collapse_summary).deleteLater()
+        self._diagnostics_panel = DiagnosticsPanel(c)
+        self.set_panel("diagnosticsDock", self._diagnostics_panel).deleteLater()
+        self._teaching = install_teaching(self)  # lessons, sessions, exports, plot colours
+        collect_in_gui_thread()  # freeze pyqtgraph's objects too (see gui_gc.py)
+        self.refresh_views(force=True)
+        log.debug("rest of the window built in %.3f s", time.perf_counter() - t0)
+        self.startup_finished.emit()
+
+    def when_ready(self, callback: Callable[[], object]) -> None:
+        """Call ``callback`` once every panel is built (now, if they are)."""
+        if self._built:
+            callback()
+            return
+
+        def once() -> None:
+            self.startup_finished.disconnect(once)
+            callback()
+
+        self.startup_finished.connect(once)
+
+    def _finish_soon(self) -> None:
+        if not self._finish_queued:
+            self._finish_queued = True
+            # After this paint has reached the screen, not inside it.
+            QTimer.singleShot(0, self, self._finish_queued_startup)
+
+    def _finish_queued_startup(self) -> None:
+        if not self._closing:
+            self.finish_startup()
+
+    def paintEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        super().paintEvent(event)
+        if not self._built:
+            self._finish_soon()
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        super().showEvent(event)
+        if not self._built:
+            QTimer.singleShot(FINISH_FALLBACK_MS, self, self._finish_soon)
+
+    @property
+    def plots(self) -> PlotsArea:
+        """The central plots (built on first use if the window has not painted yet)."""
+        self.finish_startup()
+        return self._plots
+
+    @property
+    def collapse_summary(self) -> CollapsePanel:
+        self.finish_startup()
+        return self._collapse_summary
+
+    @property
+    def diagnostics_panel(self) -> DiagnosticsPanel:
+        self.finish_startup()
+        return self._diagnostics_panel
+
+    @property
+    def teaching(self) -> Teaching:
+        """Lessons, sessions, exports and the theme actions."""
+        self.finish_startup()
+        return self._teaching
 
     def add_panel(self, name: str, title: str, widget: QWidget, area) -> QDockWidget:
         """Put ``widget`` in a dock named ``name`` (later issues add their panels this way)."""
@@ -365,8 +493,9 @@ class MainWindow(QMainWindow):
             return
         self._drawn_version = (c.version, len(c.curves))
         self.frames += 1
-        self.plots.refresh()
-        self.collapse_summary.refresh(c)
+        if self._built:  # before finish_startup only the counters exist
+            self._plots.refresh()
+            self._collapse_summary.refresh(c)
         curves = c.curves
         self.epoch_label.setText(f"Epoch {c.epoch:,}")
         if c.is_training:
@@ -397,7 +526,8 @@ class MainWindow(QMainWindow):
             self.frame_timer.start()
         else:
             self.frame_timer.stop()
-            self.plots.stop_live()
+            if self._built:
+                self._plots.stop_live()
             self.refresh_views(force=True)
             res = self.controller.last_result
             if res is not None and res.seconds > 0:
@@ -475,6 +605,8 @@ class MainWindow(QMainWindow):
         self.recent_menu.addAction("Clear list", lambda: self.settings.setValue("recentFiles", []))
 
     def _on_loading(self, loading: bool) -> None:
+        if loading:
+            self.finish_startup()  # the panels must exist before the data arrives
         self.load_progress.setVisible(loading)
         self.cancel_load_button.setVisible(loading)
         self.load_progress.setValue(0)
@@ -535,6 +667,8 @@ class MainWindow(QMainWindow):
         self.showNormal() if self.isFullScreen() else self.showFullScreen()
 
     def show_about(self) -> None:
+        from nnlin_gui.ui import about  # importlib.metadata: 40 ms not spent at start-up
+
         QMessageBox.about(self, "About nnlin", about.about_html())
 
     def show_shortcuts(self) -> None:

@@ -12,6 +12,7 @@ import logging
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
+from PySide6.QtWidgets import QDockWidget
 
 from nnlin_gui.ui.exports import ExportActions
 from nnlin_gui.ui.panels.lessons_panel import LessonsPanel
@@ -30,19 +31,13 @@ class Teaching(QObject):
         self.window = window
         c = window.controller
         self.lessons = LessonsPanel(c, root=window)
-        self.lessons_dock = window.add_panel(
-            "lessonsDock", "Lessons", self.lessons, Qt.DockWidgetArea.LeftDockWidgetArea
-        )
-        data_dock = getattr(window, "data_dock", None)
-        if data_dock is not None:
-            window.tabifyDockWidget(data_dock, self.lessons_dock)
-            data_dock.raise_()
-            # A dock added after the window sized its docks squeezes the side columns.
-            side = [d for d in (data_dock, getattr(window, "network_dock", None)) if d]
-            window.resizeDocks(side, [360, 300][: len(side)], Qt.Orientation.Horizontal)
+        self.lessons_dock = self._lessons_dock()
         self.sessions = SessionActions(window, self.lessons)
         self.exports = ExportActions(window)
-        self.theme = ThemeManager(window, window.settings, c)
+        # The main window applies the palette before its first paint, with its own manager.
+        self.theme = getattr(window, "theme_manager", None) or ThemeManager(
+            window, window.settings, c
+        )
         self.act_presentation = QAction(
             "Presentation mode", window, objectName="presentationAction"
         )
@@ -67,6 +62,28 @@ class Teaching(QObject):
         self._add_menus()
         self.lessons.set_instructor_mode(_as_bool(window.settings.value("instructorMode", False)))
         self.theme.apply()
+
+    def _lessons_dock(self) -> QDockWidget:
+        """The window's reserved ``lessonsDock`` (with the lessons panel put in), else a new
+        dock tabbed with the data dock."""
+        window = self.window
+        dock = window.findChild(QDockWidget, "lessonsDock")
+        if dock is not None:
+            old = window.set_panel("lessonsDock", self.lessons)
+            if old is not None:
+                old.deleteLater()  # the "loading" placeholder
+            return dock
+        dock = window.add_panel(
+            "lessonsDock", "Lessons", self.lessons, Qt.DockWidgetArea.LeftDockWidgetArea
+        )
+        data_dock = getattr(window, "data_dock", None)
+        if data_dock is not None:
+            window.tabifyDockWidget(data_dock, dock)
+            data_dock.raise_()
+            # A dock added after the window sized its docks squeezes the side columns.
+            side = [d for d in (data_dock, getattr(window, "network_dock", None)) if d]
+            window.resizeDocks(side, [360, 300][: len(side)], Qt.Orientation.Horizontal)
+        return dock
 
     def _add_menus(self) -> None:
         w = self.window

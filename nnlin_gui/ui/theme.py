@@ -12,8 +12,8 @@ Preferences live in QSettings: ``theme`` ('system', 'light' or 'dark') and
 from __future__ import annotations
 
 import logging
+import sys
 
-import pyqtgraph as pg
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication, QStyleFactory, QWidget
@@ -29,6 +29,12 @@ PLOT_COLOURS = {
 }
 # Lines drawn in near-black in the light theme become light grey in the dark one.
 _DARK_LINE, _LIGHT_LINE = QColor(60, 60, 60), QColor(200, 200, 200)
+
+
+def _loaded_pyqtgraph():
+    """pyqtgraph if something imported it, else None: no plot exists before that, and the
+    main window applies the palette before its first paint without the 0.5 s import."""
+    return sys.modules.get("pyqtgraph")
 
 
 def system_scheme() -> str:
@@ -144,7 +150,9 @@ class ThemeManager(QObject):
             font.setPointSizeF((size if size > 0 else 10.0) * FONT_SCALE)
         app.setFont(font)
         colours = PLOT_COLOURS[scheme]
-        pg.setConfigOptions(background=colours["background"], foreground=colours["foreground"])
+        pg = _loaded_pyqtgraph()
+        if pg is not None:  # else the window applies again once its plots exist
+            pg.setConfigOptions(background=colours["background"], foreground=colours["foreground"])
         self.style_plots()
         self.changed.emit(scheme, self.presentation)
 
@@ -156,6 +164,9 @@ class ThemeManager(QObject):
         """Colours, axis text and line widths of every plot under ``root``."""
         if self._controller is not None and self._controller.is_training:
             return  # live curves are drawn thin on purpose; restyled when the run stops
+        pg = _loaded_pyqtgraph()
+        if pg is None:
+            return
         scheme = self.scheme or self.effective_scheme()
         colours = PLOT_COLOURS[scheme]
         fg = colours["foreground"]
@@ -182,6 +193,8 @@ class ThemeManager(QObject):
 
     @staticmethod
     def _style_legend(legend, colours: dict) -> None:
+        import pyqtgraph as pg  # loaded: only style_plots gets here
+
         fg, bg = colours["foreground"], QColor(colours["background"])
         bg.setAlpha(200)
         legend.setLabelTextColor(fg)
@@ -191,6 +204,8 @@ class ThemeManager(QObject):
             label.setText(label.text, color=fg)
 
     def _style_curve(self, curve, scheme: str) -> None:
+        import pyqtgraph as pg  # loaded: only style_plots gets here
+
         if not isinstance(curve, pg.PlotDataItem):
             return  # bars, images, scatter: their owners draw them
         opts = curve.opts

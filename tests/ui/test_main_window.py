@@ -263,3 +263,47 @@ def test_later_panels_fill_the_reserved_docks(window):
     assert old is window.collapse_summary and old.isHidden()
     window.controller.step()
     window.refresh_views(force=True)
+
+
+PLACEHOLDERS = ("plotsPlaceholder", "collapsePlaceholder", "diagnosticsPlaceholder")
+
+
+def test_panels_are_built_right_after_the_first_paint(qtbot, settings):
+    from PySide6.QtWidgets import QDockWidget, QWidget
+
+    from nnlin_gui.ui.main_window import MainWindow
+
+    win = MainWindow(settings=settings)
+    qtbot.addWidget(win)
+    assert win.findChild(QWidget, "plotsArea") is None  # not needed for the first paint
+    assert all(win.findChild(QLabel, name) for name in PLACEHOLDERS)
+    with qtbot.waitSignal(win.startup_finished, timeout=10000):
+        win.show()
+    for name in ("plotsArea", "collapsePanel", "diagnosticsPanel", "lessonsPanel"):
+        assert win.findChild(QWidget, name) is not None, name
+    lessons = win.findChild(QDockWidget, "lessonsDock")
+    assert lessons.widget().widget() is win.teaching.lessons
+    qtbot.waitUntil(lambda: not any(win.findChild(QLabel, n) for n in PLACEHOLDERS))
+    view = [a.text() for a in win.view_menu.actions()]
+    assert "Lessons" in view and "Theme" in view
+    win.close()
+
+
+def test_a_load_or_a_panel_asked_for_builds_the_rest_at_once(qtbot, settings):
+    """Never shown (no paint): the data still reaches panels that exist before it does."""
+    from PySide6.QtWidgets import QWidget
+
+    from nnlin_gui.ui.main_window import MainWindow
+
+    win = MainWindow(settings=settings)
+    qtbot.addWidget(win)
+    win.open_initial(None)
+    assert win.findChild(QWidget, "plotsArea") is not None
+    c = win.controller
+    qtbot.waitUntil(lambda: c.trainer is not None and c.baseline is not None, timeout=20000)
+    assert win.plots.fit.widget.objectName() == "fitPlot"
+    other = MainWindow(settings=settings)
+    qtbot.addWidget(other)
+    assert other.teaching.lessons.objectName() == "lessonsPanel"
+    win.close()
+    other.close()
