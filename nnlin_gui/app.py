@@ -190,7 +190,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         QTimer.singleShot(0, lambda: take_screenshot(window, args.screenshot, args.train_first))
     rc = app.exec()
-    from nnlin_gui.controller import wait_lingering_threads
+    from nnlin_gui.ui.controller import wait_lingering_threads
     from nnlin_gui.ui.jobs import exit_process
 
     wait_lingering_threads()

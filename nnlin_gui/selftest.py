@@ -54,7 +54,7 @@ def _errors(controller) -> list[str]:
 
 def run_self_test(app, csv: str | None, epochs: int = 1000) -> int:
     """Run the end-to-end check; print a JSON summary; return 0 when it passed."""
-    from nnlin_gui.controller import wait_lingering_threads
+    from nnlin_gui.ui.controller import wait_lingering_threads
     from nnlin_gui.ui.main_window import MainWindow
 
     t0 = time.perf_counter()

@@ -88,6 +88,11 @@ def format_report(r: dict) -> str:
     lines.append("metrics: " + "  ".join(f"{k} {_fmt(v)}" for k, v in metrics.items()))
     if c["collapsible"] and isinstance(c["b"], list):
         lines += _multiclass_collapse(c, r)
+    elif c["collapsible"] and r.get("baseline", {}).get("kind") == "none":
+        lines.append(f"collapse: y = W x + b   ({c['reason']})")
+        lines.append(f"  {'const':<16}{_fmt(c['b']):>14}")
+        lines.extend(f"  {name:<16}{_fmt(w):>14}" for name, w in c["W"].items())
+        lines.append(f"  no closed-form comparison: {r['baseline'].get('reason', '')}")
     elif c["collapsible"]:
         base = r.get("baseline", {})
         lines.append(f"collapse: y = W x + b   ({c['reason']})")

@@ -36,13 +36,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from nnlin_gui.controller import DEFAULT_SOURCE, ModelController
+from nnlin_gui.ui.controller import DEFAULT_SOURCE, ModelController
 from nnlin_gui.ui.gui_gc import collect_in_gui_thread
 from nnlin_gui.ui.panels.builder_panel import BuilderPanel
 from nnlin_gui.ui.panels.data_panel import DataPanel
 from nnlin_gui.ui.panels.settings_panel import SettingsPanel
 from nnlin_gui.ui.theme import ThemeManager
 from nnlin_gui.ui.widgets.icons import app_icon, make_icon
+from nnlin_gui.workbench.sources import table_title
 
 if TYPE_CHECKING:  # imported by finish_startup: they pull in pyqtgraph (0.5-0.9 s)
     from nnlin_gui.ui.panels.collapse_panel import CollapsePanel
@@ -583,7 +584,7 @@ class MainWindow(QMainWindow):
         return [str(v) for v in (value or [])]
 
     def _on_table(self, table) -> None:
-        title = table.title
+        title = table_title(table)
         self.setWindowTitle(f"{title} — nnlin")
         if table.source.startswith("builtin:"):
             return

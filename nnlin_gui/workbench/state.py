@@ -192,6 +192,17 @@ class Workbench:
         if self.diagram is not None:
             self.diagram.theta[...] = trainer.network.theta
 
+    def take_progress(self, update) -> None:
+        """Add a running trainer's report (``TrainingUpdate``: copied arrays) to the views."""
+        self.curves.extend_loss(update.epochs, update.train_loss, update.test_loss)
+        for epoch, row in zip(update.coef_epochs, update.coef, strict=True):
+            self.curves.add_coefficient_row(int(epoch), row)
+        if update.fit is not None:
+            self.latest_fit = update.fit
+        diagram = self.diagram
+        if diagram is not None and len(update.theta) == len(diagram.theta):
+            diagram.theta[...] = update.theta
+
     def reset_weights(self) -> None:
         assert self.trainer is not None
         self.trainer.reset()

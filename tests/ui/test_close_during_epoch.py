@@ -51,7 +51,7 @@ SCRIPT = textwrap.dedent(
     QTimer.singleShot(0, poll)
     rc = app.exec()
     # As nnlin_gui.app.main ends:
-    from nnlin_gui.controller import wait_lingering_threads
+    from nnlin_gui.ui.controller import wait_lingering_threads
     from nnlin_gui.ui.jobs import exit_process
     wait_lingering_threads()
     sys.exit(exit_process(rc))

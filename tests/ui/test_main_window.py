@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
     QLabel,
+    QListView,
     QListWidget,
     QProgressBar,
     QPushButton,
@@ -24,7 +25,8 @@ from PySide6.QtWidgets import (
 
 REQUIRED_NAMES = {
     QToolButton: ["trainButton", "stepButton", "resetButton", "solveButton"],
-    QListWidget: ["layerList", "featureList"],
+    QListWidget: ["layerList"],
+    QListView: ["featureList"],
     QComboBox: ["datasetCombo", "targetCombo", "learningRateCombo", "optimizerCombo"],
     QTableView: ["dataTable"],
 }
@@ -107,9 +109,9 @@ def test_drop_csv_pick_target_build_train_pause_step_reset_solve(
     target.activated.emit(target.currentIndex())
     assert c.dataset.target_name == "out"
     assert set(c.dataset.feature_names) == {"a", "b", "extra"}
-    features = child(window, QListWidget, "featureList")
-    item = features.findItems("extra", Qt.MatchFlag.MatchExactly)[0]
-    item.setCheckState(Qt.CheckState.Unchecked)
+    features = child(window, QListView, "featureList").model()
+    index = features.index(features.row_of("extra"))
+    features.setData(index, Qt.CheckState.Unchecked, Qt.ItemDataRole.CheckStateRole)
     assert c.dataset.feature_names == ("a", "b")
     assert "(target)" in window.data_panel.model.headerData(2, Qt.Orientation.Horizontal)
 

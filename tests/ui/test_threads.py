@@ -13,9 +13,7 @@ from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from nnlin_gui.core.network import NetworkSpec
 from nnlin_gui.core.training import Trainer, TrainingConfig
-from nnlin_gui.worker import (
-    Task,
-    TaskWorker,
+from nnlin_gui.ui.training_thread import (
     TrainingRequest,
     TrainingWorker,
     start_thread,
@@ -130,14 +128,20 @@ def test_training_worker_stops_through_the_event(qtbot):
     assert all(u.theta.flags.owndata for u in updates)  # copies, never views of live weights
 
 
-def test_task_worker_reports_and_cancels(qtbot):
-    worker, requester = TaskWorker(), _Requester()
+def test_job_runner_reports_cancels_and_never_waits_in_line(qtbot):
+    from nnlin_gui.core.errors import DataError
+    from nnlin_gui.ui.jobs import JobRunner
+
+    runner = JobRunner()
     done, failed, progress = [], [], []
-    worker.done.connect(lambda token, kind, result: done.append((token, kind, result)))
-    worker.failed.connect(lambda token, kind, msg: failed.append((token, kind, msg)))
-    worker.progress.connect(lambda token, fraction: progress.append(fraction))
-    requester.task.connect(worker.run)
-    thread = start_thread(worker, "tasks")
+    runner.done.connect(lambda token, kind, result: done.append((kind, result)))
+    runner.failed.connect(lambda token, kind, msg: failed.append((kind, msg)))
+    runner.progress.connect(lambda token, fraction: progress.append(fraction))
+    release = threading.Event()
+
+    def slow(report, cancel):
+        release.wait(5)
+        return "slow"
 
     def count(report, cancel):
         for i in range(5):
@@ -145,26 +149,27 @@ def test_task_worker_reports_and_cancels(qtbot):
         return 42
 
     def fail(report, cancel):
-        from nnlin_gui.core.errors import DataError
-
         raise DataError("data.csv: line 3 has 2 fields, expected 4")
 
-    cancelled = Task("count", count, token=3)
-    cancelled.cancel.set()
-    try:
-        requester.task.emit(cancelled)
-        requester.task.emit(Task("count", count, token=1))
-        requester.task.emit(Task("load", fail, token=2))
-        qtbot.waitUntil(lambda: bool(done) and bool(failed), timeout=5000)
-    finally:
-        assert stop_thread(thread, 1000)
-    assert done == [(1, "count", 42)]
-    assert failed == [(2, "load", "data.csv: line 3 has 2 fields, expected 4")]
+    first = runner.submit("baseline", slow)
+    runner.submit("load", count)  # not queued behind the slow job
+    qtbot.waitUntil(lambda: ("load", 42) in done, timeout=5000)
+    assert first.running
+    runner.submit("baseline", fail)  # a new job of a kind cancels the previous one
+    assert first.cancelled
+    release.set()
+    qtbot.waitUntil(lambda: bool(failed) and not first.running, timeout=5000)
+    qtbot.wait(50)
+    assert ("baseline", "slow") not in done  # the cancelled job's result is dropped
+    assert failed == [("baseline", "data.csv: line 3 has 2 fields, expected 4")]
     assert progress[-1] == 1.0
+    runner.close()
+    late = runner.submit("load", count)
+    assert late.cancelled  # nothing runs after closing
 
 
 def test_controller_shutdown_joins_within_a_second(qtbot):
-    from nnlin_gui.controller import ModelController
+    from nnlin_gui.ui.controller import ModelController
 
     c = ModelController()
     c.set_pace(0)
@@ -181,8 +186,8 @@ def test_controller_shutdown_joins_within_a_second(qtbot):
 
 
 def test_changing_layers_while_training_waits_for_the_stop(qtbot):
-    from nnlin_gui.controller import ModelController
     from nnlin_gui.core.network import LayerSpec
+    from nnlin_gui.ui.controller import ModelController
 
     c = ModelController()
     try:
@@ -213,10 +218,10 @@ def test_thread_helper_stops_an_idle_thread():
 
 
 def test_large_data_results_come_from_the_task_thread(qtbot, monkeypatch):
-    import nnlin_gui.controller as controller_module
-    from nnlin_gui.controller import ModelController
+    import nnlin_gui.workbench.state as state_module
+    from nnlin_gui.ui.controller import ModelController
 
-    monkeypatch.setattr(controller_module, "LARGE_EVALUATION", 0)  # everything is "large"
+    monkeypatch.setattr(state_module, "LARGE_WORK", 0)  # everything is "large"
     c = ModelController()
     shown = []
     c.results_changed.connect(shown.append)
@@ -238,7 +243,7 @@ def test_large_data_results_come_from_the_task_thread(qtbot, monkeypatch):
 def test_learning_rate_change_applies_and_training_goes_on(qtbot):
     from dataclasses import replace
 
-    from nnlin_gui.controller import ModelController
+    from nnlin_gui.ui.controller import ModelController
 
     c = ModelController()
     try:

@@ -1,5 +1,9 @@
 """The data panel: built-in datasets with their parameters, the open file, the target and
-feature pickers, the summary in words, and a preview table."""
+feature pickers, the summary in words, and a preview table.
+
+Nothing here grows with the table on the GUI thread beyond a list of names: the feature
+picker is a model with a filter (not an item per column), the target list is measured by
+a fixed width (not by scanning every name), and the preview reads cells on demand."""
 
 from __future__ import annotations
 
@@ -14,8 +18,8 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QListWidget,
-    QListWidgetItem,
+    QLineEdit,
+    QListView,
     QPushButton,
     QSpinBox,
     QTableView,
@@ -23,8 +27,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from nnlin_gui.tasks import BuiltinInfo, builtin_catalog
+from nnlin_gui.core.datasets import BuiltinInfo, builtin_info, builtin_names
+from nnlin_gui.ui.widgets.feature_list import FeatureListModel
 from nnlin_gui.ui.widgets.table_model import FrameTableModel
+from nnlin_gui.workbench.sources import choosable_columns, table_title
+
+FILTER_FROM = 8  # columns from which the feature picker offers a filter and all/none
 
 
 class DataPanel(QWidget):
@@ -41,7 +49,7 @@ class DataPanel(QWidget):
         super().__init__(parent)
         self.setObjectName("dataPanel")
         self.controller = controller
-        self.catalog: list[BuiltinInfo] = builtin_catalog()
+        self.catalog: list[BuiltinInfo] = [builtin_info(name) for name in builtin_names()]
         self._updating = False
 
         # Built-in datasets
@@ -85,6 +93,11 @@ class DataPanel(QWidget):
         top.addWidget(self.open_button)
         self.target_combo = QComboBox(objectName="targetCombo")
         self.target_combo.setToolTip("The column the network predicts")
+        # Sized by a fixed length: the default measures every name (20,000 of them).
+        self.target_combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.target_combo.setMinimumContentsLength(10)
         self.task_combo = QComboBox(objectName="taskCombo")
         self.task_combo.addItem("Regression", "regression")
         self.task_combo.addItem("Classification", "classification")
@@ -96,14 +109,18 @@ class DataPanel(QWidget):
         target_row = QHBoxLayout()
         target_row.addWidget(self.target_combo, 1)
         target_row.addWidget(self.task_combo)
-        self.feature_list = QListWidget(objectName="featureList")
+        self.feature_model = FeatureListModel(self)
+        self.feature_list = QListView(objectName="featureList")
+        self.feature_list.setModel(self.feature_model)
+        self.feature_list.setUniformItemSizes(True)  # no per-row measuring of 20,000 rows
         self.feature_list.setToolTip("Tick the columns used as inputs")
+        features = self._feature_picker()
         self.summary = QLabel(objectName="dataSummary")
         self.summary.setWordWrap(True)
         form = QFormLayout(columns)
         form.addRow(top)
         form.addRow("Target", target_row)
-        form.addRow("Features", self.feature_list)
+        form.addRow("Features", features)
         form.addRow(self.summary)
 
         # Preview
@@ -137,10 +154,46 @@ class DataPanel(QWidget):
         self.open_button.clicked.connect(self.open_requested)
         self.target_combo.activated.connect(self._on_target_picked)
         self.task_combo.activated.connect(self._on_task_picked)
-        self.feature_list.itemChanged.connect(self._on_feature_toggled)
+        self.feature_model.toggled.connect(self._on_feature_toggled)
         controller.table_changed.connect(self._on_table)
         controller.dataset_changed.connect(self._on_dataset)
         self._show_info(0)
+
+    def _feature_picker(self) -> QWidget:
+        """The feature list under a filter line with all / none buttons (wide tables)."""
+        self.feature_filter = QLineEdit(objectName="featureFilter")
+        self.feature_filter.setPlaceholderText("Filter the columns")
+        self.feature_filter.setClearButtonEnabled(True)
+        self.feature_filter.textChanged.connect(self.feature_model.set_filter)
+        self.features_all = QPushButton("All", objectName="featuresAllButton")
+        self.features_none = QPushButton("None", objectName="featuresNoneButton")
+        self.features_all.setToolTip("Tick every column the filter shows")
+        self.features_none.setToolTip("Untick every column the filter shows")
+        self.features_all.clicked.connect(lambda: self.feature_model.set_shown_checked(True))
+        self.features_none.clicked.connect(lambda: self.feature_model.set_shown_checked(False))
+        row = QHBoxLayout()
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.feature_filter, 1)
+        row.addWidget(self.features_all)
+        row.addWidget(self.features_none)
+        self._filter_row = QWidget()
+        self._filter_row.setLayout(row)
+        box = QWidget()
+        lay = QVBoxLayout(box)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(2)
+        lay.addWidget(self._filter_row)
+        lay.addWidget(self.feature_list)
+        return box
+
+    def _show_features(self, candidates: list[str], chosen) -> None:
+        self.feature_model.set_columns(candidates, chosen)
+        self._filter_row.setVisible(len(candidates) >= FILTER_FROM)
+        rows = max(2, min(6, len(candidates)))
+        row_height = self.feature_list.sizeHintForRow(0)
+        if row_height <= 0:
+            row_height = self.feature_list.fontMetrics().height() + 4
+        self.feature_list.setFixedHeight(rows * row_height + 6)
 
     # -- intents ---------------------------------------------------------------------------------
 
@@ -170,15 +223,9 @@ class DataPanel(QWidget):
     def _on_task_picked(self, index: int) -> None:
         self.controller.set_task(self.task_combo.itemData(index))
 
-    def _on_feature_toggled(self, item: QListWidgetItem) -> None:
-        if self._updating:
-            return
-        chosen = tuple(
-            self.feature_list.item(i).text()
-            for i in range(self.feature_list.count())
-            if self.feature_list.item(i).checkState() == Qt.CheckState.Checked
-        )
-        self.controller.set_features(chosen)
+    def _on_feature_toggled(self) -> None:
+        if not self._updating:
+            self.controller.set_features(self.feature_model.checked_names())
 
     # -- views -----------------------------------------------------------------------------------
 
@@ -208,14 +255,14 @@ class DataPanel(QWidget):
             if index != self.dataset_combo.currentIndex():
                 self.dataset_combo.setCurrentIndex(index)
                 self._show_info(index)
-            self.source_label.setText(f"<b>{table.title}</b> (built-in)")
+            self.source_label.setText(f"<b>{table_title(table)}</b> (built-in)")
         else:
             self.dataset_combo.setCurrentIndex(-1)
             self.description.setText("")
-            self.source_label.setText(f"<b>{table.title}</b>")
+            self.source_label.setText(f"<b>{table_title(table)}</b>")
             self.source_label.setToolTip(table.source)
         self.target_combo.clear()
-        self.target_combo.addItems(list(table.numeric))
+        self.target_combo.addItems(list(choosable_columns(table)))
         self.model.set_frame(table.frame)
         self._updating = False
 
@@ -223,21 +270,11 @@ class DataPanel(QWidget):
         self._updating = True
         self.target_combo.setCurrentText(ds.target_name)
         self.task_combo.setCurrentIndex(self.task_combo.findData(ds.task_kind))
-        self.feature_list.clear()
         table = self.controller.table
-        for name in table.numeric if table is not None else ds.feature_names:
-            if name == ds.target_name:
-                continue
-            item = QListWidgetItem(name)
-            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(
-                Qt.CheckState.Checked if name in ds.feature_names else Qt.CheckState.Unchecked
-            )
-            self.feature_list.addItem(item)
-        rows = max(2, min(6, self.feature_list.count()))
-        self.feature_list.setFixedHeight(rows * self.feature_list.sizeHintForRow(0) + 6)
+        names = choosable_columns(table) if table is not None else ds.feature_names
+        self._show_features([n for n in names if n != ds.target_name], ds.feature_names)
         self.model.set_roles(ds.target_name, ds.feature_names)
-        text = table.summary if table is not None else ""
+        text = table.summary.describe() if table is not None else ""
         task = {
             "regression": "regression",
             "binary": "binary classification",

@@ -1,9 +1,11 @@
-"""Thread helpers: the training worker and a background task worker.
+"""The training thread: a ``TrainingWorker`` (a ``QObject`` on its own ``QThread``) that
+runs the Qt-free ``Trainer.run`` loop and reports throttled progress.
 
-Both are ``QObject``s moved to their own ``QThread``. Work starts through a queued signal
-connected to a ``@Slot``; it stops through a ``threading.Event`` the loop checks (a queued
-stop signal would never reach a busy worker). Payloads are immutable dataclasses holding
-copied arrays, so the GUI thread never shares mutable state with a running loop.
+Work starts through a queued signal connected to a ``@Slot``; it stops through a
+``threading.Event`` the loop checks every mini-batch (a queued stop signal would never
+reach a busy worker). Payloads are immutable dataclasses holding copied arrays, so the GUI
+thread never shares mutable state with a running loop. During a run the trainer belongs to
+this thread; every other job works on ``Trainer.copy()``.
 """
 
 from __future__ import annotations
@@ -11,16 +13,15 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
 
 import numpy as np
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
-from nnlin_gui.core.collapse import AffineApproximation, best_affine_approximation
+from nnlin_gui.core.collapse import AffineApproximation
 from nnlin_gui.core.errors import UserError
 from nnlin_gui.core.training import Trainer, TrainingResult, TrainingSnapshot
+from nnlin_gui.workbench.results import FitProbe, approximate, predict_probe
 
 log = logging.getLogger(__name__)
 
@@ -28,13 +29,6 @@ log = logging.getLogger(__name__)
 SEND_INTERVAL = 1.0 / 30.0
 # Snapshots inside the worker, for smooth coefficient trajectories (cheap: a few products).
 SNAPSHOT_INTERVAL = 1.0 / 200.0
-
-
-@dataclass(frozen=True)
-class FitProbe:
-    """Points where the worker evaluates the network for the fit view (fixed for a run)."""
-
-    X: np.ndarray  # (m, k) rows in original units
 
 
 @dataclass(frozen=True)
@@ -102,32 +96,12 @@ class TrainingRequest:
     pace: float = 0.0  # epochs per second to show training at (0: as fast as possible)
 
 
-def predict_probe(trainer: Trainer, probe: FitProbe | None) -> np.ndarray | None:
-    """Network outputs at the probe rows (first output / class-1 probability)."""
-    if probe is None or len(probe.X) == 0:
-        return None
-    out = np.asarray(trainer.predict(probe.X), dtype=np.float64)
-    if out.ndim == 2:
-        out = out.argmax(axis=1).astype(np.float64) if out.shape[1] > 1 else out[:, 0]
-    return out.copy()
-
-
 @dataclass(frozen=True)
 class RunOutcome:
     """How a run ended, with what is costly to compute afterwards (done in the worker)."""
 
     result: TrainingResult
     approximation: AffineApproximation | None = None
-
-
-def approximate(trainer: Trainer, max_rows: int = 2000) -> AffineApproximation | None:
-    """Best affine approximation of a nonlinear network (None for a linear one)."""
-    if trainer.spec.is_linear:
-        return None
-    try:
-        return best_affine_approximation(trainer.raw_predict, trainer.X, max_rows=max_rows)
-    except (ValueError, np.linalg.LinAlgError):
-        return None
 
 
 class TrainingWorker(QObject):
@@ -196,63 +170,6 @@ class TrainingWorker(QObject):
         self.finished.emit(request.token, RunOutcome(result, approx))
 
 
-@dataclass(frozen=True)
-class Task:
-    """A plain function to run off the GUI thread.
-
-    ``fn(progress, cancel)`` receives a callback taking a fraction 0..1 and the
-    ``threading.Event`` that asks it to stop; it returns the result.
-    """
-
-    kind: str
-    fn: Callable[[Callable[[float], None], threading.Event], Any]
-    cancel: threading.Event = field(default_factory=threading.Event)
-    token: int = 0
-
-
-class TaskWorker(QObject):
-    """Runs ``Task``s one after another (CSV loading, regression baselines).
-
-    Signals
-    -------
-    progress(int token, float fraction)
-    done(int token, str kind, object result)
-    failed(int token, str kind, str message)
-    """
-
-    progress = Signal(int, float)
-    done = Signal(int, str, object)
-    failed = Signal(int, str, str)
-
-    @Slot(object)
-    def run(self, task: Task) -> None:
-        """Run ``task``; a cancelled task reports nothing."""
-        last = [0.0]
-
-        def report(fraction: float) -> None:
-            # Throttle at the source: at most ~30 progress signals a second.
-            now = time.perf_counter()
-            if now - last[0] >= 1 / 30 or fraction >= 1.0:
-                last[0] = now
-                self.progress.emit(task.token, float(fraction))
-
-        if task.cancel.is_set():
-            return
-        try:
-            result = task.fn(report, task.cancel)
-        except UserError as exc:
-            if not task.cancel.is_set():
-                self.failed.emit(task.token, task.kind, str(exc))
-            return
-        except Exception as exc:
-            log.exception("background task %s failed", task.kind)
-            if not task.cancel.is_set():
-                self.failed.emit(task.token, task.kind, f"{task.kind} failed: {exc}")
-            return
-        if not task.cancel.is_set():
-            self.done.emit(task.token, task.kind, result)
-
-
 def start_thread(worker: QObject, name: str) -> QThread:
     """Move ``worker`` to a new started ``QThread`` named ``name`` and return the thread."""
     thread = QThread()
@@ -260,6 +177,21 @@ def start_thread(worker: QObject, name: str) -> QThread:
     worker.moveToThread(thread)
     thread.start()
     return thread
+
+
+# Threads that did not stop in time: kept referenced so Qt never destroys a running thread.
+_LINGERING: list[QThread] = []
+
+
+def keep_until_finished(thread: QThread) -> None:
+    """Hold ``thread`` until ``wait_lingering_threads`` (never release a running QThread)."""
+    _LINGERING.append(thread)
+
+
+def wait_lingering_threads(timeout_ms: int = 5000) -> None:
+    """At exit: give threads that missed ``shutdown``'s deadline a last chance to end."""
+    while _LINGERING:
+        _LINGERING.pop().wait(timeout_ms)
 
 
 def stop_thread(thread: QThread | None, timeout_ms: int = 1000) -> bool:
@@ -271,3 +203,41 @@ def stop_thread(thread: QThread | None, timeout_ms: int = 1000) -> bool:
     if not ok:
         log.warning("thread %s did not stop within %d ms", thread.objectName(), timeout_ms)
     return bool(ok)
+
+
+class TrainingThread(QObject):
+    """The ``TrainingWorker`` on its own ``QThread``, started on the first run.
+
+    Signals relay the worker's: progress(TrainingUpdate), finished(int, RunOutcome),
+    failed(int, str), each queued to the thread that owns this object (the GUI thread).
+    """
+
+    progress = Signal(object)
+    finished = Signal(int, object)
+    failed = Signal(int, str)
+    _requested = Signal(object)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.thread: QThread | None = None
+        self._worker: TrainingWorker | None = None
+
+    def run(self, request: TrainingRequest) -> None:
+        """Start ``request`` in the training thread (it stops through ``request.stop``)."""
+        if self.thread is None:
+            self._worker = TrainingWorker()
+            self._requested.connect(self._worker.run)
+            self._worker.progress.connect(self.progress)
+            self._worker.finished.connect(self.finished)
+            self._worker.failed.connect(self.failed)
+            self.thread = start_thread(self._worker, "nnlin-training")
+        self._requested.emit(request)
+
+    def stop(self, timeout_ms: int) -> bool:
+        """Quit and join the thread (the run's stop flag must be set); True when joined.
+        A thread that misses the deadline is kept referenced, never released running."""
+        thread, self.thread = self.thread, None
+        if thread is None or stop_thread(thread, timeout_ms):
+            return True
+        keep_until_finished(thread)
+        return False
