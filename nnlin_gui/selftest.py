@@ -19,7 +19,7 @@ import numpy as np
 from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtWidgets import QApplication
 
-from nnlin_gui.core.network import LayerSpec
+from nnlin_gui.core.networks.network import LayerSpec
 
 log = logging.getLogger(__name__)
 

@@ -115,7 +115,7 @@ def check_qt() -> dict[str, Any]:
 
 def check_lessons() -> dict[str, Any]:
     """Load the bundled lessons with the app's own loader."""
-    from nnlin_gui.core.lessons import load_lessons
+    from nnlin_gui.core.files.lessons import load_lessons
 
     lessons = load_lessons()
     if not lessons:

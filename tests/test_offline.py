@@ -56,7 +56,7 @@ os.environ["QT_QPA_PLATFORM"] = "offscreen"
 from nnlin_gui.app import make_application
 app = make_application()
 from nnlin_gui.ui.controller import wait_lingering_threads
-from nnlin_gui.core.lessons import load_lessons, run_step
+from nnlin_gui.core.files.lessons import load_lessons, run_step
 from nnlin_gui.selftest import scratch_settings, wait_until
 from nnlin_gui.ui.main_window import MainWindow
 

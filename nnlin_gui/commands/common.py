@@ -29,7 +29,7 @@ def add_task_argument(parser: argparse.ArgumentParser) -> None:
 
 def check_network_data(dataset) -> None:
     """Refuse, in one sentence, data a network cannot train and report on in float64."""
-    from nnlin_gui.core.numeric_range import check_network_range
+    from nnlin_gui.core.statistics.numeric_range import check_network_range
 
     check_network_range(
         dataset.X, dataset.y, dataset.feature_names, dataset.target_name, dataset.task
@@ -38,8 +38,8 @@ def check_network_data(dataset) -> None:
 
 def add_network_arguments(parser: argparse.ArgumentParser) -> None:
     """The network and training options of ``fit`` and ``report`` (same names, same defaults)."""
-    from nnlin_gui.core.activations import ACTIVATION_NAMES
-    from nnlin_gui.core.optimizers import OPTIMIZERS
+    from nnlin_gui.core.networks.activations import ACTIVATION_NAMES
+    from nnlin_gui.core.networks.optimizers import OPTIMIZERS
 
     parser.add_argument("--layers", default="8,8", help="hidden widths, e.g. 8,8 (default 8,8)")
     parser.add_argument("--activation", default="identity", choices=ACTIVATION_NAMES)

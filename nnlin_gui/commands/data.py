@@ -55,7 +55,7 @@ def format_summary(summary) -> str:
 
 def run(args: argparse.Namespace) -> int:
     """Load the table and print (or write) its summary; return the exit status."""
-    from nnlin_gui.core.data import load_table
+    from nnlin_gui.core.data.tables import load_table
 
     table = load_table(args.data, missing=args.missing)
     if args.json:

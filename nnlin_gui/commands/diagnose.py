@@ -13,8 +13,8 @@ from nnlin_gui.commands.common import (
     int_list,
     write_json,
 )
-from nnlin_gui.core.activations import ACTIVATION_NAMES
 from nnlin_gui.core.errors import UserError
+from nnlin_gui.core.networks.activations import ACTIVATION_NAMES
 
 # Two p columns: say which is which and which one the verdicts use.
 P_LEGEND = (
@@ -56,8 +56,8 @@ def register(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from nnlin_gui.core.data import load_dataset
-    from nnlin_gui.core.diagnostics import diagnose_ols
+    from nnlin_gui.core.data.tables import load_dataset
+    from nnlin_gui.core.statistics.diagnostics import diagnose_ols
 
     if args.lags < 1:
         raise UserError("--lags must be at least 1")
@@ -89,8 +89,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _network_report(dataset, args: argparse.Namespace):
-    from nnlin_gui.core.diagnostics import diagnose_residuals
-    from nnlin_gui.core.fitting import fit_network
+    from nnlin_gui.core.statistics.diagnostics import diagnose_residuals
+    from nnlin_gui.core.statistics.fitting import fit_network
 
     layers = int_list(args.layers, "--layers")
     check_network_data(dataset)

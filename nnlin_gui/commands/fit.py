@@ -27,8 +27,8 @@ def register(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from nnlin_gui.core.data import load_dataset
-    from nnlin_gui.core.fitting import fit_report
+    from nnlin_gui.core.data.tables import load_dataset
+    from nnlin_gui.core.statistics.fitting import fit_report
 
     dataset = load_dataset(
         args.data, target=args.target, features=feature_list(args.features), task=args.task

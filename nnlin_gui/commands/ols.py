@@ -55,8 +55,8 @@ def format_table(result) -> str:
 
 def run(args: argparse.Namespace) -> int:
     """Load the data, fit, print the table and/or write JSON; return the exit status."""
-    from nnlin_gui.core.data import load_dataset
-    from nnlin_gui.core.regression import fit_ols, fit_polynomial
+    from nnlin_gui.core.data.tables import load_dataset
+    from nnlin_gui.core.statistics.regression import fit_ols, fit_polynomial
 
     # OLS fits the numbers as they are: a 0/1 or 1..5 target is never recoded.
     dataset = load_dataset(

@@ -40,9 +40,9 @@ def register(subparsers) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Load, fit, build the report and write it; return the exit status."""
-    from nnlin_gui.core.data import load_dataset
-    from nnlin_gui.core.fitting import fit_network
-    from nnlin_gui.core.report import build_report, write_report
+    from nnlin_gui.core.data.tables import load_dataset
+    from nnlin_gui.core.files.report import build_report, write_report
+    from nnlin_gui.core.statistics.fitting import fit_network
 
     if args.epochs < 0:
         raise UserError("--epochs cannot be negative")

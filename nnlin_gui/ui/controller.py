@@ -17,10 +17,10 @@ from functools import partial
 
 from PySide6.QtCore import QObject, Signal, Slot
 
-from nnlin_gui.core.blas import fix_blas_threads, fixed_blas_threads
-from nnlin_gui.core.comparison import baseline_title
 from nnlin_gui.core.errors import UserError
-from nnlin_gui.core.training import TrainingConfig
+from nnlin_gui.core.networks.blas import fix_blas_threads, fixed_blas_threads
+from nnlin_gui.core.networks.training import TrainingConfig
+from nnlin_gui.core.statistics.comparison import baseline_title
 from nnlin_gui.ui.controller_views import ControllerViews
 from nnlin_gui.ui.data_intents import DataIntents
 from nnlin_gui.ui.jobs import JobRunner

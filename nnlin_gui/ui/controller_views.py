@@ -11,10 +11,10 @@ import threading
 import numpy as np
 from PySide6.QtCore import QThread
 
-from nnlin_gui.core.data import Dataset, Table
-from nnlin_gui.core.fitting import Baseline
-from nnlin_gui.core.network import LayerSpec, Network, NetworkSpec
-from nnlin_gui.core.training import Trainer, TrainingConfig, TrainingResult
+from nnlin_gui.core.data.tables import Dataset, Table
+from nnlin_gui.core.networks.network import LayerSpec, Network, NetworkSpec
+from nnlin_gui.core.networks.training import Trainer, TrainingConfig, TrainingResult
+from nnlin_gui.core.statistics.fitting import Baseline
 from nnlin_gui.ui.training_thread import TrainingThread
 from nnlin_gui.workbench.curves import TrainingCurves
 from nnlin_gui.workbench.results import FitProbe, Results

@@ -9,7 +9,7 @@ import threading
 from dataclasses import replace
 from functools import partial
 
-from nnlin_gui.core.data import Dataset, Table
+from nnlin_gui.core.data.tables import Dataset, Table
 from nnlin_gui.core.errors import UserError
 from nnlin_gui.workbench import jobs
 from nnlin_gui.workbench.sources import builtin_source, default_target, table_title

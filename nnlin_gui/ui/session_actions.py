@@ -20,7 +20,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMenu
 
 from nnlin_gui.core.errors import UserError
-from nnlin_gui.core.session import OpenedSession, save_session, session_from_trainer
+from nnlin_gui.core.files.session import OpenedSession, save_session, session_from_trainer
 
 log = logging.getLogger(__name__)
 

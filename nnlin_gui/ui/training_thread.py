@@ -18,9 +18,9 @@ from dataclasses import dataclass
 import numpy as np
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
-from nnlin_gui.core.collapse import AffineApproximation
 from nnlin_gui.core.errors import UserError
-from nnlin_gui.core.training import Trainer, TrainingResult, TrainingSnapshot
+from nnlin_gui.core.networks.collapse import AffineApproximation
+from nnlin_gui.core.networks.training import Trainer, TrainingResult, TrainingSnapshot
 from nnlin_gui.workbench.results import FitProbe, approximate, predict_probe
 
 log = logging.getLogger(__name__)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from nnlin_gui.core.training import TrainingHistory
+from nnlin_gui.core.networks.training import TrainingHistory
 
 
 class _Growing:

@@ -16,11 +16,11 @@ from pathlib import Path
 
 import numpy as np
 
-from nnlin_gui.core.data import Dataset, Table
-from nnlin_gui.core.fitting import Baseline, baseline_for, build_spec
-from nnlin_gui.core.network import LayerSpec, Network, NetworkSpec
-from nnlin_gui.core.session_fields import SessionError
-from nnlin_gui.core.training import Trainer, TrainingConfig
+from nnlin_gui.core.data.tables import Dataset, Table
+from nnlin_gui.core.files.session_fields import SessionError
+from nnlin_gui.core.networks.network import LayerSpec, Network, NetworkSpec
+from nnlin_gui.core.networks.training import Trainer, TrainingConfig
+from nnlin_gui.core.statistics.fitting import Baseline, baseline_for, build_spec
 from nnlin_gui.workbench.results import FitView, evaluate, fit_view_for
 from nnlin_gui.workbench.sources import load_source, table_of_dataset
 
@@ -107,7 +107,7 @@ class SessionBuild:
 
 def session_job(path: str, progress: Progress, cancel: threading.Event) -> SessionBuild:
     """Open ``path`` in full (``SessionError`` with one line when any part is wrong)."""
-    from nnlin_gui.core.session import open_session
+    from nnlin_gui.core.files.session import open_session
 
     opened = open_session(path)
     state = opened.state
@@ -130,7 +130,7 @@ def polynomial_job(
     X: np.ndarray, y: np.ndarray, degree: int, names, progress: Progress, cancel
 ) -> tuple:
     """OLS on the powers of each feature up to ``degree``: (result, degree)."""
-    from nnlin_gui.core.regression import fit_polynomial
+    from nnlin_gui.core.statistics.regression import fit_polynomial
 
     return fit_polynomial(X, y, degree, names), degree
 
@@ -139,7 +139,7 @@ def lesson_check_job(
     trainer: Trainer, dataset: Dataset, solved: bool, diagnostics: bool, ui: dict, progress, cancel
 ) -> dict:
     """The state a lesson step's check reads, from a copied trainer."""
-    from nnlin_gui.core.lessons import lesson_state
+    from nnlin_gui.core.files.lessons import lesson_state
 
     return lesson_state(trainer, dataset, solved=solved, diagnostics=diagnostics, ui=ui)
 
@@ -149,7 +149,7 @@ def report_job(
     progress, cancel,
 ) -> str:  # fmt: skip
     """Build the HTML report of a copied trainer and write it to ``path``."""
-    from nnlin_gui.core.report import build_report, write_report
+    from nnlin_gui.core.files.report import build_report, write_report
 
     html = build_report(dataset, trainer, result=result, solved=solved, source=source)
     write_report(path, html)

@@ -10,10 +10,14 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from nnlin_gui.core.collapse import AffineApproximation, Collapse, best_affine_approximation
-from nnlin_gui.core.data import Dataset
-from nnlin_gui.core.fitting import Baseline
-from nnlin_gui.core.training import Trainer
+from nnlin_gui.core.data.tables import Dataset
+from nnlin_gui.core.networks.collapse import (
+    AffineApproximation,
+    Collapse,
+    best_affine_approximation,
+)
+from nnlin_gui.core.networks.training import Trainer
+from nnlin_gui.core.statistics.fitting import Baseline
 
 # Rows the fit view's scatter (more than two features) shows at most.
 SCATTER_ROWS = 2000

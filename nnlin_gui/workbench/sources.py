@@ -8,7 +8,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 
-from nnlin_gui.core.data import Dataset, Table, display_name, load_table, table_from_frame
+from nnlin_gui.core.data.tables import Dataset, Table, display_name, load_table, table_from_frame
 from nnlin_gui.core.errors import DataError
 
 Progress = Callable[[float], None]

@@ -15,12 +15,12 @@ from dataclasses import replace
 
 import numpy as np
 
-from nnlin_gui.core.data import Dataset, Table
+from nnlin_gui.core.data.tables import Dataset, Table
 from nnlin_gui.core.errors import UserError
-from nnlin_gui.core.fitting import Baseline, solve_to_baseline
-from nnlin_gui.core.network import LayerSpec, Network, NetworkSpec
-from nnlin_gui.core.numeric_range import check_network_range
-from nnlin_gui.core.training import Trainer, TrainingConfig, TrainingResult
+from nnlin_gui.core.networks.network import LayerSpec, Network, NetworkSpec
+from nnlin_gui.core.networks.training import Trainer, TrainingConfig, TrainingResult
+from nnlin_gui.core.statistics.fitting import Baseline, solve_to_baseline
+from nnlin_gui.core.statistics.numeric_range import check_network_range
 from nnlin_gui.workbench.curves import TrainingCurves
 from nnlin_gui.workbench.jobs import Model
 from nnlin_gui.workbench.results import FitView, Results, predict_probe, results_for

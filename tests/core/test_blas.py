@@ -5,7 +5,7 @@ import sys
 
 SCRIPT = r"""
 from threadpoolctl import threadpool_info
-from nnlin_gui.core import blas
+from nnlin_gui.core.networks import blas
 
 def count():
     return [i["num_threads"] for i in threadpool_info() if i["user_api"] == "blas"][0]

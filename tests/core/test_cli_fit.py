@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from nnlin_gui.cli import main
-from nnlin_gui.core.regression import fit_ols
+from nnlin_gui.core.statistics.regression import fit_ols
 
 
 @pytest.fixture()

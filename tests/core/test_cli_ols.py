@@ -12,8 +12,8 @@ import numpy as np
 import pytest
 
 from nnlin_gui.cli import main
-from nnlin_gui.core.data import load_dataset
-from nnlin_gui.core.regression import fit_ols, fit_polynomial
+from nnlin_gui.core.data.tables import load_dataset
+from nnlin_gui.core.statistics.regression import fit_ols, fit_polynomial
 
 REPO = Path(__file__).resolve().parents[2]
 LONGLEY = REPO / "tests" / "data" / "nist" / "longley.csv"

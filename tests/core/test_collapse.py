@@ -5,15 +5,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nnlin_gui.core.collapse import (
+from nnlin_gui.core.errors import CollapseError
+from nnlin_gui.core.networks.collapse import (
     best_affine_approximation,
     collapse_affine,
     collapse_network,
     solve_analytically,
 )
-from nnlin_gui.core.errors import CollapseError
-from nnlin_gui.core.network import LayerSpec, Network, NetworkSpec
-from nnlin_gui.core.scaling import Scaling
+from nnlin_gui.core.networks.network import LayerSpec, Network, NetworkSpec
+from nnlin_gui.core.networks.scaling import Scaling
 
 layer_st = st.one_of(
     st.builds(LayerSpec, st.just("dense"), st.integers(1, 12)),

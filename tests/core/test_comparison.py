@@ -6,10 +6,10 @@ import io
 import numpy as np
 import pytest
 
-from nnlin_gui.core.comparison import compare, to_csv
-from nnlin_gui.core.network import NetworkSpec
-from nnlin_gui.core.regression import fit_ols
-from nnlin_gui.core.training import Trainer, TrainingConfig
+from nnlin_gui.core.networks.network import NetworkSpec
+from nnlin_gui.core.networks.training import Trainer, TrainingConfig
+from nnlin_gui.core.statistics.comparison import compare, to_csv
+from nnlin_gui.core.statistics.regression import fit_ols
 
 
 @pytest.fixture(scope="module")

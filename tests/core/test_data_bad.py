@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from nnlin_gui.core.data import DataError, load_dataset, load_table
+from nnlin_gui.core.data.tables import DataError, load_dataset, load_table
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 BAD = DATA / "bad"

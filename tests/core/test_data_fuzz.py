@@ -11,7 +11,7 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from nnlin_gui.core.data import DataError, load_table
+from nnlin_gui.core.data.tables import DataError, load_table
 
 _CELLS = st.one_of(
     st.integers(-(10**9), 10**9).map(str),

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from nnlin_gui.core.data import (
+from nnlin_gui.core.data.tables import (
     DataError,
     Dataset,
     LoadCancelled,
@@ -347,7 +347,7 @@ def test_padded_text_is_stripped(tmp_path):
 
 
 def test_out_of_memory_becomes_a_data_error(tmp_path, monkeypatch):
-    import nnlin_gui.core.data as data
+    import nnlin_gui.core.data.tables as data
 
     def boom(*args, **kwargs):
         raise MemoryError
@@ -358,7 +358,7 @@ def test_out_of_memory_becomes_a_data_error(tmp_path, monkeypatch):
 
 
 def test_cancel_during_column_analysis(tmp_path, monkeypatch):
-    import nnlin_gui.core.data as data
+    import nnlin_gui.core.data.tables as data
 
     rows = "".join(f"n{i},{i},{i % 3}\n" for i in range(3000))
     path = write(tmp_path, "c.csv", "name,x,y\n" + rows)
@@ -385,7 +385,7 @@ def test_describe_mean_policy(tmp_path):
 
 
 def test_progress_throttle_limits_rate_by_step_and_time():
-    from nnlin_gui.core.data_read import ProgressThrottle
+    from nnlin_gui.core.data.read import ProgressThrottle
 
     now = [0.0]
     sent: list[float] = []

@@ -6,9 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from nnlin_gui.core.data import load_dataset, load_table
-from nnlin_gui.core.data_parallel import MIN_BYTES
-from nnlin_gui.core.data_read import LoadCancelled
+from nnlin_gui.core.data.parallel import MIN_BYTES
+from nnlin_gui.core.data.read import LoadCancelled
+from nnlin_gui.core.data.tables import load_dataset, load_table
 
 
 @pytest.fixture(scope="module")
@@ -22,7 +22,7 @@ def big_csv(tmp_path_factory):
 
 
 def test_same_numbers_as_pandas_with_progress(big_csv, monkeypatch):
-    from nnlin_gui.core import data_parallel
+    from nnlin_gui.core.data import parallel as data_parallel
 
     path, frame = big_csv
     used = []

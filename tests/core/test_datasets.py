@@ -5,14 +5,14 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from nnlin_gui.core.data import DataError, load_dataset, load_table
-from nnlin_gui.core.datasets import (
+from nnlin_gui.core.data.builtin import (
     BuiltinInfo,
     builtin_info,
     builtin_names,
     load_builtin_frame,
     parse_builtin_source,
 )
+from nnlin_gui.core.data.tables import DataError, load_dataset, load_table
 
 PLAYGROUND_CLASSIFY = ("circle", "xor", "gauss", "spiral")
 EXPECTED = PLAYGROUND_CLASSIFY + (

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import pytest
 
-from nnlin_gui.core.data import load_dataset
-from nnlin_gui.core.datasets import builtin_info, builtin_names
-from nnlin_gui.core.diagnostics import ASSUMPTIONS, diagnose_ols
+from nnlin_gui.core.data.builtin import builtin_info, builtin_names
+from nnlin_gui.core.data.tables import load_dataset
+from nnlin_gui.core.statistics.diagnostics import ASSUMPTIONS, diagnose_ols
 
 SEEDS = range(50)
 MIN_SHARE = 0.9

@@ -7,13 +7,13 @@ import warnings
 import numpy as np
 import pytest
 
-from nnlin_gui.core.diagnostics import _linalg, specification
-from nnlin_gui.core.diagnostics._linalg import aux_regression, make_design, ols_on
-from nnlin_gui.core.diagnostics.heteroskedasticity import breusch_pagan, white
-from nnlin_gui.core.diagnostics.independence import acf_fft, dw_moments, ljung_box
-from nnlin_gui.core.diagnostics.influence import influence_measures
-from nnlin_gui.core.diagnostics.normality import anderson_darling, jarque_bera
-from nnlin_gui.core.diagnostics.specification import recursive_residuals
+from nnlin_gui.core.statistics.diagnostics import _linalg, specification
+from nnlin_gui.core.statistics.diagnostics._linalg import aux_regression, make_design, ols_on
+from nnlin_gui.core.statistics.diagnostics.heteroskedasticity import breusch_pagan, white
+from nnlin_gui.core.statistics.diagnostics.independence import acf_fft, dw_moments, ljung_box
+from nnlin_gui.core.statistics.diagnostics.influence import influence_measures
+from nnlin_gui.core.statistics.diagnostics.normality import anderson_darling, jarque_bera
+from nnlin_gui.core.statistics.diagnostics.specification import recursive_residuals
 
 
 def _data(n=60, k=3, seed=1):
@@ -103,7 +103,7 @@ def test_white_drops_duplicate_columns_of_a_dummy():
 
 
 def test_white_squares_only_when_the_auxiliary_design_is_too_wide(monkeypatch):
-    from nnlin_gui.core.diagnostics import heteroskedasticity as het
+    from nnlin_gui.core.statistics.diagnostics import heteroskedasticity as het
 
     X, y = _data(n=200)
     monkeypatch.setattr(het, "WHITE_WORK_LIMIT", 10.0)
@@ -141,7 +141,7 @@ def test_chunked_auxiliary_regression_equals_one_block(monkeypatch):
 def test_breusch_godfrey_and_ljung_box_match_statsmodels():
     from statsmodels.stats.diagnostic import acorr_breusch_godfrey, acorr_ljungbox
 
-    from nnlin_gui.core.diagnostics.independence import breusch_godfrey
+    from nnlin_gui.core.statistics.diagnostics.independence import breusch_godfrey
 
     X, y = _data(n=150)
     res = _sm_fit(X, y)
@@ -217,7 +217,7 @@ def test_normality_statistics_match_statsmodels():
 
 
 def test_exact_durbin_watson_distribution_matches_simulation():
-    from nnlin_gui.core.diagnostics.independence import dw_eigenvalues, dw_exact_cdf
+    from nnlin_gui.core.statistics.diagnostics.independence import dw_eigenvalues, dw_exact_cdf
 
     rng = np.random.default_rng(7)
     n = 20
@@ -232,7 +232,7 @@ def test_exact_durbin_watson_distribution_matches_simulation():
 
 
 def test_small_samples_get_an_exact_durbin_watson_p_value():
-    from nnlin_gui.core.diagnostics import diagnose_ols
+    from nnlin_gui.core.statistics.diagnostics import diagnose_ols
 
     X, y = _data(n=40)
     t = diagnose_ols(X, y).assumption("independence").test("Durbin-Watson")
@@ -243,7 +243,7 @@ def test_small_samples_get_an_exact_durbin_watson_p_value():
 
 
 def test_every_statistic_is_invariant_to_feature_units_and_offsets():
-    from nnlin_gui.core.diagnostics import diagnose_ols
+    from nnlin_gui.core.statistics.diagnostics import diagnose_ols
 
     X, y = _data(n=300)
     a = diagnose_ols(X, y)

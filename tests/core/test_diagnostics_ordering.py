@@ -23,9 +23,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from nnlin_gui.core.diagnostics import diagnose_ols
-from nnlin_gui.core.diagnostics._linalg import make_design, ols_on, stable_order
-from nnlin_gui.core.diagnostics.specification import central_start, rainbow
+from nnlin_gui.core.statistics.diagnostics import diagnose_ols
+from nnlin_gui.core.statistics.diagnostics._linalg import make_design, ols_on, stable_order
+from nnlin_gui.core.statistics.diagnostics.specification import central_start, rainbow
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "r"
 RTOL = 1e-9

@@ -41,7 +41,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from nnlin_gui.core.diagnostics import diagnose_ols
+from nnlin_gui.core.statistics.diagnostics import diagnose_ols
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "r"
 RTOL = 1e-9

@@ -20,17 +20,17 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from nnlin_gui.core.diagnostics import diagnose_ols
-from nnlin_gui.core.diagnostics._linalg import (
+from nnlin_gui.core.statistics.diagnostics import diagnose_ols
+from nnlin_gui.core.statistics.diagnostics._linalg import (
     make_design,
     ols_on,
     stable_order,
     subset_fit,
     subset_fit_rows,
 )
-from nnlin_gui.core.diagnostics.heteroskedasticity import goldfeld_quandt
-from nnlin_gui.core.diagnostics.influence import leverage
-from nnlin_gui.core.diagnostics.specification import rainbow
+from nnlin_gui.core.statistics.diagnostics.heteroskedasticity import goldfeld_quandt
+from nnlin_gui.core.statistics.diagnostics.influence import leverage
+from nnlin_gui.core.statistics.diagnostics.specification import rainbow
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "r"
 RTOL = 1e-9

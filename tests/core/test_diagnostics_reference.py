@@ -10,10 +10,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from nnlin_gui.core.diagnostics import diagnose_ols
-from nnlin_gui.core.diagnostics._linalg import make_design
-from nnlin_gui.core.diagnostics.heteroskedasticity import goldfeld_quandt
-from nnlin_gui.core.diagnostics.specification import rainbow
+from nnlin_gui.core.statistics.diagnostics import diagnose_ols
+from nnlin_gui.core.statistics.diagnostics._linalg import make_design
+from nnlin_gui.core.statistics.diagnostics.heteroskedasticity import goldfeld_quandt
+from nnlin_gui.core.statistics.diagnostics.specification import rainbow
 
 RTOL = 1e-6
 

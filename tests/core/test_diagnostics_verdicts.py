@@ -8,9 +8,9 @@ import json
 import numpy as np
 import pytest
 
-from nnlin_gui.core.diagnostics import ASSUMPTIONS, diagnose_ols, diagnose_residuals
-from nnlin_gui.core.diagnostics.plots import binned_smoother
 from nnlin_gui.core.errors import DataError
+from nnlin_gui.core.statistics.diagnostics import ASSUMPTIONS, diagnose_ols, diagnose_residuals
+from nnlin_gui.core.statistics.diagnostics.plots import binned_smoother
 
 
 def _clean(n=400, seed=0):

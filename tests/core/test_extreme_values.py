@@ -15,12 +15,12 @@ import numpy as np
 import pytest
 
 from nnlin_gui.cli import main
-from nnlin_gui.core.numeric_range import (
+from nnlin_gui.core.statistics.numeric_range import (
     NumericRangeError,
     check_diagnostics_range,
     check_network_range,
 )
-from nnlin_gui.core.regression import fit_logistic, fit_ols
+from nnlin_gui.core.statistics.regression import fit_logistic, fit_ols
 
 N = 60
 RNG = np.random.default_rng(3)

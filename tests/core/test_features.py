@@ -5,8 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from nnlin_gui.core.data import DataError, load_dataset
-from nnlin_gui.core.features import (
+from nnlin_gui.core.data.features import (
     Standardizer,
     apply_terms,
     interaction_features,
@@ -15,6 +14,7 @@ from nnlin_gui.core.features import (
     transform_dataset,
     trig_features,
 )
+from nnlin_gui.core.data.tables import DataError, load_dataset
 
 X = np.array([[1.0, 2.0], [3.0, -1.0], [0.5, 4.0]])
 NAMES = ("x1", "x2")

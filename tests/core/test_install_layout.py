@@ -55,4 +55,4 @@ def test_wheel_contains_resources(tmp_path):
     assert "nnlin_gui/resources/lessons/01-linear-regression.toml" in names
     if (ROOT / "resources" / "icons").is_dir():
         assert any(n.startswith("nnlin_gui/resources/icons/") for n in names)
-    assert "nnlin_gui/core/network.py" in names
+    assert "nnlin_gui/core/networks/network.py" in names

@@ -9,7 +9,7 @@ import re
 import pytest
 
 from nnlin_gui.core.errors import UserError
-from nnlin_gui.core.lessons import (
+from nnlin_gui.core.files.lessons import (
     Check,
     LessonError,
     apply_step_setup,
@@ -21,8 +21,8 @@ from nnlin_gui.core.lessons import (
     run_step,
     set_up,
 )
-from nnlin_gui.core.network import NetworkSpec
-from nnlin_gui.core.training import TrainingConfig
+from nnlin_gui.core.networks.network import NetworkSpec
+from nnlin_gui.core.networks.training import TrainingConfig
 
 LESSONS = load_lessons()
 STEPS = [(les, i) for les in LESSONS for i in range(len(les.steps))]

@@ -3,10 +3,10 @@
 import numpy as np
 import pytest
 
-from nnlin_gui.core.activations import ACTIVATION_NAMES
 from nnlin_gui.core.errors import SpecError
-from nnlin_gui.core.losses import loss_for_head
-from nnlin_gui.core.network import LayerSpec, Network, NetworkSpec
+from nnlin_gui.core.networks.activations import ACTIVATION_NAMES
+from nnlin_gui.core.networks.losses import loss_for_head
+from nnlin_gui.core.networks.network import LayerSpec, Network, NetworkSpec
 
 
 def _loss_and_grad(net: Network, X, Y, head):

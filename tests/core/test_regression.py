@@ -16,8 +16,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from nnlin_gui.core.errors import DataError, SpecError
-from nnlin_gui.core.linalg import CollinearError
-from nnlin_gui.core.regression import (
+from nnlin_gui.core.statistics.linalg import CollinearError
+from nnlin_gui.core.statistics.regression import (
     fit_logistic,
     fit_ols,
     fit_polynomial,

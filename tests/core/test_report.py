@@ -6,12 +6,12 @@ import xml.etree.ElementTree as ET
 import numpy as np
 import pytest
 
-from nnlin_gui.core import report as report_mod
-from nnlin_gui.core.data import load_dataset
+from nnlin_gui.core.data.tables import load_dataset
 from nnlin_gui.core.errors import UserError
-from nnlin_gui.core.fitting import baseline_for, fit_network
-from nnlin_gui.core.report import build_report, write_report
-from nnlin_gui.core.svgplot import Bars, Figure, HLine, Line, Points, log_ticks, nice_ticks
+from nnlin_gui.core.files import report as report_mod
+from nnlin_gui.core.files.report import build_report, write_report
+from nnlin_gui.core.files.svgplot import Bars, Figure, HLine, Line, Points, log_ticks, nice_ticks
+from nnlin_gui.core.statistics.fitting import baseline_for, fit_network
 
 SVG_NS = "{http://www.w3.org/2000/svg}"
 

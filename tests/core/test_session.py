@@ -8,12 +8,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from nnlin_gui.core import session as session_mod
-from nnlin_gui.core.data import load_dataset
+from nnlin_gui.core.data.tables import load_dataset
 from nnlin_gui.core.errors import UserError
-from nnlin_gui.core.fitting import build_spec
-from nnlin_gui.core.network import LayerSpec
-from nnlin_gui.core.session import (
+from nnlin_gui.core.files import session as session_mod
+from nnlin_gui.core.files.session import (
     FORMAT_VERSION,
     SessionError,
     decode_array,
@@ -24,7 +22,9 @@ from nnlin_gui.core.session import (
     save_session,
     session_from_trainer,
 )
-from nnlin_gui.core.training import Trainer, TrainingConfig
+from nnlin_gui.core.networks.network import LayerSpec
+from nnlin_gui.core.networks.training import Trainer, TrainingConfig
+from nnlin_gui.core.statistics.fitting import build_spec
 
 CFG = TrainingConfig(optimizer="adam", learning_rate=0.01, batch_size=16, seed=5, epochs=40)
 
@@ -308,7 +308,7 @@ def test_message_quotes_the_file_and_names_the_field(tmp_path):
 
 
 def _three_classes():
-    from nnlin_gui.core.data import Dataset
+    from nnlin_gui.core.data.tables import Dataset
 
     rng = np.random.default_rng(4)
     y = np.repeat([0.0, 1.0, 2.0], 30)

@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 
 from nnlin_gui.cli import main
-from nnlin_gui.core.data import DataError, load_dataset, load_table, table_from_frame
+from nnlin_gui.core.data.tables import DataError, load_dataset, load_table, table_from_frame
 
 # NIST StRD NoInt2: y = B1 x without intercept; certified B1 and its standard deviation.
 NOINT2 = "x,y\n4,3\n5,4\n6,4\n"

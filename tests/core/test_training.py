@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 from nnlin_gui.core.errors import SpecError
-from nnlin_gui.core.network import LayerSpec, NetworkSpec
-from nnlin_gui.core.training import Trainer, TrainingConfig, split_rows
+from nnlin_gui.core.networks.network import LayerSpec, NetworkSpec
+from nnlin_gui.core.networks.training import Trainer, TrainingConfig, split_rows
 
 
 def _linear_data(n=300, seed=0):
@@ -206,7 +206,7 @@ def _big_full_batch(n=40_000):
 
 def test_full_batch_in_slices_matches_one_pass(monkeypatch):
     # Above one slice of rows the gradient is summed over slices: same step, to rounding.
-    import nnlin_gui.core.training as training
+    import nnlin_gui.core.networks.training as training
 
     X, y = _big_full_batch()
     # SGD: Adam divides by the gradient's size and would magnify rounding on tiny gradients.

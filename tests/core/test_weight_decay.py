@@ -10,15 +10,20 @@ import numpy as np
 import pytest
 from scipy.optimize import minimize_scalar
 
-from nnlin_gui.core.collapse import balanced_factors, solve_balanced
-from nnlin_gui.core.comparison import compare
-from nnlin_gui.core.data import load_dataset
+from nnlin_gui.core.data.tables import load_dataset
 from nnlin_gui.core.errors import CollapseError, SpecError
-from nnlin_gui.core.fitting import baseline_for, build_spec, fit_report, solve_to_baseline
-from nnlin_gui.core.network import LayerSpec, NetworkSpec
-from nnlin_gui.core.regression import fit_ridge
-from nnlin_gui.core.training import Trainer, TrainingConfig
-from nnlin_gui.core.weight_decay import collapsed_penalty, fit_weight_decay
+from nnlin_gui.core.networks.collapse import balanced_factors, solve_balanced
+from nnlin_gui.core.networks.network import LayerSpec, NetworkSpec
+from nnlin_gui.core.networks.training import Trainer, TrainingConfig
+from nnlin_gui.core.statistics.comparison import compare
+from nnlin_gui.core.statistics.fitting import (
+    baseline_for,
+    build_spec,
+    fit_report,
+    solve_to_baseline,
+)
+from nnlin_gui.core.statistics.regression import fit_ridge
+from nnlin_gui.core.statistics.weight_decay import collapsed_penalty, fit_weight_decay
 
 SGD = {"optimizer": "sgd", "learning_rate": 0.05, "batch_size": 0}
 
@@ -158,7 +163,7 @@ def test_balanced_factors_multiply_back_with_equal_norms():
 
 
 def test_balanced_solve_needs_a_dense_chain():
-    from nnlin_gui.core.network import Network
+    from nnlin_gui.core.networks.network import Network
 
     net = Network(NetworkSpec(3, (LayerSpec("residual"), LayerSpec("dense", 2))))
     with pytest.raises(CollapseError, match="plain chain of dense layers"):
@@ -318,7 +323,7 @@ def test_fit_report_states_kind_and_mu(linear):
 
 
 def test_weight_decay_lesson_checks_need_the_asked_action():
-    from nnlin_gui.core.lessons import apply_step_setup, lesson_state, load_lessons
+    from nnlin_gui.core.files.lessons import apply_step_setup, lesson_state, load_lessons
 
     lesson = next(les for les in load_lessons() if les.id == "weight-decay")
     kinds = []

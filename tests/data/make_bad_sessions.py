@@ -26,11 +26,11 @@ import zipfile
 
 import numpy as np
 
-from nnlin_gui.core.data import load_dataset
-from nnlin_gui.core.fitting import build_spec
-from nnlin_gui.core.network import LayerSpec
-from nnlin_gui.core.session import encode_array, session_from_trainer, session_to_dict
-from nnlin_gui.core.training import Trainer, TrainingConfig
+from nnlin_gui.core.data.tables import load_dataset
+from nnlin_gui.core.statistics.fitting import build_spec
+from nnlin_gui.core.networks.network import LayerSpec
+from nnlin_gui.core.files.session import encode_array, session_from_trainer, session_to_dict
+from nnlin_gui.core.networks.training import Trainer, TrainingConfig
 
 DELETE = object()
 REF_CSV = "ref_data.csv"
@@ -96,7 +96,7 @@ def referenced_document(good: dict, folder: str) -> dict:
 
 
 def _decode(obj: dict) -> np.ndarray:
-    from nnlin_gui.core.session import decode_array
+    from nnlin_gui.core.files.session import decode_array
 
     return decode_array(obj, "x")
 

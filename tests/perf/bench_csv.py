@@ -27,7 +27,7 @@ _CHILD = r"""
 import json, resource, sys, time, tracemalloc
 sys.path.insert(0, {root!r})
 import numpy as np, pandas as pd
-from nnlin_gui.core.data import load_dataset
+from nnlin_gui.core.data.tables import load_dataset
 path, what, trace = sys.argv[1], sys.argv[2], sys.argv[3] == "1"
 rss0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 if trace:

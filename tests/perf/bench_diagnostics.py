@@ -17,7 +17,7 @@ import warnings
 
 import numpy as np
 
-from nnlin_gui.core.diagnostics import diagnose_ols
+from nnlin_gui.core.statistics.diagnostics import diagnose_ols
 
 
 def make_data(n: int, k: int = 10, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
@@ -41,15 +41,15 @@ def time_ours(X, y, repeats: int) -> tuple[float, float, dict]:
 
 def time_ours_steps(X, y) -> dict[str, float]:
     """Our steps one after another (no thread), for a like-for-like table."""
-    from nnlin_gui.core.diagnostics._linalg import make_design, ols_on
-    from nnlin_gui.core.diagnostics.collinearity import collinearity
-    from nnlin_gui.core.diagnostics.heteroskedasticity import homoskedasticity_tests
-    from nnlin_gui.core.diagnostics.independence import independence_tests
-    from nnlin_gui.core.diagnostics.influence import influence_measures, influence_tests
-    from nnlin_gui.core.diagnostics.normality import normality_tests
-    from nnlin_gui.core.diagnostics.plots import plot_data
-    from nnlin_gui.core.diagnostics.run import _one_blas_thread
-    from nnlin_gui.core.diagnostics.specification import linearity_tests
+    from nnlin_gui.core.statistics.diagnostics._linalg import make_design, ols_on
+    from nnlin_gui.core.statistics.diagnostics.collinearity import collinearity
+    from nnlin_gui.core.statistics.diagnostics.heteroskedasticity import homoskedasticity_tests
+    from nnlin_gui.core.statistics.diagnostics.independence import independence_tests
+    from nnlin_gui.core.statistics.diagnostics.influence import influence_measures, influence_tests
+    from nnlin_gui.core.statistics.diagnostics.normality import normality_tests
+    from nnlin_gui.core.statistics.diagnostics.plots import plot_data
+    from nnlin_gui.core.statistics.diagnostics.run import _one_blas_thread
+    from nnlin_gui.core.statistics.diagnostics.specification import linearity_tests
 
     out: dict[str, float] = {}
 

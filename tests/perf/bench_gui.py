@@ -10,7 +10,15 @@ For each case it measures, in the same run:
 
 Targets (issue 5): stall <= 50 ms, refresh >= 20 Hz, GUI throughput >= 70 % of headless.
 
+Second table ("nothing freezes"): the longest GUI-thread stall (same 5 ms timer) while
+(a) a 1M x 10 CSV loads, (b) training starts and (c) stops on it, (d) a 20,000-column CSV
+loads; and (e) how long a CSV dropped 1.5 s after start takes to be on screen. Each case
+runs in its own process (``--case NAME`` prints one JSON line); ``--profile`` adds, for
+every stall over 40 ms, the GUI thread's Python stack sampled every 2 ms (where it went).
+Targets: stall <= 50 ms, drop on screen <= 1 s.
+
 Run: QT_QPA_PLATFORM=offscreen .venv/bin/python tests/perf/bench_gui.py [--quick]
+     [--part stalls|training|all] [--columns 20000] [--profile]
 """
 
 from __future__ import annotations
@@ -20,6 +28,7 @@ import os
 import statistics
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import replace
 
@@ -45,10 +54,10 @@ def make_csv(rows: int, features: int, folder: str) -> str:
 
 
 def headless(path: str, widths, activation: str, batch: int, epochs: int) -> float:
-    from nnlin_gui.core.data import load_dataset
-    from nnlin_gui.core.fitting import build_spec
-    from nnlin_gui.core.network import LayerSpec
-    from nnlin_gui.core.training import Trainer, TrainingConfig
+    from nnlin_gui.core.data.tables import load_dataset
+    from nnlin_gui.core.networks.network import LayerSpec
+    from nnlin_gui.core.networks.training import Trainer, TrainingConfig
+    from nnlin_gui.core.statistics.fitting import build_spec
 
     ds = load_dataset(path)
     spec = build_spec(ds, [LayerSpec("dense", w, activation) for w in widths])
@@ -63,7 +72,7 @@ def in_gui(path: str, widths, activation: str, batch: int, epochs: int) -> dict:
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
-    from nnlin_gui.core.network import LayerSpec
+    from nnlin_gui.core.networks.network import LayerSpec
     from nnlin_gui.selftest import scratch_settings, wait_until
     from nnlin_gui.ui.main_window import MainWindow
 
@@ -121,11 +130,376 @@ def in_gui(path: str, widths, activation: str, batch: int, epochs: int) -> dict:
     }
 
 
+# -- "nothing freezes": GUI-thread stalls while data loads and training starts or stops ------
+
+CACHE = os.path.join(tempfile.gettempdir(), "nnlin-bench-cache")
+STALL_TARGET_MS = 50.0
+DROP_TARGET_S = 1.0
+DROP_AFTER_S = 1.5
+WIDE_ROWS = 300
+
+
+def cached_csv(rows: int, cols: int) -> str:
+    """A ``rows`` x ``cols`` numeric CSV plus a target ``y`` (written once, then reused)."""
+    os.makedirs(CACHE, exist_ok=True)
+    path = os.path.join(CACHE, f"bench_{rows}x{cols}.csv")
+    if os.path.exists(path):
+        return path
+    rng = np.random.default_rng(0)
+    beta = rng.normal(size=cols)
+    tmp = f"{path}.{os.getpid()}.tmp"
+    with open(tmp, "w") as f:
+        f.write(",".join([f"x{i + 1}" for i in range(cols)] + ["y"]) + "\n")
+        for start in range(0, rows, 50_000):
+            X = rng.normal(size=(min(50_000, rows - start), cols))
+            y = X @ beta + np.sin(X[:, 0]) + 0.1 * rng.normal(size=len(X))
+            np.savetxt(f, np.column_stack([X, y]), delimiter=",", fmt="%.6g")
+    os.replace(tmp, path)
+    return path
+
+
+class StallMeter:
+    """Gaps between ticks of a 5 ms timer on the GUI thread; with ``profile``, the GUI
+    thread's Python stack sampled every 2 ms from another thread, to say where a stall went."""
+
+    def __init__(self, profile: bool = False) -> None:
+        from PySide6.QtCore import QTimer
+
+        self.profile = profile
+        self.timer = QTimer(interval=5)
+        self.timer.timeout.connect(self._tick)
+        self.gui_ident = threading.get_ident()
+        self._sampling = threading.Event()
+        self.gaps: list[tuple[float, float, float]] = []  # (wall gap, end, GUI-thread CPU)
+        self.samples: list[tuple[float, tuple[str, ...]]] = []
+
+    def start(self) -> None:
+        self.gaps, self.samples = [], []
+        self.last = time.perf_counter()
+        self.last_cpu = time.thread_time()
+        self.timer.start()
+        if self.profile:
+            self._sampling.set()
+            threading.Thread(target=self._sample, daemon=True, name="bench-sampler").start()
+
+    def _tick(self) -> None:
+        # The GUI thread's own CPU time in the gap tells work (CPU ~ wall) from waiting
+        # (for the GIL held by another thread, or for a core taken by other processes).
+        now, cpu = time.perf_counter(), time.thread_time()
+        self.gaps.append((now - self.last, now, cpu - self.last_cpu))
+        self.last, self.last_cpu = now, cpu
+
+    def _sample(self) -> None:
+        names = {}
+        while self._sampling.is_set():
+            frames = sys._current_frames()
+            gui = _stack(frames.get(self.gui_ident), "Qt's own code (layout, paint) or the GIL")
+            if len(names) != len(frames):
+                names = {t.ident: t.name for t in threading.enumerate()}
+            # Other threads of ours: who held the GIL or the core meanwhile.
+            others = tuple(
+                f"[{names.get(ident, '?')}] " + " < ".join(_stack(f, "")[:2])
+                for ident, f in frames.items()
+                if ident != self.gui_ident and names.get(ident, "").startswith("nnlin")
+            )
+            self.samples.append((time.perf_counter(), gui, others))
+            time.sleep(0.002)
+
+    def stop(self) -> dict:
+        self._tick()  # the gap up to now counts too
+        self.timer.stop()
+        self._sampling.clear()
+        worst = sorted(self.gaps, reverse=True)[:3]
+        return {
+            "stall_ms": 1000 * max(0.0, worst[0][0] - 0.005) if worst else float("nan"),
+            "worst_ms": [round(1000 * g, 1) for g, _, _ in worst],
+            "worst_cpu_ms": [round(1000 * c, 1) for _, _, c in worst],
+            "hot": self._hot(worst),
+        }
+
+    def _hot(self, worst) -> list[str]:
+        """The most sampled GUI-thread stacks inside each stall over 40 ms (and, after
+        "//", what our other threads were doing)."""
+        out = []
+        for gap, end, _ in worst:
+            if gap < 0.040 or not self.samples:
+                continue
+            inside = [(g, o) for t, g, o in self.samples if end - gap <= t <= end]
+            gui = _top([tuple(g[:4]) for g, _ in inside])
+            others = _top([(x,) for _, o in inside for x in o])
+            out.append(
+                f"{1000 * gap:.0f} ms: "
+                + " | ".join(f"{2 * n} ms in " + " < ".join(k) for k, n in gui)
+                + (" // " + " | ".join(f"{2 * n} ms {k[0]}" for k, n in others) if others else "")
+            )
+        return out
+
+
+def _stack(frame, empty: str) -> list[str]:
+    """Our frames (and the innermost one) from ``frame`` outwards, up to the bench's loop."""
+    stack: list[str] = []
+    while frame is not None and len(stack) < 40:
+        where = frame.f_code.co_filename.replace("\\", "/")
+        if where == __file__.replace("\\", "/"):
+            return stack or [empty]  # the bench's own event loop: the stack ends here
+        if "/nnlin_gui/" in where or not stack:
+            short = where.split("/nnlin_gui/")[-1].split("/site-packages/")[-1]
+            stack.append(f"{short}:{frame.f_code.co_name}:{frame.f_lineno}")
+        frame = frame.f_back
+    return stack or [empty]
+
+
+def _top(keys: list[tuple], n: int = 3) -> list[tuple[tuple, int]]:
+    counts: dict[tuple, int] = {}
+    for key in keys:
+        counts[key] = counts.get(key, 0) + 1
+    return sorted(counts.items(), key=lambda kv: -kv[1])[:n]
+
+
+def run_until(condition, timeout: float, poll_ms: int = 10) -> bool:
+    """Run the real event loop until ``condition()`` holds (or ``timeout`` seconds pass)."""
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    if condition():
+        return True
+    deadline = time.perf_counter() + timeout
+    loop = QEventLoop()
+    poll = QTimer(interval=poll_ms)
+    poll.timeout.connect(
+        lambda: loop.quit() if condition() or time.perf_counter() > deadline else None
+    )
+    poll.start()
+    loop.exec()
+    poll.stop()
+    return condition()
+
+
+def settle(controller, quiet: float = 0.6, timeout: float = 600.0) -> bool:
+    """Run the event loop until no load, run or background job has been going for ``quiet``
+    seconds (panels' debounce timers start their jobs well within that)."""
+    from nnlin_gui.ui.jobs import jobs_still_running
+
+    calm_since = [time.perf_counter()]
+
+    def calm() -> bool:
+        now = time.perf_counter()
+        if controller.is_loading or controller.is_training or jobs_still_running():
+            calm_since[0] = now
+        return now - calm_since[0] >= quiet
+
+    return run_until(calm, timeout)
+
+
+def new_window():
+    from PySide6.QtWidgets import QApplication
+
+    from nnlin_gui.selftest import scratch_settings
+    from nnlin_gui.ui.main_window import MainWindow
+
+    app = QApplication.instance() or QApplication([])
+    window = MainWindow(settings=scratch_settings())
+    window.show()
+    return app, window
+
+
+def measure_load(window, meter: StallMeter, path: str) -> dict:
+    """Open ``path`` (as a drop would) and measure until the window has settled."""
+    c = window.controller
+    t0 = time.perf_counter()
+    meter.start()
+    window.open_path(path)
+    run_until(lambda: c.dataset is not None and c.dataset.source == path, 900)
+    loaded = time.perf_counter() - t0
+    settle(c)
+    out = meter.stop()
+    out.update(loaded_s=loaded, settled_s=time.perf_counter() - t0)
+    return out
+
+
+def case_big(rows: int, profile: bool) -> dict:
+    """(a) load rows x 10, (b) start training on it, (c) stop it."""
+    path = cached_csv(rows, 10)
+    _, window = new_window()
+    c = window.controller
+    window.open_initial(None)
+    settle(c)
+    meter = StallMeter(profile)
+    out = {"load": measure_load(window, meter, path)}
+    meter.start()
+    c.train()
+    run_until(lambda: False, 1.0)  # the first second of training
+    out["start"] = meter.stop()
+    meter.start()
+    t0 = time.perf_counter()
+    c.pause()
+    run_until(lambda: not c.is_training, 60)
+    settle(c)
+    out["stop"] = meter.stop()
+    out["stop"]["settled_s"] = time.perf_counter() - t0
+    window.close()
+    return out
+
+
+def count_items(window) -> dict:
+    """Widgets in the window and items in every plot (what a wide table must not multiply)."""
+    import pyqtgraph as pg
+    from PySide6.QtWidgets import QWidget
+
+    plots = window.findChildren(pg.PlotWidget)
+    return {
+        "widgets": len(window.findChildren(QWidget)),
+        "plot_items": sum(len(p.getPlotItem().items) for p in plots),
+        "coef_curves": len(window.plots.coef.curves),
+    }
+
+
+def case_wide(cols: int, profile: bool) -> dict:
+    """(d) load a WIDE_ROWS x ``cols`` CSV."""
+    path = cached_csv(WIDE_ROWS, cols)
+    _, window = new_window()
+    c = window.controller
+    window.open_initial(None)
+    settle(c)
+    out = {"load": measure_load(window, StallMeter(profile), path)}
+    out["load"].update(count_items(window))
+    out["load"]["coef_note"] = getattr(window.plots.coef, "cap_text", lambda: "")()
+    window.close()
+    return out
+
+
+def case_drop(profile: bool) -> dict:
+    """(e) start the app as ``main`` does and drop a CSV 1.5 s after the start."""
+    t_start = time.perf_counter()
+    path = cached_csv(10_000, 10)
+    from PySide6.QtCore import QTimer
+
+    app, window = new_window()
+    c = window.controller
+    QTimer.singleShot(0, lambda: window.open_initial(None))
+    run_until(lambda: False, max(0.0, DROP_AFTER_S - (time.perf_counter() - t_start)))
+    meter = StallMeter(profile)
+    t0 = time.perf_counter()
+    meter.start()
+    window.open_path(path)  # what dropEvent does
+    shown = lambda: (  # noqa: E731
+        c.dataset is not None
+        and c.dataset.source == path
+        and window.data_panel.model.rowCount() > 0
+    )
+    run_until(shown, 60, poll_ms=2)
+    app.processEvents()  # the paint
+    on_screen = time.perf_counter() - t0
+    out = meter.stop()
+    out.update(dropped_at_s=t0 - t_start, on_screen_s=on_screen)
+    settle(c)
+    window.close()
+    return {"drop": out}
+
+
+def run_case(argv: list[str], timeout: float) -> dict | None:
+    """Run ``bench_gui.py --case ...`` in a fresh process; its last stdout line is JSON."""
+    import json
+    import subprocess
+
+    cmd = [sys.executable, os.path.abspath(__file__), *argv]
+    try:
+        done = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return None
+    lines = [ln for ln in done.stdout.splitlines() if ln.startswith("{")]
+    if done.returncode != 0 or not lines:
+        sys.stderr.write(done.stderr[-3000:])
+        return None
+    return json.loads(lines[-1])
+
+
+def stall_rows(args) -> list[tuple[str, dict | None, str]]:
+    """Run the five cases; (label, measurement or None on timeout, extra) per row."""
+    rows = 100_000 if args.quick else 1_000_000
+    flags = ["--profile"] if args.profile else []
+    big = run_case(["--case", "big", "--rows", str(rows), *flags], args.timeout)
+    wide = run_case(["--case", "wide", "--columns", str(args.columns), *flags], args.timeout)
+    drop = run_case(["--case", "drop", *flags], args.timeout)
+    big = big or {}
+    label = f"{rows:,} x 10"
+    out = [
+        (f"(a) {label} CSV loads", big.get("load"), "load"),
+        (f"(b) training starts ({label})", big.get("start"), ""),
+        (f"(c) training stops ({label})", big.get("stop"), "settle"),
+        (f"(d) {WIDE_ROWS} x {args.columns:,} CSV loads", (wide or {}).get("load"), "wide"),
+        ("(e) 10,000 x 10 CSV dropped 1.5 s after start", (drop or {}).get("drop"), "drop"),
+    ]
+    return out
+
+
+def print_stalls(args) -> None:
+    results = stall_rows(args)
+    print(
+        f"\nGUI-thread stalls (5 ms timer), load average {os.getloadavg()[0]:.1f}; targets: "
+        f"stall <= {STALL_TARGET_MS:.0f} ms, drop on screen <= {DROP_TARGET_S:.0f} s\n"
+    )
+    print("| case | longest stall | 3 longest gaps, ms (GUI-thread CPU in them) | time | |")
+    print("|---|---:|---|---:|---|")
+    for label, m, extra in results:
+        if m is None:
+            print(f"| {label} | > {args.timeout:.0f} s (timed out) | | | |")
+            continue
+        gaps = ", ".join(
+            f"{g:.0f} (CPU {c:.0f})" for g, c in zip(m["worst_ms"], m["worst_cpu_ms"], strict=True)
+        )
+        if extra == "load":
+            when = f"loaded {m['loaded_s']:.2f} s, settled {m['settled_s']:.1f} s"
+        elif extra == "settle":
+            when = f"settled {m['settled_s']:.1f} s"
+        elif extra == "wide":
+            when = f"loaded {m['loaded_s']:.2f} s, settled {m['settled_s']:.1f} s"
+        elif extra == "drop":
+            when = f"on screen {m['on_screen_s']:.2f} s after the drop"
+        else:
+            when = "first second of training"
+        note = ""
+        if extra == "wide":
+            note = (
+                f"{m['widgets']:,} widgets, {m['plot_items']:,} plot items, "
+                f"{m['coef_curves']} coefficient curves; {m.get('coef_note', '')}"
+            )
+        print(f"| {label} | {m['stall_ms']:.0f} ms | {gaps} | {when} | {note} |")
+        for line in m.get("hot", []):
+            print(f"|   where | {line} | | | |")
+
+
+def run_single_case(args) -> int:
+    import json
+
+    if args.case == "big":
+        out = case_big(args.rows, args.profile)
+    elif args.case == "wide":
+        out = case_wide(args.columns, args.profile)
+    else:
+        out = case_drop(args.profile)
+    print(json.dumps(out), flush=True)
+    from nnlin_gui.ui.jobs import exit_process
+
+    return exit_process(0)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer epochs, one repeat")
     parser.add_argument("--repeats", type=int, default=3, help="alternating runs per case")
+    parser.add_argument("--part", choices=("stalls", "training", "all"), default="all")
+    parser.add_argument("--columns", type=int, default=20_000, help="width of the wide CSV")
+    parser.add_argument("--rows", type=int, default=1_000_000, help="rows of the big CSV")
+    parser.add_argument("--profile", action="store_true", help="say where stalls went")
+    parser.add_argument("--timeout", type=float, default=900.0, help="seconds per case")
+    parser.add_argument("--case", choices=("big", "wide", "drop"), help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.case:
+        return run_single_case(args)
+    if args.part in ("stalls", "all"):
+        print_stalls(args)
+    if args.part == "stalls":
+        return 0
     folder = tempfile.mkdtemp(prefix="nnlin-bench-")
     repeats = 1 if args.quick else max(1, args.repeats)
     rows_out = []

@@ -13,7 +13,7 @@ import time
 import numpy as np
 import statsmodels.api as sm
 
-from nnlin_gui.core.regression import fit_ols
+from nnlin_gui.core.statistics.regression import fit_ols
 
 
 def best_of(fn, repeat: int) -> float:

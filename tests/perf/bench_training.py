@@ -16,8 +16,8 @@ import time
 
 import numpy as np
 
-from nnlin_gui.core.network import NetworkSpec
-from nnlin_gui.core.training import Trainer, TrainingConfig
+from nnlin_gui.core.networks.network import NetworkSpec
+from nnlin_gui.core.networks.training import Trainer, TrainingConfig
 
 CASES = [  # (widths, batch, rows)
     ((2, 8, 8, 8, 1), 32, 4096),

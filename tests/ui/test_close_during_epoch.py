@@ -20,7 +20,7 @@ SCRIPT = textwrap.dedent(
     from PySide6.QtCore import QSettings, QTimer
     from PySide6.QtWidgets import QApplication
     from nnlin_gui.app import make_application
-    from nnlin_gui.core.network import LayerSpec
+    from nnlin_gui.core.networks.network import LayerSpec
     from nnlin_gui.ui.main_window import MainWindow
 
     app = make_application()

@@ -14,7 +14,7 @@ import pytest
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QComboBox, QLabel, QPushButton, QSpinBox, QTableWidget, QWidget
 
-from nnlin_gui.core.network import LayerSpec
+from nnlin_gui.core.networks.network import LayerSpec
 from nnlin_gui.ui.widgets.collapse_equation import bias_parts, equation_html, var
 
 SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from PySide6.QtWidgets import QLabel, QWidget
 
-from nnlin_gui.core.diagnostics import diagnose_ols
+from nnlin_gui.core.statistics.diagnostics import diagnose_ols
 from nnlin_gui.ui.widgets.diagnostic_card import HEADERS, DiagnosticCard
 
 CARS = Path(__file__).resolve().parents[1] / "data" / "r" / "cars.csv"
@@ -68,7 +68,7 @@ def test_both_sources_side_by_side_have_both_p_columns(qtbot, cars_report):
 def test_panel_legend_says_which_p_the_lights_use(window, qtbot):
     window.diagnostics_dock.raise_()
     panel = window.findChild(QWidget, "diagnosticsPanel")
-    qtbot.waitUntil(lambda: panel.result is not None, timeout=30000)
+    qtbot.waitUntil(lambda: panel.result is not None and panel.up_to_date, timeout=30000)
     legend = window.findChild(QLabel, "pValueLegend")
     assert "p (raw)" in legend.text() and "p (Holm)" in legend.text()
     assert "lights use it" in legend.text()

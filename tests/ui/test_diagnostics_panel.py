@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QComboBox, QLabel, QWidget
 
-from nnlin_gui.core.diagnostics import ASSUMPTIONS
+from nnlin_gui.core.statistics.diagnostics import ASSUMPTIONS
 
 SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
@@ -24,7 +24,7 @@ def show_panel(window, qtbot):
     window.diagnostics_dock.raise_()
     panel = panel_of(window)
     qtbot.waitUntil(panel.isVisible, timeout=5000)
-    qtbot.waitUntil(lambda: panel.result is not None, timeout=30000)
+    qtbot.waitUntil(lambda: panel.result is not None and panel.up_to_date, timeout=30000)
     return panel
 
 
@@ -55,6 +55,7 @@ def load(window, qtbot, name: str, **params) -> None:
     qtbot.waitUntil(
         lambda: panel.result.ols.feature_names == tuple(c.dataset.feature_names), timeout=30000
     )
+    qtbot.waitUntil(lambda: panel.up_to_date, timeout=30000)  # every card drawn
 
 
 def test_linear_data_all_lights_green(window, qtbot, wait_idle):
@@ -88,7 +89,7 @@ def test_heteroskedastic_light_is_red_and_sources_switch(window, qtbot, wait_idl
     c.train()
     wait_idle(c)
     qtbot.waitUntil(
-        lambda: panel.result is not None and not panel._stale and panel.result.network is not None,
+        lambda: panel.up_to_date and panel.result is not None and panel.result.network is not None,
         timeout=30000,
     )
     ols_numbers = window.findChild(QWidget, "tests_homoskedasticity").numbers()

@@ -11,7 +11,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPushButton, QSpinBox, QWidget
 
-from nnlin_gui.core.lessons import load_lessons
+from nnlin_gui.core.files.lessons import load_lessons
 
 LESSONS = load_lessons()
 
@@ -142,7 +142,7 @@ solve = true
 
 
 def test_locked_controls_are_disabled_then_given_back(qtbot, window):
-    from nnlin_gui.core.lessons import parse_lesson
+    from nnlin_gui.core.files.lessons import parse_lesson
     from nnlin_gui.ui.panels.lessons_panel import LessonsPanel
 
     panel = LessonsPanel(window.controller, root=window, lessons=[parse_lesson(LOCKING_LESSON)])

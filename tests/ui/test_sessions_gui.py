@@ -120,7 +120,7 @@ def test_failed_save_keeps_previous_file(qtbot, window, tmp_path, monkeypatch):
     def no_disk(fd):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("nnlin_gui.core.session.os.fsync", no_disk)
+    monkeypatch.setattr("nnlin_gui.core.files.session.os.fsync", no_disk)
     assert not sessions.save_to(str(path))
     assert "No space left" in window.findChild(QWidget, "errorLabel").text()
     assert path.read_bytes() == old
@@ -253,7 +253,7 @@ def test_every_damaged_session_changes_nothing(qtbot, window, wait_idle, tmp_pat
 
 
 def test_opening_runs_off_the_gui_thread(qtbot, window, wait_idle, tmp_path, monkeypatch):
-    import nnlin_gui.core.session as core_session
+    import nnlin_gui.core.files.session as core_session
 
     c, sessions = window.controller, window.teaching.sessions
     _train_to(qtbot, window, wait_idle, 10)

@@ -11,8 +11,8 @@ import time
 import numpy as np
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
-from nnlin_gui.core.network import NetworkSpec
-from nnlin_gui.core.training import Trainer, TrainingConfig
+from nnlin_gui.core.networks.network import NetworkSpec
+from nnlin_gui.core.networks.training import Trainer, TrainingConfig
 from nnlin_gui.ui.training_thread import (
     TrainingRequest,
     TrainingWorker,
@@ -186,7 +186,7 @@ def test_controller_shutdown_joins_within_a_second(qtbot):
 
 
 def test_changing_layers_while_training_waits_for_the_stop(qtbot):
-    from nnlin_gui.core.network import LayerSpec
+    from nnlin_gui.core.networks.network import LayerSpec
     from nnlin_gui.ui.controller import ModelController
 
     c = ModelController()

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from nnlin_gui.core.errors import UserError
-from nnlin_gui.core.network import LayerSpec
+from nnlin_gui.core.networks.network import LayerSpec
 from nnlin_gui.workbench import jobs
 from nnlin_gui.workbench.sources import choosable_columns, default_target, load_source
 from nnlin_gui.workbench.state import Workbench, check_layers, dataset_for

@@ -19,8 +19,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from nnlin_gui.core.activations import ACTIVATION_NAMES
-from nnlin_gui.core.network import LayerSpec
+from nnlin_gui.core.networks.activations import ACTIVATION_NAMES
+from nnlin_gui.core.networks.network import LayerSpec
 from nnlin_gui.ui.widgets.network_diagram import ACT_LABEL
 
 KINDS = {"dense": "Dense", "residual": "Residual block", "conv1d": "Conv 1-D"}
@@ -235,7 +235,7 @@ class BuilderPanel(QWidget):
     def _show_count(self, spec) -> None:
         dims = [str(spec.n_inputs)]
         count = spec.parameter_count()
-        from nnlin_gui.core.network import Network
+        from nnlin_gui.core.networks.network import Network
 
         net = Network(spec, seed=0, allocate=False)
         dims += [str(layer.out_dim) for layer in net.layers]

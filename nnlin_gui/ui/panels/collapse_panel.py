@@ -39,8 +39,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from nnlin_gui.core.activations import ACTIVATION_NAMES
-from nnlin_gui.core.comparison import (
+from nnlin_gui.core.networks.activations import ACTIVATION_NAMES
+from nnlin_gui.core.statistics.comparison import (
     BASELINE_SHORT,
     BASELINE_TITLES,
     CoefficientRow,
@@ -51,6 +51,7 @@ from nnlin_gui.core.comparison import (
     to_csv,
 )
 from nnlin_gui.ui.panels.collapse_summary import CollapseSummary
+from nnlin_gui.ui.widgets.capping import cap_note, largest
 from nnlin_gui.ui.widgets.collapse_compare import ComparePlots
 from nnlin_gui.ui.widgets.collapse_equation import (
     bias_html,
@@ -66,13 +67,16 @@ log = logging.getLogger(__name__)
 
 COLUMNS = ("term", "network", "baseline", "difference", "SE", "95% CI", "t", "p")
 BODY_PT = 11
+MAX_TABLE_ROWS = 50  # a wide table shows the largest terms; Copy and Export have them all
 
 
-def comparison_from_results(results) -> CollapseComparison | None:
+def comparison_from_results(results, max_rows: int | None = None) -> CollapseComparison | None:
     """The table and headline for the controller's ``Results`` (None without a baseline).
 
     Uses the collapse when the network is linear and the controller's best affine
     approximation otherwise (already computed: nothing heavy runs on the GUI thread).
+    With ``max_rows``, a wide table keeps the constant and the terms with the largest
+    network coefficients (in table order): one row object per term took 0.16 s for 20,000.
     """
     base, col = results.baseline, results.collapse
     approx = results.approximation
@@ -91,9 +95,15 @@ def comparison_from_results(results) -> CollapseComparison | None:
     ref = np.r_[np.ravel(base.b)[:1], np.atleast_2d(base.W)[0]]
     diff = net - ref
     se, lo, hi, t, p = baseline_inference(base, len(ref))
+    keep = np.arange(len(names))
+    if max_rows is not None and len(names) > max_rows:
+        keep = np.r_[0, 1 + largest(net[1:], len(names) - 1, max_rows - 1)]
+    columns = [
+        np.asarray(v, dtype=float)[keep].tolist() for v in (net, ref, diff, se, lo, hi, t, p)
+    ]
     rows = tuple(
-        CoefficientRow(str(name), *(float(v[i]) for v in (net, ref, diff, se, lo, hi, t, p)))
-        for i, name in enumerate(names)
+        CoefficientRow(str(names[i]), *values)
+        for i, *values in zip(keep.tolist(), *columns, strict=True)
     )
     max_diff = float(np.abs(diff).max())
     title = baseline_title(base)
@@ -146,7 +156,8 @@ class CollapsePanel(CollapseSummary):
     def __init__(self, controller, parent: QWidget | None = None) -> None:
         super().__init__(controller, parent)
         self.setObjectName("collapsePanel")
-        self.comparison: CollapseComparison | None = None
+        self._results = None  # the Results the table shows
+        self._full: CollapseComparison | None = None  # every row, built when asked for
         self.pair = None  # the last linear-vs-nonlinear PairResult
         self._poly_token = -2
         self._pair_token = -2
@@ -178,6 +189,7 @@ class CollapsePanel(CollapseSummary):
         self.headline.setFont(hfont)
         self.baseline_note = _rich("collapseBaselineNote")
         self.spread = _rich("collapseSpread")
+        self.table_note = _rich("collapseTableNote")
         self.table = QTableWidget(0, len(COLUMNS), objectName="collapseTable")
         self.table.setHorizontalHeaderLabels(COLUMNS)
         self.table.verticalHeader().hide()
@@ -208,7 +220,7 @@ class CollapsePanel(CollapseSummary):
         buttons.addWidget(self.poly_degree)
         buttons.addWidget(self.poly_button)
         self.poly_result = _rich("polyResult")
-        for w in (self.headline, self.baseline_note, self.spread, self.table):
+        for w in (self.headline, self.baseline_note, self.spread, self.table_note, self.table):
             table_lay.addWidget(w)
         table_lay.addLayout(buttons)
         table_lay.addWidget(self.poly_result)
@@ -260,7 +272,10 @@ class CollapsePanel(CollapseSummary):
         col, base = results.collapse, results.baseline
         if base is not None and base.kind.startswith("logistic"):
             target = "logit"
-        self.comparison = comp = comparison_from_results(results)
+        self._results, self._full = results, None
+        comp = comparison_from_results(results, MAX_TABLE_ROWS)
+        if comp is not None and len(comp.rows) == len(names) + 1:
+            self._full = comp  # nothing was left out
         if col.collapsible:
             self.equation_rich.setText(
                 f"{equation_html(col.W, col.b, names, target)}"
@@ -291,6 +306,21 @@ class CollapsePanel(CollapseSummary):
             )
             self.spread.setText(self._spread_text(ap))
         self._show_table(comp, base)
+        self._show_table_note(len(comp.rows) if comp is not None else 0, len(names) + 1)
+
+    def _show_table_note(self, shown: int, total: int) -> None:
+        note = cap_note(shown, total, "terms", "the constant and the largest") if shown else ""
+        if note:
+            note = f"{note[:1].upper()}{note[1:]}; Copy table and Export CSV have them all."
+        self.table_note.setText(f"<span style='color:#a0281a'>{note}</span>" if note else "")
+        self.table_note.setVisible(bool(note))
+
+    @property
+    def comparison(self) -> CollapseComparison | None:
+        """The whole table (every term) of the shown results; None without a baseline."""
+        if self._full is None and self._results is not None:
+            self._full = comparison_from_results(self._results)
+        return self._full
 
     @staticmethod
     def _spread_text(ap) -> str:

@@ -11,7 +11,8 @@ import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QWidget
 
-from nnlin_gui.core.comparison import BASELINE_SHORT, baseline_title
+from nnlin_gui.core.statistics.comparison import BASELINE_SHORT, baseline_title
+from nnlin_gui.ui.widgets.capping import more_terms
 
 MAX_TERMS = 8
 LIVE_INTERVAL = 0.2  # seconds between live equation updates
@@ -24,8 +25,7 @@ def equation(W: np.ndarray, b: np.ndarray, names, target: str = "y") -> str:
     for coef, name in list(zip(w, names, strict=False))[:MAX_TERMS]:
         sign = "−" if coef < 0 else "+"
         terms.append(f" {sign} {abs(coef):.4g}·<i>{html.escape(str(name))}</i>")
-    if len(w) > MAX_TERMS:
-        terms.append(f" + … ({len(w) - MAX_TERMS} more)")
+    terms.append(more_terms(min(len(w), len(names)) - MAX_TERMS))
     b0 = float(np.ravel(b)[0])
     outputs = np.atleast_2d(W).shape[0]
     more = ""

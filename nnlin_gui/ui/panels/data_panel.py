@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from nnlin_gui.core.datasets import BuiltinInfo, builtin_info, builtin_names
+from nnlin_gui.core.data.builtin import BuiltinInfo, builtin_info, builtin_names
 from nnlin_gui.ui.widgets.feature_list import FeatureListModel
 from nnlin_gui.ui.widgets.table_model import FrameTableModel
 from nnlin_gui.workbench.sources import choosable_columns, table_title

@@ -7,12 +7,19 @@ target change (a tabbed-away dock still counts as visible to Qt, so the panel do
 try to guess whether it is seen: the work is a fraction of a second off the GUI thread). Both
 sources are computed together, so the switch answers at once. The diagnostics limit BLAS
 to one thread process-wide, so they are never scheduled while training runs.
+
+The GUI thread does nothing proportional to the rows: it hands the job references to the
+trainer's (never modified) data arrays and a copy of the network's parameters, and the job
+selects the training rows and predicts them. A cheap key of those inputs (array identities,
+a strided sample of the values, a digest of the parameters) decides whether anything
+changed: signals that change nothing (the baseline arriving, a second results signal) do
+not start the tests again. A finished report is drawn one card per event-loop turn.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
-import threading
 from dataclasses import dataclass
 from functools import partial
 
@@ -20,6 +27,8 @@ import numpy as np
 from PySide6.QtCore import QTimer, Slot
 from PySide6.QtWidgets import QComboBox, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from nnlin_gui.core.networks.network import Network, NetworkSpec
+from nnlin_gui.core.networks.scaling import Scaling
 from nnlin_gui.ui.widgets.diagnostic_card import DiagnosticCard
 
 log = logging.getLogger(__name__)
@@ -48,19 +57,90 @@ class DiagnosticsResult:
     seconds: float
 
 
-def diagnostics_job(
-    X: np.ndarray, y: np.ndarray, fitted: np.ndarray | None, names, progress, cancel
-) -> DiagnosticsResult | None:
-    """Run the OLS report and, when ``fitted`` is given, the network's (task thread)."""
-    from nnlin_gui.core.diagnostics import diagnose_ols, diagnose_residuals
+@dataclass(frozen=True)
+class DiagnosticsInputs:
+    """What the job reads: the trainer's data arrays (read-only views: the trainer never
+    modifies them, so no copy is made on the GUI thread), its training rows, and a copy of
+    the network (spec, parameters, scaling) to predict them with."""
 
-    ols = diagnose_ols(X, y, names)
+    X: np.ndarray
+    y: np.ndarray
+    rows: np.ndarray
+    names: tuple[str, ...]
+    spec: NetworkSpec
+    theta: np.ndarray
+    scaling: Scaling
+
+    @classmethod
+    def from_trainer(cls, trainer, names) -> DiagnosticsInputs:
+        """Snapshot ``trainer`` (idle) in time proportional to its parameters, not rows."""
+        s = trainer.scaling
+        scaling = Scaling(
+            *(np.array(a, copy=True) for a in (s.x_mean, s.x_scale, s.y_mean, s.y_scale))
+        )
+        return cls(
+            _read_only(trainer.X),
+            _read_only(trainer.y),
+            _read_only(trainer.train_rows),
+            tuple(str(n) for n in names),
+            trainer.spec,
+            trainer.network.theta.copy(),
+            scaling,
+        )
+
+    def key(self) -> tuple:
+        """Changes when the data, the rows or the fitted values may have changed."""
+        X, y, rows, sc = self.X, self.y, self.rows, self.scaling
+        # A strided sample of the values guards against a new array at a reused address.
+        r = rows[:: max(1, len(rows) // 64)]
+        c = np.arange(0, X.shape[1], max(1, X.shape[1] // 64))
+        parts = [X[np.ix_(r, c)], y[r], r, self.theta]
+        parts += [sc.x_mean, sc.x_scale, sc.y_mean, sc.y_scale]
+        digest = hashlib.blake2b(digest_size=16)
+        for part in parts:
+            digest.update(np.ascontiguousarray(part).tobytes())
+        identity = (_base_id(X), X.shape, _base_id(y), _base_id(rows), len(rows))
+        return (identity, self.names, self.spec, digest.hexdigest())
+
+    def fitted(self, X: np.ndarray) -> np.ndarray | None:
+        """The network's predictions at ``X`` (None when not finite)."""
+        net = Network(self.spec, seed=0)
+        net.theta[...] = self.theta
+        try:
+            raw = net.forward(self.scaling.transform_x(X))
+            pred = np.asarray(self.scaling.inverse_y(raw), dtype=np.float64).ravel()
+        except (ValueError, FloatingPointError):
+            log.debug("no network predictions for the diagnostics", exc_info=True)
+            return None
+        return pred if np.isfinite(pred).all() else None
+
+
+def _read_only(a: np.ndarray) -> np.ndarray:
+    view = a.view()
+    view.flags.writeable = False
+    return view
+
+
+def _base_id(a: np.ndarray) -> int:
+    return id(a.base if a.base is not None else a)
+
+
+def diagnostics_job(inputs: DiagnosticsInputs, progress, cancel) -> DiagnosticsResult | None:
+    """Select the training rows, predict them, run the OLS report and the network's
+    (task thread)."""
+    from nnlin_gui.core.statistics.diagnostics import diagnose_ols, diagnose_residuals
+
+    X, y = inputs.X[inputs.rows], inputs.y[inputs.rows]
+    fitted = inputs.fitted(X)
+    if cancel.is_set():
+        return None
+    ols = diagnose_ols(X, y, inputs.names)
     progress(0.5)
     if cancel.is_set():
         return None
     net = None
     if fitted is not None:
-        net = diagnose_residuals(X, y, fitted, names, source="network")
+        net = diagnose_residuals(X, y, fitted, inputs.names, source="network")
     return DiagnosticsResult(ols, net, len(y), ols.seconds + (net.seconds if net else 0.0))
 
 
@@ -82,8 +162,11 @@ class DiagnosticsPanel(QWidget):
         self.controller = controller
         self.result: DiagnosticsResult | None = None
         self._token = -2
-        self._cancel: threading.Event | None = None
-        self._stale = True
+        self._stale = True  # inputs may have changed since they were last looked at
+        self._shown_key: tuple | None = None  # inputs of what the cards show
+        self._pending_key: tuple | None = None  # inputs of the job running
+        # Card steps still to draw, one per event-loop turn: (assumption, "table" | "plot").
+        self._draw_queue: list[tuple[str, str]] = []
         self._columns = 0
 
         top = QHBoxLayout()
@@ -125,6 +208,8 @@ class DiagnosticsPanel(QWidget):
 
         self._timer = QTimer(self, singleShot=True, interval=DEBOUNCE_MS)
         self._timer.timeout.connect(self._compute)
+        self._draw_timer = QTimer(self, singleShot=True, interval=0)
+        self._draw_timer.timeout.connect(self._draw_next)
         controller.results_changed.connect(self.schedule)
         controller.dataset_changed.connect(self.schedule)
         controller.training_finished.connect(self.schedule)
@@ -154,12 +239,16 @@ class DiagnosticsPanel(QWidget):
             out[name] = v[column] if column < len(v) else ""
         return out
 
+    @property
+    def up_to_date(self) -> bool:
+        """True when the cards show the report of the current inputs (nothing pending)."""
+        return not (self._stale or self._timer.isActive() or self._pending_key or self._draw_queue)
+
     @Slot()
     def schedule(self, *_args) -> None:
-        """Recompute soon (coalescing bursts of signals), once the controller is idle."""
+        """Look at the inputs soon (coalescing bursts of signals) and rerun the tests if
+        they changed, once the controller is idle."""
         self._stale = True
-        if self._cancel is not None:
-            self._cancel.set()
         self._timer.start()
 
     # -- computing --------------------------------------------------------------------------
@@ -167,44 +256,49 @@ class DiagnosticsPanel(QWidget):
     def _compute(self) -> None:
         c = self.controller
         trainer, ds = c.trainer, c.dataset
-        if trainer is None or ds is None or not self._stale:
-            return
-        if c.is_training:
+        if trainer is None or ds is None or c.is_training:
             return  # training_finished schedules us again
-        if trainer.spec.head != "identity":
-            self._stale = False
-            self.result = None
-            self.status.setText(
-                "The OLS assumptions are about regression; this target is a classification "
-                "(the logistic comparison is in the Collapse panel)."
-            )
-            return
-        rows = trainer.train_rows
-        X, y = trainer.X[rows].copy(), trainer.y[rows].copy()
-        fitted = None
-        try:
-            pred = np.asarray(trainer.predict(X), dtype=np.float64)
-            if np.isfinite(pred).all():
-                fitted = pred.ravel().copy()
-        except (ValueError, FloatingPointError):
-            log.debug("no network predictions for the diagnostics", exc_info=True)
+        if trainer.spec.n_inputs != len(ds.feature_names) or len(trainer.y) != ds.n_rows:
+            return  # a new dataset whose trainer is still being built: results_changed follows
         self._stale = False
-        self._cancel = threading.Event()
-        job = partial(diagnostics_job, X, y, fitted, tuple(ds.feature_names))
-        self._token = c.run_background("panel:diagnostics", job, self._cancel)
-        self.status.setText(f"Running the assumption tests on {len(y):,} training rows…")
+        if trainer.spec.head != "identity":
+            self._show_classification(trainer)
+            return
+        inputs = DiagnosticsInputs.from_trainer(trainer, ds.feature_names)
+        key = inputs.key()
+        if key in (self._shown_key, self._pending_key):
+            return  # nothing changed: no rerun
+        self._pending_key = key
+        self._draw_queue = []
+        self._token = c.run_background("panel:diagnostics", partial(diagnostics_job, inputs))
+        self.status.setText(f"Running the assumption tests on {len(inputs.rows):,} training rows…")
+
+    def _show_classification(self, trainer) -> None:
+        self._shown_key, self._pending_key = ("classification", id(trainer)), None
+        self._draw_queue = []
+        self.result = None
+        self.status.setText(
+            "The OLS assumptions are about regression; this target is a classification "
+            "(the logistic comparison is in the Collapse panel)."
+        )
 
     @Slot(int, str, object)
     def _on_done(self, token: int, kind: str, result) -> None:
         if token != self._token or result is None:
             return
+        self._shown_key, self._pending_key = self._pending_key, None
         self.result = result
-        self._redraw()
+        self._draw_status()
+        # Half a card per turn (its table, then its plot): no long stall.
+        self._draw_queue = [(name, part) for name in ASSUMPTIONS for part in ("table", "plot")]
+        self._draw_timer.start()
 
     @Slot(int, str, str)
     def _on_failed(self, token: int, kind: str, message: str) -> None:
         if token != self._token:
             return
+        self._shown_key, self._pending_key = self._pending_key, None
+        self._draw_queue = []
         self.result = None
         self.status.setText(f"No diagnostics: {message}")
 
@@ -221,13 +315,35 @@ class DiagnosticsPanel(QWidget):
         return [("ols", res.ols), ("network", res.network)]
 
     def _redraw(self, *_args) -> None:
+        """Every card at once (the user switched the source: the answer is immediate)."""
+        self._draw_queue = []
         shown = self._shown()
         self._layout_cards()
         if not shown:
             return
         for card in self.cards.values():
             card.show_reports(shown)
+        self._draw_status()
+
+    def _draw_next(self) -> None:
+        if not self._draw_queue:
+            return
+        name, part = self._draw_queue.pop(0)
+        shown = self._shown()
+        if name == ASSUMPTIONS[0] and part == "table":
+            self._layout_cards()
+        if shown and part == "table":
+            self.cards[name].show_reports(shown, plots=False)
+        elif shown:
+            self.cards[name].show_plots(shown)
+        if self._draw_queue:
+            self._draw_timer.start()
+
+    def _draw_status(self) -> None:
+        shown = self._shown()
         res = self.result
+        if not shown:
+            return
         flagged = [name for name in ASSUMPTIONS if any(r.verdicts[name] != "ok" for _, r in shown)]
         what = " and ".join(s for s, _ in shown).replace("ols", "OLS")
         summary = "every assumption holds" if not flagged else "check: " + ", ".join(flagged)

@@ -33,8 +33,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from nnlin_gui.core.lessons import Lesson, LessonStep, load_lessons, needs_diagnostics
-from nnlin_gui.core.training import TrainingConfig
+from nnlin_gui.core.files.lessons import Lesson, LessonStep, load_lessons, needs_diagnostics
+from nnlin_gui.core.networks.training import TrainingConfig
 from nnlin_gui.workbench.jobs import lesson_check_job
 
 log = logging.getLogger(__name__)

@@ -8,7 +8,7 @@ import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QSplitter, QVBoxLayout, QWidget
 
-from nnlin_gui.core.comparison import BASELINE_SHORT
+from nnlin_gui.core.statistics.comparison import BASELINE_SHORT
 from nnlin_gui.ui.widgets import plot_style
 from nnlin_gui.ui.widgets.coef_plot import CoefPlot, coefficient_names
 from nnlin_gui.ui.widgets.fit_plot import FitPlot
@@ -56,7 +56,9 @@ class PlotsArea(QWidget):
         if not spec.is_linear:
             bad = next(i for i, lay in enumerate(spec.layers) if lay.activation != "identity")
             reason = f"layer {bad + 1} uses {spec.layers[bad].activation}"
-        self.coef.set_layout(names, spec.is_linear, reason)
+        coef = c.curves.coef
+        newest = coef[-1] if len(coef) else None  # picks the curves of a wide table
+        self.coef.set_layout(names, spec.is_linear, reason, newest)
         self.loss.reset()
         self.fit.set_data(c)
         self._on_baseline(c.baseline)

@@ -14,8 +14,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from nnlin_gui.core.optimizers import OPTIMIZERS
-from nnlin_gui.core.training import TrainingConfig
+from nnlin_gui.core.networks.optimizers import OPTIMIZERS
+from nnlin_gui.core.networks.training import TrainingConfig
 
 # The TensorFlow Playground's learning rates.
 LEARNING_RATES = (

@@ -1,5 +1,10 @@
 """Coefficient trajectories: every entry of W_z and b_z over the epochs, each heading to
-its dashed closed-form value (OLS, ridge or logistic)."""
+its dashed closed-form value (OLS, ridge or logistic).
+
+A wide table would need one curve per column (20,000 curves froze the window for ten
+minutes), so at most ``MAX_CURVES`` are drawn: the largest in size (of the closed-form
+values once they are known, else of the newest coefficients), and the plot says so.
+"""
 
 from __future__ import annotations
 
@@ -8,8 +13,11 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 
 from nnlin_gui.ui.widgets import plot_style
+from nnlin_gui.ui.widgets.capping import cap_note, largest
 
 MAX_LEGEND = 12
+MAX_CURVES = 20
+TITLE = "Coefficients W<sub>z</sub>, b<sub>z</sub>"
 
 
 def coefficient_names(features, n_outputs: int) -> list[str]:
@@ -22,74 +30,126 @@ def coefficient_names(features, n_outputs: int) -> list[str]:
 
 
 class CoefPlot:
-    """Owns the ``coefPlot`` PlotWidget."""
+    """Owns the ``coefPlot`` PlotWidget; draws at most ``MAX_CURVES`` curves."""
 
     def __init__(self) -> None:
-        self.widget = plot_style.new_plot(
-            "coefPlot", "Coefficients W<sub>z</sub>, b<sub>z</sub>", "epoch", "value"
-        )
+        self.widget = plot_style.new_plot("coefPlot", TITLE, "epoch", "value")
         self.item = self.widget.getPlotItem()
         self.legend = self.item.addLegend(
             offset=(-10, 10), labelTextSize="8pt", brush=(255, 255, 255, 210), pen=(200, 200, 200)
         )
-        self.curves: list[pg.PlotDataItem] = []
+        self.curves: list[pg.PlotDataItem] = []  # the curves of the current layout
         self.lines: list[pg.InfiniteLine] = []
+        self._curve_pool: list[pg.PlotDataItem] = []  # every item made so far (reused)
+        self._line_pool: list[pg.InfiniteLine] = []
         self.names: list[str] = []
+        self.picked = np.arange(0)  # the coefficient each curve shows
         self.note = pg.TextItem("", color=(90, 90, 90), anchor=(0.5, 0.5))
         self.note.setZValue(10)
         self.item.addItem(self.note, ignoreBounds=True)
         self._shown = -1
         self._baseline_key = None
+        self._baseline_kind: str | None = None
         self.range = plot_style.LiveRange(self.item)
         self._baseline_values: np.ndarray | None = None
 
-    def set_layout(self, names: list[str], linear: bool, reason: str = "") -> None:
-        """New set of curves (after the data or the network changed)."""
-        for curve in self.curves:
-            self.item.removeItem(curve)
-        for line in self.lines:
-            self.item.removeItem(line)
+    @property
+    def capped(self) -> bool:
+        return len(self.picked) < len(self.names)
+
+    def cap_text(self) -> str:
+        """What the plot says when it does not draw every coefficient ('' when it does)."""
+        if not self.curves:
+            return ""
+        return cap_note(len(self.picked), len(self.names), "coefficients")
+
+    def set_layout(
+        self, names: list[str], linear: bool, reason: str = "", values: np.ndarray | None = None
+    ) -> None:
+        """New set of curves (after the data or the network changed); ``values`` (the
+        newest coefficients) choose which ones a wide table shows."""
         self.legend.clear()
-        self.curves, self.lines, self.names = [], [], list(names)
+        self.names = list(names)
+        self.picked = largest(values, len(names), MAX_CURVES)
         self._baseline_key = None
         self._shown = -1
         self.legend.setVisible(linear)
         if not linear:
+            self._use_items([])
             self.note.setText(f"No collapse while the network is nonlinear\n({reason})")
             self.note.setPos(0.5, 0.5)
             self.item.setRange(xRange=(0, 1), yRange=(0, 1))
+            self._set_title()
             return
         self.note.setText("")
-        colours = plot_style.coefficient_colours(len(names))
-        for i, (name, colour) in enumerate(zip(names, colours, strict=True)):
-            curve = pg.PlotDataItem(pen=pg.mkPen(colour, width=2))
+        self._use_items(plot_style.coefficient_colours(len(self.picked)))
+        self._fill_legend(values)
+        self._set_title()
+        self.item.enableAutoRange()
+
+    def _use_items(self, colours: list) -> None:
+        """Show one curve and one dashed line per colour, reusing the items of earlier
+        layouts (adding and removing scene items cost more than the rest of a reset)."""
+        while len(self._curve_pool) < len(colours):
+            curve = pg.PlotDataItem()
             curve.setDownsampling(auto=True, method="peak")
             curve.setClipToView(True)
             self.item.addItem(curve)
-            if i < MAX_LEGEND:
-                self.legend.addItem(curve, name)
-            self.curves.append(curve)
-            line = pg.InfiniteLine(
-                angle=0, movable=False, pen=pg.mkPen(colour, width=1.5, style=Qt.PenStyle.DashLine)
-            )
-            line.setVisible(False)
+            line = pg.InfiniteLine(angle=0, movable=False)
             self.item.addItem(line, ignoreBounds=False)
-            self.lines.append(line)
-        self.item.enableAutoRange()
+            self._curve_pool.append(curve)
+            self._line_pool.append(line)
+        n = len(colours)
+        for curve, line, colour in zip(self._curve_pool, self._line_pool, colours, strict=False):
+            curve.setPen(pg.mkPen(colour, width=2))
+            curve.setData([], [])
+            curve.setVisible(True)
+            line.setPen(pg.mkPen(colour, width=1.5, style=Qt.PenStyle.DashLine))
+            line.setVisible(False)
+        for curve, line in zip(self._curve_pool[n:], self._line_pool[n:], strict=True):
+            curve.setData([], [])
+            curve.setVisible(False)
+            line.setVisible(False)
+        self.curves, self.lines = self._curve_pool[:n], self._line_pool[:n]
+
+    def _fill_legend(self, values: np.ndarray | None = None) -> None:
+        """Legend entries (at most ``MAX_LEGEND``): the largest ``values`` first when a wide
+        table is capped, else table order."""
+        self.legend.clear()
+        slots = list(range(len(self.curves)))
+        if self.capped and values is not None and len(values) == len(self.names):
+            size = np.abs(np.nan_to_num(np.asarray(values, dtype=float)[self.picked]))
+            slots = [int(s) for s in np.argsort(-size, kind="stable")]
+        for slot in slots[:MAX_LEGEND]:
+            self.legend.addItem(self.curves[slot], self.names[self.picked[slot]])
+
+    def _set_title(self) -> None:
+        title = TITLE
+        if self._baseline_kind is not None:
+            title += f" <span style='color:#888'>· dashed: {self._baseline_kind}</span>"
+        cap = self.cap_text()
+        if cap:
+            title += f"<br><span style='color:#a0281a;font-size:9pt'>{cap}</span>"
+        self.item.setTitle(f"<span style='font-size:11pt'><b>{title}</b></span>")
 
     def set_baseline(self, values: np.ndarray | None, kind: str = "OLS") -> None:
-        """Dashed lines at the closed-form coefficients (None hides them)."""
+        """Dashed lines at the closed-form coefficients (None hides them); a wide table
+        then shows the coefficients with the largest closed-form values."""
         self._baseline_values = None if values is None else np.asarray(values)
-        for i, line in enumerate(self.lines):
-            if values is None or i >= len(values):
+        self._baseline_kind = None if values is None else kind
+        if values is not None and self.capped and self.curves:
+            picked = largest(values, len(self.names), MAX_CURVES)
+            if not np.array_equal(picked, self.picked):
+                self.picked = picked
+                self._fill_legend(values)
+                self._shown = -1  # the curves show other coefficients now
+        for line, j in zip(self.lines, self.picked, strict=False):
+            if values is None or j >= len(values):
                 line.setVisible(False)
             else:
-                line.setPos(float(values[i]))
+                line.setPos(float(values[j]))
                 line.setVisible(True)
-        title = "Coefficients W<sub>z</sub>, b<sub>z</sub>"
-        if values is not None:
-            title += f" <span style='color:#888'>· dashed: {kind}</span>"
-        self.item.setTitle(f"<span style='font-size:11pt'><b>{title}</b></span>")
+        self._set_title()
 
     def refresh(self, controller) -> None:
         curves = controller.curves
@@ -101,14 +161,15 @@ class CoefPlot:
             # Not trained yet (one point at epoch 0): autoscale would centre x on zero.
             self.item.setXRange(0, 100, padding=0.02)
         lo, hi = np.inf, -np.inf
-        for j, curve in enumerate(self.curves):
+        for curve, j in zip(self.curves, self.picked, strict=False):
             if j < curves.n_coef:
-                series = curves.coef_series(j)
+                series = curves.coef_series(int(j))
                 curve.setData(x, series)
                 if self.range.live and len(series):
                     lo, hi = min(lo, float(series.min())), max(hi, float(series.max()))
         if self.range.live and len(x):
-            if self._baseline_values is not None:
-                lo = min(lo, float(np.min(self._baseline_values)))
-                hi = max(hi, float(np.max(self._baseline_values)))
+            base = self._baseline_values
+            if base is not None and len(base) == len(self.names):
+                shown = base[self.picked]
+                lo, hi = min(lo, float(np.min(shown))), max(hi, float(np.max(shown)))
             self.range.update(float(x[-1]), lo, hi)

@@ -21,7 +21,6 @@ NONLINEAR = QColor(214, 39, 40)
 DATA = QColor(120, 120, 120, 140)
 
 
-
 class ComparePlots(QWidget):
     """objectNames ``compareLossPlot`` and ``compareFitPlot``."""
 

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from nnlin_gui.ui.widgets.capping import more_terms
+
 MAX_TERMS = 10
 MINUS = "\u2212"
 _INDEXED = re.compile(r"^([A-Za-z_]+?)_?(\d+)$")
@@ -44,8 +46,7 @@ def signed_terms(coefs: Sequence[float], names: Sequence[str]) -> str:
     for coef, name in pairs[:MAX_TERMS]:
         sign = MINUS if coef < 0 else "+"
         out.append(f" {sign} {num(abs(coef))}·{var(name)}")
-    if len(pairs) > MAX_TERMS:
-        out.append(f" + … ({len(pairs) - MAX_TERMS} more)")
+    out.append(more_terms(len(pairs) - MAX_TERMS))
     return "".join(out)
 
 
@@ -117,12 +118,12 @@ def bias_parts(layers, scaling) -> BiasParts:
         for A, _ in affines[i + 1 :]:
             carried = A @ carried
         parts.append(float(scaling.y_scale[0] * carried[0]))
-    A_total = np.eye(affines[0][0].shape[1])
+    # W_n ⋯ W_1 applied to one vector, never formed: an identity matrix per input
+    # (20,000 x 20,000) was the alternative.
+    carried = np.asarray(scaling.x_mean / scaling.x_scale, dtype=float)
     for A, _ in affines:
-        A_total = A @ A_total
-    shift = float(
-        scaling.y_mean[0] - scaling.y_scale[0] * (A_total @ (scaling.x_mean / scaling.x_scale))[0]
-    )
+        carried = A @ carried
+    shift = float(scaling.y_mean[0] - scaling.y_scale[0] * carried[0])
     return BiasParts(tuple(parts), shift, float(sum(parts) + shift))
 
 

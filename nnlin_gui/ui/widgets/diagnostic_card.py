@@ -16,6 +16,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from nnlin_gui.ui.widgets.capping import cap_note, largest
 from nnlin_gui.ui.widgets.diagnostic_plots import draw, draw_histogram, new_diagnostic_plot
 
 LIGHT_COLOURS = {
@@ -98,6 +99,7 @@ TEST_HELP = {
 }
 SOURCE_TITLES = {"ols": "OLS residuals", "network": "Network residuals"}
 BODY_PT = 11
+MAX_TEST_ROWS = 12  # a wide table lists the largest VIFs, not one row per feature
 # Table columns; the two p columns are labelled so nobody reads a Holm p as a raw one.
 HEADERS = ("test", "statistic", "p (raw)", "p (Holm)", "verdict")
 RAW_P_TIP = "Raw p-value: this test on its own, before any adjustment."
@@ -123,6 +125,21 @@ def _fmt(value) -> str:
     if not math.isfinite(value):
         return "—"
     return f"{value:.3g}" if abs(value) >= 1e-3 or value == 0 else f"{value:.2e}"
+
+
+def shown_tests(tests) -> tuple[list, str]:
+    """The tests a card lists and what it left out: beyond ``MAX_TEST_ROWS`` rows, every
+    test but the VIFs, and the largest VIFs ("showing 8 of 20,000 VIFs: the largest")."""
+    tests = list(tests)
+    if len(tests) <= MAX_TEST_ROWS:
+        return tests, ""
+    vifs = [t for t in tests if t.name.startswith("VIF (")]
+    others = [t for t in tests if not t.name.startswith("VIF (")]
+    room = max(1, MAX_TEST_ROWS - len(others))
+    values = [float(t.statistic) if t.statistic is not None else float("nan") for t in vifs]
+    keep = set(largest(values, len(vifs), room).tolist())
+    kept = [t for i, t in enumerate(vifs) if i in keep]
+    return kept + others[:MAX_TEST_ROWS], cap_note(len(kept), len(vifs), "VIFs")
 
 
 def _df_text(df) -> str:
@@ -200,8 +217,9 @@ class SourceColumn(QWidget):
         self.grid.addWidget(label, row, col, align | Qt.AlignmentFlag.AlignVCenter)
         self._cells.append(label)
 
-    def show_assumption(self, source: str, result, report) -> None:
-        """Fill in ``result`` (an ``AssumptionResult``) of ``report`` for ``source``."""
+    def show_assumption(self, source: str, result, report, plot: bool = True) -> None:
+        """Fill in ``result`` (an ``AssumptionResult``) of ``report`` for ``source``; the
+        plot too unless ``plot`` is False (then ``show_plot`` draws it later)."""
         for cell in self._cells:
             cell.deleteLater()
         self._cells = []
@@ -215,7 +233,8 @@ class SourceColumn(QWidget):
         for col, head in enumerate(HEADERS):
             tip = {2: RAW_P_TIP, 3: HOLM_P_TIP}.get(col, "")
             self._cell(f"<span style='color:#888'>{head}</span>", 0, col, tip)
-        for row, t in enumerate(result.tests, start=1):
+        tests, left_out = shown_tests(result.tests)
+        for row, t in enumerate(tests, start=1):
             tip = test_help(t.name)
             message = html.escape(t.message)
             full_tip = f"<p>{html.escape(tip)}</p><p><i>{message}</i></p>" if tip else message
@@ -228,6 +247,13 @@ class SourceColumn(QWidget):
             vcol = LIGHT_COLOURS.get(t.verdict, "#555")
             word = "n/a" if t.verdict == "not applicable" else t.verdict
             self._cell(f"<span style='color:{vcol}'>{word}</span>", row, 4, message)
+        if left_out:
+            self._cell(f"<i style='color:#a0281a'>{left_out}</i>", len(tests) + 1, 0)
+        if plot:
+            self.show_plot(report)
+
+    def show_plot(self, report) -> None:
+        """Draw the assumption's picture (and the histogram) from ``report``."""
         draw(self.plot, self.assumption, report)
         if self.histogram is not None:
             draw_histogram(self.histogram, report)
@@ -288,8 +314,9 @@ class DiagnosticCard(QFrame):
         self.columns: list[SourceColumn] = []
         self._suffixes: tuple[str, ...] = ()
 
-    def show_reports(self, shown: list[tuple[str, object]]) -> None:
-        """``shown``: (source, DiagnosticReport) pairs, one column each."""
+    def show_reports(self, shown: list[tuple[str, object]], plots: bool = True) -> None:
+        """``shown``: (source, DiagnosticReport) pairs, one column each; without ``plots``
+        the pictures wait for ``show_plots`` (a window redraws a card in two steps)."""
         suffixes = tuple("" if i == 0 else f"_{src}" for i, (src, _) in enumerate(shown))
         if suffixes != self._suffixes:
             for column in self.columns:
@@ -300,7 +327,12 @@ class DiagnosticCard(QFrame):
                 self.columns_row.addWidget(column, 1)
             self._suffixes = suffixes
         for column, (source, report) in zip(self.columns, shown, strict=True):
-            column.show_assumption(source, report.assumption(self.assumption), report)
+            column.show_assumption(source, report.assumption(self.assumption), report, plots)
+
+    def show_plots(self, shown: list[tuple[str, object]]) -> None:
+        """The pictures of ``shown`` (after ``show_reports(shown, plots=False)``)."""
+        for column, (_, report) in zip(self.columns, shown, strict=False):
+            column.show_plot(report)
 
     @property
     def verdicts(self) -> list[str]:

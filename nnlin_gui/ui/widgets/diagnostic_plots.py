@@ -14,11 +14,13 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtGui import QColor, QFont
 
+from nnlin_gui.ui.widgets.capping import cap_note, largest
 from nnlin_gui.ui.widgets.plot_style import new_plot
 
 log = logging.getLogger(__name__)
 
 MAX_POINTS = 3000  # scatter points drawn per plot (a seeded subsample beyond)
+MAX_BARS = 20  # VIF bars drawn (the largest) for a wide table
 POINT = QColor(33, 102, 172, 120)
 TREND = QColor(214, 39, 40)
 REFERENCE = QColor(90, 90, 90)
@@ -150,6 +152,14 @@ def _draw_vif(item, report) -> None:
     vifs = [(n, v) for n, v in vifs if np.isfinite(v)]
     if not vifs:
         return
+    total = len(vifs)
+    keep = largest(np.array([v for _, v in vifs]), total, MAX_BARS)
+    vifs = [vifs[i] for i in keep]
+    note = cap_note(len(vifs), total, "VIFs")
+    title = PLOT_FOR["collinearity"][1] + (
+        f"<br><span style='color:#a0281a'>{note}</span>" if note else ""
+    )
+    item.setTitle(f"<span style='font-size:11pt'>{title}</span>")
     xs = np.arange(len(vifs))
     heights = np.array([v for _, v in vifs])
     colours = [

@@ -102,7 +102,7 @@ class NetworkDiagram(QWidget):
             return
         names = list(ds.feature_names) if ds is not None else []
         k = net.spec.n_inputs
-        cols = [("inputs", f"{k} feature{'s' if k != 1 else ''}", k, "input")]
+        cols = [("inputs", f"{k:,} feature{'s' if k != 1 else ''}", k, "input")]
         for k, layer in enumerate(net.layers):
             kind = type(layer).__name__.lower()
             if layer is net.output:
@@ -245,11 +245,7 @@ class NetworkDiagram(QWidget):
             bias = self._biases(net, c)
             for u, pt in col.units:
                 if u is None:
-                    p.setPen(self._ink(0.65))
-                    p.setFont(bold)
-                    p.drawText(
-                        QRectF(pt.x() - 20, pt.y() - 12, 40, 24), Qt.AlignmentFlag.AlignCenter, "⋮"
-                    )
+                    self._ellipsis(p, bold, small, pt, col.n - (len(col.units) - 1))
                     continue
                 if thumbnails is not None and col.kind in ("input", "dense", "output"):
                     k, outputs = thumbnails
@@ -272,6 +268,18 @@ class NetworkDiagram(QWidget):
                 if c == 0 and u < len(names):
                     self._input_label(p, small, pt, names[u], 18.0, self._ink(0.85))
             p.setBrush(Qt.BrushStyle.NoBrush)
+
+    def _ellipsis(self, p: QPainter, bold: QFont, small: QFont, pt: QPointF, hidden: int) -> None:
+        """The summary of a wide column: '⋮' and how many units it stands for."""
+        p.setPen(self._ink(0.65))
+        p.setFont(bold)
+        p.drawText(QRectF(pt.x() - 20, pt.y() - 12, 40, 24), Qt.AlignmentFlag.AlignCenter, "⋮")
+        p.setFont(small)
+        p.drawText(
+            QRectF(pt.x() + 10, pt.y() - 9, 90, 18),
+            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+            f"{hidden:,} more",
+        )
 
     def _ink(self, strength: float) -> QColor:
         """The text colour blended into the background (0: background, 1: text), so the

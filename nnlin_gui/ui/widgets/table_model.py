@@ -22,7 +22,7 @@ class FrameTableModel(QAbstractTableModel):
         super().__init__(parent)
         self._frame = None
         self._columns: list[str] = []
-        self._values: list = []
+        self._values: dict[int, object] = {}
         self.target: str | None = None
         self.features: set[str] = set()
 
@@ -30,13 +30,16 @@ class FrameTableModel(QAbstractTableModel):
         self.beginResetModel()
         self._frame = frame
         self._columns = [str(c) for c in frame.columns] if frame is not None else []
-        # Column arrays fetched once: a cell lookup is then a plain index.
-        self._values = (
-            [frame.iloc[:, j].to_numpy() for j in range(frame.shape[1])]
-            if (frame is not None)
-            else []
-        )
+        # Column arrays are fetched when a column is first painted (then a cell lookup is a
+        # plain index): fetching all 20,000 of a wide table up front took seconds.
+        self._values = {}
         self.endResetModel()
+
+    def _column(self, j: int):
+        values = self._values.get(j)
+        if values is None:
+            values = self._values[j] = self._frame.iloc[:, j].to_numpy()
+        return values
 
     def set_roles(self, target: str | None, features) -> None:
         self.target, self.features = target, set(features or ())
@@ -57,12 +60,12 @@ class FrameTableModel(QAbstractTableModel):
             return None
         name = self._columns[index.column()]
         if role == Qt.ItemDataRole.DisplayRole:
-            value = self._values[index.column()][index.row()]
+            value = self._column(index.column())[index.row()]
             if isinstance(value, float):
                 return "" if math.isnan(value) else f"{value:.6g}"
             return str(value)
         if role == Qt.ItemDataRole.TextAlignmentRole:
-            value = self._values[index.column()][index.row()]
+            value = self._column(index.column())[index.row()]
             if isinstance(value, str):
                 return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)

@@ -12,8 +12,8 @@ import numpy as np
 from scipy import stats
 from scipy.linalg import solve_triangular
 
-from nnlin_gui.core.diagnostics._linalg import Design
-from nnlin_gui.core.diagnostics.report import TestResult, not_applicable, p_test
+from nnlin_gui.core.statistics.diagnostics._linalg import Design
+from nnlin_gui.core.statistics.diagnostics.report import TestResult, not_applicable, p_test
 
 COOK_WARNING = 0.5
 COOK_VIOLATED = 1.0

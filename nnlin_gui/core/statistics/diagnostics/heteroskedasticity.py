@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import stats
 
-from nnlin_gui.core.diagnostics._linalg import (
+from nnlin_gui.core.statistics.diagnostics._linalg import (
     Design,
     SubsetFit,
     aux_regression,
@@ -20,7 +20,7 @@ from nnlin_gui.core.diagnostics._linalg import (
     rank_note,
     subset_fit_rows,
 )
-from nnlin_gui.core.diagnostics.report import TestResult, not_applicable, p_test
+from nnlin_gui.core.statistics.diagnostics.report import TestResult, not_applicable, p_test
 
 # White with cross terms while n * (extra columns)^2 stays below this (about 1 s here).
 WHITE_WORK_LIMIT = 4e9

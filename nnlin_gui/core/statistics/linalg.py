@@ -38,7 +38,7 @@ import numpy as np
 import scipy.linalg as sla
 
 from nnlin_gui.core.errors import DataError
-from nnlin_gui.core.numeric_range import check_not_subnormal, pow2_exponents
+from nnlin_gui.core.statistics.numeric_range import check_not_subnormal, pow2_exponents
 
 log = logging.getLogger(__name__)
 

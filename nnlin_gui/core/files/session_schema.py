@@ -20,14 +20,9 @@ from typing import Any
 
 import numpy as np
 
-from nnlin_gui.core.activations import ACTIVATION_NAMES
-from nnlin_gui.core.data import Dataset
+from nnlin_gui.core.data.tables import Dataset
 from nnlin_gui.core.errors import UserError
-from nnlin_gui.core.fitting import head_for_task
-from nnlin_gui.core.network import HEADS, LAYER_KINDS, LayerSpec, Network, NetworkSpec
-from nnlin_gui.core.network import MAX_WIDTH as NETWORK_MAX_WIDTH
-from nnlin_gui.core.optimizers import OPTIMIZERS
-from nnlin_gui.core.session_fields import (
+from nnlin_gui.core.files.session_fields import (
     SessionError,
     at,
     need_array,
@@ -43,7 +38,12 @@ from nnlin_gui.core.session_fields import (
     need_texts,
     show,
 )
-from nnlin_gui.core.training import TrainingConfig, TrainingHistory
+from nnlin_gui.core.networks.activations import ACTIVATION_NAMES
+from nnlin_gui.core.networks.network import HEADS, LAYER_KINDS, LayerSpec, Network, NetworkSpec
+from nnlin_gui.core.networks.network import MAX_WIDTH as NETWORK_MAX_WIDTH
+from nnlin_gui.core.networks.optimizers import OPTIMIZERS
+from nnlin_gui.core.networks.training import TrainingConfig, TrainingHistory
+from nnlin_gui.core.statistics.fitting import head_for_task
 
 log = logging.getLogger(__name__)
 
@@ -260,7 +260,7 @@ def _check_classes(y: np.ndarray, task: str, labels: tuple[str, ...]) -> None:
 
 
 def _referenced_dataset(d: dict, session_dir: str) -> tuple[Dataset, str]:
-    from nnlin_gui.core.data import load_dataset
+    from nnlin_gui.core.data.tables import load_dataset
 
     stored = need_text(d["path"], "data.path", empty_ok=False)
     digest = need_text(d["sha256"], "data.sha256", 64)

@@ -32,11 +32,11 @@ from typing import Any
 
 import numpy as np
 
-from nnlin_gui.core.data import Dataset
+from nnlin_gui.core.data.tables import Dataset
 from nnlin_gui.core.errors import UserError
-from nnlin_gui.core.session_fields import SessionError, need_array, parse_json, show
-from nnlin_gui.core.session_schema import SessionState, file_sha256, state_from_document
-from nnlin_gui.core.training import Trainer, TrainingHistory
+from nnlin_gui.core.files.session_fields import SessionError, need_array, parse_json, show
+from nnlin_gui.core.files.session_schema import SessionState, file_sha256, state_from_document
+from nnlin_gui.core.networks.training import Trainer, TrainingHistory
 
 log = logging.getLogger(__name__)
 

@@ -10,14 +10,14 @@ One job per module: ``collinearity``, ``heteroskedasticity``, ``independence``,
 (dataclasses, verdict rules, JSON), ``run`` (the entry points).
 """
 
-from nnlin_gui.core.diagnostics.report import (
+from nnlin_gui.core.statistics.diagnostics.report import (
     ASSUMPTIONS,
     AssumptionResult,
     DiagnosticReport,
     PlotData,
     TestResult,
 )
-from nnlin_gui.core.diagnostics.run import diagnose_ols, diagnose_residuals
+from nnlin_gui.core.statistics.diagnostics.run import diagnose_ols, diagnose_residuals
 
 __all__ = [
     "ASSUMPTIONS",

@@ -7,7 +7,7 @@ import math
 import numpy as np
 from scipy import special, stats
 
-from nnlin_gui.core.diagnostics.report import TestResult, not_applicable, p_test
+from nnlin_gui.core.statistics.diagnostics.report import TestResult, not_applicable, p_test
 
 SHAPIRO_MAX = 5000
 

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from nnlin_gui.core.collapse import AffineApproximation, best_affine_approximation
-from nnlin_gui.core.fitting import Baseline, baseline_for
-from nnlin_gui.core.training import Trainer
+from nnlin_gui.core.networks.collapse import AffineApproximation, best_affine_approximation
+from nnlin_gui.core.networks.training import Trainer
+from nnlin_gui.core.statistics.fitting import Baseline, baseline_for
 
 # A collapse counts as "reached" when every coefficient is within this share of the largest
 # baseline coefficient (or of 1, for tiny coefficients).

@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 from scipy import special, stats
 
-from nnlin_gui.core.diagnostics.report import PlotData
+from nnlin_gui.core.statistics.diagnostics.report import PlotData
 
 QQ_POINTS = 2000
 

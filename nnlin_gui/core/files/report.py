@@ -17,11 +17,11 @@ from html import escape
 import numpy as np
 
 from nnlin_gui import __version__
-from nnlin_gui.core.collapse import best_affine_approximation
-from nnlin_gui.core.data import Dataset
+from nnlin_gui.core.data.tables import Dataset
 from nnlin_gui.core.errors import UserError
-from nnlin_gui.core.svgplot import PALETTE, Bars, Figure, HLine, Line, Points
-from nnlin_gui.core.training import Trainer, TrainingResult
+from nnlin_gui.core.files.svgplot import PALETTE, Bars, Figure, HLine, Line, Points
+from nnlin_gui.core.networks.collapse import best_affine_approximation
+from nnlin_gui.core.networks.training import Trainer, TrainingResult
 
 log = logging.getLogger(__name__)
 
@@ -89,7 +89,7 @@ def _table(
 
 
 def _data_section(ds: Dataset, trainer: Trainer, source: str) -> str:
-    from nnlin_gui.core.numeric_range import mean_std
+    from nnlin_gui.core.statistics.numeric_range import mean_std
 
     rows = []
     for j, name in enumerate(ds.feature_names):
@@ -215,14 +215,14 @@ def _baseline_rows(trainer: Trainer, base, col_W, col_b, names) -> tuple[list[st
 
 def _baseline_name(base) -> str:
     """The baseline as a reader calls it ("the weight-decay fit", not "weight_decay")."""
-    from nnlin_gui.core.comparison import baseline_title
+    from nnlin_gui.core.statistics.comparison import baseline_title
 
     return baseline_title(base)
 
 
 def _collapse_section(trainer: Trainer, ds: Dataset) -> tuple[str, dict]:
     from nnlin_gui.core.errors import SpecError
-    from nnlin_gui.core.fitting import baseline_for
+    from nnlin_gui.core.statistics.fitting import baseline_for
 
     names = list(ds.feature_names)
     col = trainer.collapse()
@@ -363,7 +363,7 @@ def _diagnostic_plots(plots: dict) -> str:
 
 def _diagnostics_section(trainer: Trainer, ds: Dataset, collapsible: bool) -> str:
     try:
-        from nnlin_gui.core.diagnostics import diagnose_ols, diagnose_residuals
+        from nnlin_gui.core.statistics.diagnostics import diagnose_ols, diagnose_residuals
     except ImportError as exc:  # the diagnostics package is optional for a report
         log.info("diagnostics unavailable: %s", exc)
         return ""

@@ -9,7 +9,7 @@ import numpy as np
 from scipy import stats
 from scipy.linalg import lapack
 
-from nnlin_gui.core.diagnostics._linalg import (
+from nnlin_gui.core.statistics.diagnostics._linalg import (
     Design,
     SubsetFit,
     aux_regression,
@@ -18,7 +18,7 @@ from nnlin_gui.core.diagnostics._linalg import (
     subset_fit,
     subset_fit_rows,
 )
-from nnlin_gui.core.diagnostics.report import TestResult, not_applicable, p_test
+from nnlin_gui.core.statistics.diagnostics.report import TestResult, not_applicable, p_test
 
 _MEANING = "a relationship that is not linear in the features"
 _ADVICE = (

@@ -15,7 +15,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from nnlin_gui.core.data_sniff import CsvFormat
+from nnlin_gui.core.data.sniff import CsvFormat
 from nnlin_gui.core.errors import DataError, UserError
 
 log = logging.getLogger(__name__)
@@ -252,7 +252,7 @@ def _read_numeric_in_parallel(path, fmt: CsvFormat, size, kwargs, rows, names, p
     """The two-thread read of a large all-numeric file (data_parallel.py), or None."""
     import pandas as pd
 
-    from nnlin_gui.core.data_parallel import data_start, read_numeric_halves
+    from nnlin_gui.core.data.parallel import data_start, read_numeric_halves
 
     done = [0]
 

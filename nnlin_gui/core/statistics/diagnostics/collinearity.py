@@ -9,8 +9,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from nnlin_gui.core.diagnostics._linalg import Design
-from nnlin_gui.core.diagnostics.report import AssumptionResult, TestResult, make_assumption
+from nnlin_gui.core.statistics.diagnostics._linalg import Design
+from nnlin_gui.core.statistics.diagnostics.report import (
+    AssumptionResult,
+    TestResult,
+    make_assumption,
+)
 
 VIF_WARNING = 5.0
 VIF_VIOLATED = 10.0

@@ -9,8 +9,8 @@ from __future__ import annotations
 import numpy as np
 from scipy import stats
 
-from nnlin_gui.core.diagnostics._linalg import Design, aux_regression
-from nnlin_gui.core.diagnostics.report import TestResult, p_test
+from nnlin_gui.core.statistics.diagnostics._linalg import Design, aux_regression
+from nnlin_gui.core.statistics.diagnostics.report import TestResult, p_test
 
 _MEANING = "correlation between neighbouring residuals (in row order)"
 _ADVICE = (

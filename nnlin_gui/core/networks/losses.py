@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from nnlin_gui.core.activations import sigmoid
+from nnlin_gui.core.networks.activations import sigmoid
 
 
 class MSE:

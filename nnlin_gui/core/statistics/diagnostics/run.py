@@ -8,24 +8,27 @@ from concurrent.futures import Future, ThreadPoolExecutor
 
 import numpy as np
 
-from nnlin_gui.core.blas import blas_threads
-from nnlin_gui.core.diagnostics._linalg import Design, make_design, ols_on, stable_order
-from nnlin_gui.core.diagnostics.collinearity import collinearity
-from nnlin_gui.core.diagnostics.heteroskedasticity import homoskedasticity_tests, white_auto
-from nnlin_gui.core.diagnostics.independence import independence_tests
-from nnlin_gui.core.diagnostics.influence import (
+from nnlin_gui.core.errors import DataError
+from nnlin_gui.core.networks.blas import blas_threads
+from nnlin_gui.core.statistics.diagnostics._linalg import Design, make_design, ols_on, stable_order
+from nnlin_gui.core.statistics.diagnostics.collinearity import collinearity
+from nnlin_gui.core.statistics.diagnostics.heteroskedasticity import (
+    homoskedasticity_tests,
+    white_auto,
+)
+from nnlin_gui.core.statistics.diagnostics.independence import independence_tests
+from nnlin_gui.core.statistics.diagnostics.influence import (
     Influence,
     influence_measures,
     influence_tests,
     leverage,
     network_influence_tests,
 )
-from nnlin_gui.core.diagnostics.normality import normality_tests
-from nnlin_gui.core.diagnostics.plots import plot_data
-from nnlin_gui.core.diagnostics.report import DiagnosticReport, make_assumptions
-from nnlin_gui.core.diagnostics.specification import linearity_tests
-from nnlin_gui.core.errors import DataError
-from nnlin_gui.core.numeric_range import check_diagnostics_range
+from nnlin_gui.core.statistics.diagnostics.normality import normality_tests
+from nnlin_gui.core.statistics.diagnostics.plots import plot_data
+from nnlin_gui.core.statistics.diagnostics.report import DiagnosticReport, make_assumptions
+from nnlin_gui.core.statistics.diagnostics.specification import linearity_tests
+from nnlin_gui.core.statistics.numeric_range import check_diagnostics_range
 
 log = logging.getLogger(__name__)
 

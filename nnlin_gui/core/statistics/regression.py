@@ -1,7 +1,7 @@
 """Closed-form baselines the networks are compared with: OLS, ridge, logistic, polynomial.
 
-OLS goes through the careful QR solver in :mod:`nnlin_gui.core.linalg` (at least as accurate
-as statsmodels' ``fit(method="qr")`` on all eleven NIST StRD linear sets; polynomial powers
+OLS goes through the careful QR solver in :mod:`~nnlin_gui.core.statistics.linalg` (at least as
+accurate as statsmodels' ``fit(method="qr")`` on all eleven NIST StRD linear sets; polynomial powers
 are kept in long double); logistic regression uses statsmodels' ``Logit`` with a separation
 check, on columns scaled by powers of two. Results that double precision cannot hold raise
 ``NumericRangeError`` (one sentence). statsmodels is imported only when needed (it takes
@@ -17,8 +17,8 @@ from dataclasses import dataclass, fields
 import numpy as np
 
 from nnlin_gui.core.errors import DataError, SpecError
-from nnlin_gui.core.linalg import CollinearError, check_full_rank, is_separable, lstsq
-from nnlin_gui.core.numeric_range import check_not_subnormal, pow2_exponents, to_doubles
+from nnlin_gui.core.statistics.linalg import CollinearError, check_full_rank, is_separable, lstsq
+from nnlin_gui.core.statistics.numeric_range import check_not_subnormal, pow2_exponents, to_doubles
 
 log = logging.getLogger(__name__)
 

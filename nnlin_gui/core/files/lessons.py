@@ -32,10 +32,10 @@ from typing import Any
 
 import numpy as np
 
-from nnlin_gui.core.data import Dataset
+from nnlin_gui.core.data.tables import Dataset
 from nnlin_gui.core.errors import UserError
-from nnlin_gui.core.network import LayerSpec, NetworkSpec
-from nnlin_gui.core.training import Trainer, TrainingConfig
+from nnlin_gui.core.networks.network import LayerSpec, NetworkSpec
+from nnlin_gui.core.networks.training import Trainer, TrainingConfig
 
 log = logging.getLogger(__name__)
 
@@ -432,7 +432,7 @@ def bundled_lessons_root():
     except ModuleNotFoundError:
         from pathlib import Path
 
-        here = Path(__file__).resolve().parents[2] / "resources" / "lessons"
+        here = Path(__file__).resolve().parents[3] / "resources" / "lessons"
         log.info("nnlin_gui.resources is not installed; reading lessons from %s", here)
         return here
 
@@ -490,13 +490,13 @@ def apply_step_setup(step: LessonStep) -> tuple[Dataset, NetworkSpec, TrainingCo
 
 
 def _load(source: str, target: str | None, features: list[str] | None) -> Dataset:
-    from nnlin_gui.core.data import load_dataset
+    from nnlin_gui.core.data.tables import load_dataset
 
     return load_dataset(source, target=target, features=features)
 
 
 def _spec(dataset: Dataset, layers: Sequence[LayerSpec]) -> NetworkSpec:
-    from nnlin_gui.core.fitting import build_spec
+    from nnlin_gui.core.statistics.fitting import build_spec
 
     return build_spec(dataset, tuple(layers))
 
@@ -581,7 +581,7 @@ def _data_identity(source: str) -> dict[str, Any]:
     """``data_name`` and, for a generated built-in set, its ``data_seed``."""
     if not source.startswith("builtin:"):
         return {"data_name": source}
-    from nnlin_gui.core.datasets import builtin_info, parse_builtin_source
+    from nnlin_gui.core.data.builtin import builtin_info, parse_builtin_source
 
     name, params = parse_builtin_source(source)
     out: dict[str, Any] = {"data_name": f"builtin:{name}"}
@@ -598,8 +598,8 @@ def _data_identity(source: str) -> dict[str, Any]:
 def _collapse_metrics(trainer: Trainer, dataset: Dataset) -> dict[str, Any]:
     """Collapsibility and the distance of the network (or its best affine map) to the
     closed-form baseline."""
-    from nnlin_gui.core.collapse import best_affine_approximation
-    from nnlin_gui.core.fitting import baseline_for
+    from nnlin_gui.core.networks.collapse import best_affine_approximation
+    from nnlin_gui.core.statistics.fitting import baseline_for
 
     out: dict[str, Any] = {}
     col = trainer.collapse()
@@ -630,7 +630,7 @@ def _collapse_metrics(trainer: Trainer, dataset: Dataset) -> dict[str, Any]:
 
 def _verdicts(trainer: Trainer, dataset: Dataset) -> dict[str, str]:
     """Assumption verdicts on the training rows: of the OLS fit and of the network."""
-    from nnlin_gui.core.diagnostics import diagnose_ols, diagnose_residuals
+    from nnlin_gui.core.statistics.diagnostics import diagnose_ols, diagnose_residuals
 
     rows = trainer.train_rows
     X, y, names = dataset.X[rows], dataset.y[rows], list(dataset.feature_names)
@@ -663,7 +663,7 @@ def _baseline_scores(trainer: Trainer, ds: Dataset, base, head: str) -> dict[str
 
 
 def _polynomial_scores(trainer: Trainer, ds: Dataset, degree: int) -> dict[str, float]:
-    from nnlin_gui.core.regression import fit_polynomial, polynomial_design
+    from nnlin_gui.core.statistics.regression import fit_polynomial, polynomial_design
 
     tr, te = trainer.train_rows, trainer.test_rows
     names = list(ds.feature_names)
@@ -748,7 +748,7 @@ def _train(trainer: Trainer) -> None:
 
 
 def _solve(trainer: Trainer, dataset: Dataset) -> None:
-    from nnlin_gui.core.fitting import baseline_for, solve_to_baseline
+    from nnlin_gui.core.statistics.fitting import baseline_for, solve_to_baseline
 
     # As the window's Solve: with weight decay the factors are balanced (a rest point).
     solve_to_baseline(trainer, baseline_for(trainer, list(dataset.feature_names)))

@@ -14,11 +14,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from nnlin_gui.core.collapse import Collapse, best_affine_approximation
-from nnlin_gui.core.data import Dataset
+from nnlin_gui.core.data.tables import Dataset
 from nnlin_gui.core.errors import SpecError
-from nnlin_gui.core.network import LayerSpec, NetworkSpec
-from nnlin_gui.core.training import Trainer, TrainingConfig, TrainingResult
+from nnlin_gui.core.networks.collapse import Collapse, best_affine_approximation
+from nnlin_gui.core.networks.network import LayerSpec, NetworkSpec
+from nnlin_gui.core.networks.training import Trainer, TrainingConfig, TrainingResult
 
 
 def head_for_task(task: str, n_classes: int = 2) -> tuple[str, int]:
@@ -100,8 +100,8 @@ def _no_baseline_reason(trainer: Trainer) -> str | None:
 
 def _penalised_baseline(trainer: Trainer, names: Sequence[str]) -> Baseline:
     """L2 > 0: ridge for one weight matrix, else the weight-decay point of the ridge path."""
-    from nnlin_gui.core import regression
-    from nnlin_gui.core.weight_decay import fit_weight_decay, penalty_formula
+    from nnlin_gui.core.statistics import regression
+    from nnlin_gui.core.statistics.weight_decay import fit_weight_decay, penalty_formula
 
     lam, L = trainer.config.l2, weight_matrices(trainer.spec)
     Xs, ys = trainer.Xtrain, trainer.Ytrain[:, 0]
@@ -123,7 +123,7 @@ def _penalised_baseline(trainer: Trainer, names: Sequence[str]) -> Baseline:
 
 def _weight_decay_words(res, logistic: bool, formula: str) -> tuple[str, str, str]:
     """(kind, title, note) for a ``WeightDecayFit``."""
-    from nnlin_gui.core.weight_decay import mu_formula
+    from nnlin_gui.core.statistics.weight_decay import mu_formula
 
     lam, L = res.lam, res.n_matrices
     path = "L2-penalised logistic path" if logistic else "ridge path"
@@ -172,7 +172,7 @@ def baseline_for(trainer: Trainer, names: Sequence[str]) -> Baseline:
         Multi-class heads, L1 penalties, and L2 on residual or convolution layers: there is
         no closed-form comparison, and the message says what the penalty is instead.
     """
-    from nnlin_gui.core import regression
+    from nnlin_gui.core.statistics import regression
 
     reason = _no_baseline_reason(trainer)
     if reason is not None:
@@ -207,7 +207,7 @@ def solve_to_baseline(trainer: Trainer, base: Baseline) -> None:
     sits where training with that penalty rests; without one the first layer takes the
     smallest change that reaches the target (``Trainer.solve``).
     """
-    from nnlin_gui.core.collapse import solve_balanced
+    from nnlin_gui.core.networks.collapse import solve_balanced
 
     if base.mu is not None or base.kind in ("weight_decay", "logistic_weight_decay"):
         A, c = trainer.scaling.affine_to_standard(base.W, base.b)
@@ -265,7 +265,7 @@ def _report_baseline(
         if hasattr(base.result, "to_dict"):
             info["fit"] = base.result.to_dict()
         if trainer.spec.head == "identity":
-            from nnlin_gui.core.regression import fit_ols
+            from nnlin_gui.core.statistics.regression import fit_ols
 
             rows = trainer.train_rows
             report["ols"] = fit_ols(dataset.X[rows], dataset.y[rows], names).to_dict()

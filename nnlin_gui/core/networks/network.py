@@ -16,8 +16,8 @@ from dataclasses import asdict, dataclass, field, replace
 
 import numpy as np
 
-from nnlin_gui.core.activations import ACTIVATION_NAMES, get_activation, sigmoid
 from nnlin_gui.core.errors import SpecError
+from nnlin_gui.core.networks.activations import ACTIVATION_NAMES, get_activation, sigmoid
 
 LAYER_KINDS = ("dense", "residual", "conv1d")
 HEADS = ("identity", "sigmoid", "softmax")

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from nnlin_gui.core.errors import CollapseError
-from nnlin_gui.core.network import Network
-from nnlin_gui.core.scaling import Scaling
+from nnlin_gui.core.networks.network import Network
+from nnlin_gui.core.networks.scaling import Scaling
 
 
 @dataclass(frozen=True)

@@ -19,13 +19,13 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from nnlin_gui.core.blas import blas_threads
-from nnlin_gui.core.collapse import Collapse, collapse_network, solve_analytically
 from nnlin_gui.core.errors import SpecError
-from nnlin_gui.core.losses import LOSSES, loss_for_head
-from nnlin_gui.core.network import Network, NetworkSpec, apply_head
-from nnlin_gui.core.optimizers import OPTIMIZERS, Optimizer
-from nnlin_gui.core.scaling import Scaling
+from nnlin_gui.core.networks.blas import blas_threads
+from nnlin_gui.core.networks.collapse import Collapse, collapse_network, solve_analytically
+from nnlin_gui.core.networks.losses import LOSSES, loss_for_head
+from nnlin_gui.core.networks.network import Network, NetworkSpec, apply_head
+from nnlin_gui.core.networks.optimizers import OPTIMIZERS, Optimizer
+from nnlin_gui.core.networks.scaling import Scaling
 
 log = logging.getLogger(__name__)
 

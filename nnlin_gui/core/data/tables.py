@@ -28,15 +28,15 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from nnlin_gui.core.data_read import LoadCancelled, ProgressThrottle, check_cancel, read_frame
-from nnlin_gui.core.data_roles import (
+from nnlin_gui.core.data.read import LoadCancelled, ProgressThrottle, check_cancel, read_frame
+from nnlin_gui.core.data.roles import (
     ColumnInfo,
     DataSummary,
     classify_columns,
     format_value,
     suggest_task,
 )
-from nnlin_gui.core.data_sniff import HEAD_BYTES, read_head, sniff_format
+from nnlin_gui.core.data.sniff import HEAD_BYTES, read_head, sniff_format
 from nnlin_gui.core.errors import DataError
 
 log = logging.getLogger(__name__)
@@ -200,7 +200,7 @@ def _load_table(src: str, progress, cancel, missing: str, max_bytes: int) -> Tab
     throttle = ProgressThrottle(progress)
     check_cancel(cancel)
     if src.startswith("builtin:"):
-        from nnlin_gui.core.datasets import load_builtin_source
+        from nnlin_gui.core.data.builtin import load_builtin_source
 
         frame = load_builtin_source(src)
         table = table_from_frame(frame, src, missing=missing)

@@ -338,7 +338,7 @@ def classify_columns(
     changed = False
     for name in frame.columns:
         if cancel is not None and cancel.is_set():
-            from nnlin_gui.core.data_read import LoadCancelled
+            from nnlin_gui.core.data.read import LoadCancelled
 
             raise LoadCancelled("loading cancelled")
         s = frame[name]

@@ -1,0 +1,1 @@
+"""Tables: reading delimited files, column roles, built-in datasets, feature transforms."""

@@ -1,0 +1,1 @@
+"""Files: sessions, lessons, the HTML report and its SVG plots."""

@@ -1,0 +1,1 @@
+"""Networks: layers, activations, losses, optimizers, the training loop, the exact collapse."""
