@@ -32,8 +32,11 @@ def load_source(source: str, progress: Progress, cancel: threading.Event) -> Tab
 
 
 def choosable_columns(table: Table) -> tuple[str, ...]:
-    """Columns that can be the target or a feature, in file order."""
-    return tuple(c.name for c in table.summary.columns if c.kind == "numeric")
+    """Columns that can be the target or a feature, in file order: numbers, and text with a
+    few levels (a class label as the target, dummy columns as a feature)."""
+    return tuple(
+        c.name for c in table.summary.columns if c.kind == "numeric" or c.role == "categorical"
+    )
 
 
 def default_target(table: Table) -> str:

@@ -259,3 +259,14 @@ def test_every_statistic_is_invariant_to_feature_units_and_offsets():
                 continue
             assert tb.statistic == pytest.approx(ta.statistic, rel=1e-7), ta.name
             assert tb.verdict == ta.verdict, ta.name
+
+
+def test_shapiro_wilk_does_not_depend_on_the_scale_of_tiny_residuals():
+    # scipy's routine alone returns W = 1, p = 1 when the residuals span less than ~1e-19.
+    from nnlin_gui.core.statistics.diagnostics.normality import shapiro_wilk
+
+    r = np.random.default_rng(3).standard_exponential(200) - 1.0
+    w1, p1, _ = shapiro_wilk(r, 0)
+    w2, p2, _ = shapiro_wilk(r * 1e-21, 0)
+    assert w1 < 0.95 and p1 < 1e-4
+    assert w2 == pytest.approx(w1, rel=1e-9) and p2 == pytest.approx(p1, rel=1e-6)

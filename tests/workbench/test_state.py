@@ -110,3 +110,15 @@ def test_a_damaged_session_is_one_sentence(tmp_path):
     with pytest.raises(UserError) as err:
         jobs.session_job(str(bad), None, threading.Event())
     assert "\n" not in str(err.value) and "bad.nnlin" in str(err.value)
+
+
+def test_a_text_label_column_can_be_the_target(tmp_path):
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=60)
+    labels = np.where(x + 0.3 * rng.normal(size=60) > 0, "spam", "ham")
+    path = tmp_path / "mail.csv"
+    path.write_text("x,label\n" + "".join(f"{a},{b}\n" for a, b in zip(x, labels, strict=True)))
+    table = load_source(str(path), lambda f: None, threading.Event())
+    assert choosable_columns(table) == ("x", "label")
+    ds = dataset_for(table, "label", None)
+    assert ds.task == "binary" and ds.feature_names == ("x",)

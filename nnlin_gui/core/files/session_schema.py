@@ -277,7 +277,9 @@ def _referenced_dataset(d: dict, session_dir: str) -> tuple[Dataset, str]:
             f"the data file {path} has changed since the session was saved (SHA-256 differs)"
         )
     try:
-        ds = load_dataset(path, target=d["target"], features=d["features"])
+        # The saved task, so a 0/1 or 1..5 target comes back as it was fitted.
+        task = d.get("task") if d.get("task") in ("regression", "binary", "multiclass") else None
+        ds = load_dataset(path, target=d["target"], features=d["features"], task=task)
     except UserError as exc:
         raise SessionError(f"the data file cannot be used: {exc}") from None
     return ds, digest

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from nnlin_gui.core.errors import CollapseError
-from nnlin_gui.core.networks.network import Network
+from nnlin_gui.core.networks.network import Dense, Network
 from nnlin_gui.core.networks.scaling import Scaling
 
 
@@ -42,6 +42,12 @@ class Collapse:
     W_std: np.ndarray | None
     b_std: np.ndarray | None
     chain: tuple[ChainStep, ...]
+
+    def coefficients(self) -> tuple[np.ndarray, np.ndarray]:
+        """``(W, b)`` of a collapsible network; ``CollapseError(reason)`` otherwise."""
+        if self.W is None or self.b is None:
+            raise CollapseError(self.reason)
+        return self.W, self.b
 
 
 def layer_chain(net: Network) -> tuple[ChainStep, ...]:
@@ -141,7 +147,10 @@ def _slope_spread(predict, X: np.ndarray, W: np.ndarray, seed: int, n_points: in
     """RMS spread of finite-difference Jacobians around their mean, over their RMS size."""
     rng = np.random.default_rng(seed)
     pts = X[rng.choice(X.shape[0], min(n_points, X.shape[0]), replace=False)]
-    scale = X.std(axis=0)
+    # Standard deviations of values near 1e300 overflow when squared: scale first.
+    big = np.max(np.abs(X), axis=0)
+    big[~(big > 0) | ~np.isfinite(big)] = 1.0
+    scale = (X / big).std(axis=0) * big
     scale[~(scale > 0)] = 1.0
     h = 1e-4 * scale
     k = X.shape[1]
@@ -178,7 +187,7 @@ def solve_analytically(net: Network, A_target: np.ndarray, c_target: np.ndarray)
     A_target = np.atleast_2d(np.asarray(A_target, dtype=np.float64))
     c_target = np.atleast_1d(np.asarray(c_target, dtype=np.float64))
     first = net.layers[0]
-    if type(first).__name__ == "Dense":
+    if isinstance(first, Dense):
         # collapse = V @ W1^T + ... ; V is the product of every later layer.
         V = np.eye(first.out_dim)
         for layer in net.layers[1:]:
@@ -267,6 +276,7 @@ def solve_balanced(net: Network, A_target: np.ndarray, c_target: np.ndarray) -> 
     widths = [layer.out_dim for layer in net.layers[:-1]]
     factors = balanced_factors(A_target, widths)
     for layer, factor in zip(net.layers, factors, strict=True):
+        assert isinstance(layer, Dense)  # a plain dense chain, checked above
         layer.W[...] = factor.T  # layers act on rows: z = x @ W
         layer.b[...] = 0.0
     net.output.b[...] = np.atleast_1d(np.asarray(c_target, dtype=np.float64))

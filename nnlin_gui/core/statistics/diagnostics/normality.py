@@ -66,6 +66,11 @@ def shapiro_wilk(resid: np.ndarray, seed: int) -> tuple[float, float, int]:
     if n > SHAPIRO_MAX:
         rng = np.random.default_rng(seed)
         x = resid[rng.choice(n, size=SHAPIRO_MAX, replace=False)]
+    # W does not depend on the scale, but scipy's routine returns W = 1, p = 1 for residuals
+    # spanning less than about 1e-19: put them on a unit scale first.
+    spread = float(np.max(np.abs(x - np.median(x)))) if len(x) else 0.0
+    if spread > 0 and np.isfinite(spread):
+        x = (x - np.median(x)) / spread
     w, p = stats.shapiro(x)
     return float(w), float(p), len(x)
 
