@@ -55,9 +55,12 @@ class Results:
 
 def max_difference(col: Collapse, base: Baseline | None) -> float | None:
     """Largest |collapse − baseline| over W and b (None when they cannot be compared)."""
-    if base is None or not col.collapsible or col.W.shape != np.shape(base.W):
+    if base is None or not col.collapsible:
         return None
-    return float(max(np.abs(col.W - base.W).max(), np.abs(col.b - np.ravel(base.b)).max()))
+    W, b = col.coefficients()
+    if W.shape != np.shape(base.W):
+        return None
+    return float(max(np.abs(W - base.W).max(), np.abs(b - np.ravel(base.b)).max()))
 
 
 def results_for(

@@ -238,7 +238,7 @@ class Workbench:
         self.solved = True
         col = trainer.collapse()
         if col.collapsible:
-            self.curves.add_coefficients(trainer.epoch, col.W, col.b)
+            self.curves.add_coefficients(trainer.epoch, *col.coefficients())
         self.sync_views()
 
     def set_weight(self, layer: int, i: int, j: int, value: float) -> None:

@@ -273,16 +273,18 @@ class Standardizer:
         self.scale_ = np.where(scale > 0, scale, 1.0)
         return self
 
-    def _check(self) -> None:
+    def _fitted(self) -> tuple[np.ndarray, np.ndarray]:
+        """``(mean_, scale_)``; DataError when ``fit`` has not been called."""
         if self.mean_ is None or self.scale_ is None:
             raise DataError("the standardiser has not been fitted")
+        return self.mean_, self.scale_
 
     def transform(self, X) -> np.ndarray:
         """Standardise with the fitted mean and scale."""
-        self._check()
+        mean, scale = self._fitted()
         X = np.asarray(X, dtype=np.float64)
-        squeeze = X.ndim == 1 and self.mean_.size == 1
-        Z = ((X[:, None] if squeeze else X) - self.mean_) / self.scale_
+        squeeze = X.ndim == 1 and mean.size == 1
+        Z = ((X[:, None] if squeeze else X) - mean) / scale
         return Z[:, 0] if squeeze else Z
 
     def fit_transform(self, X) -> np.ndarray:
@@ -291,10 +293,10 @@ class Standardizer:
 
     def inverse_transform(self, Z) -> np.ndarray:
         """Back from z-scores to original units."""
-        self._check()
+        mean, scale = self._fitted()
         Z = np.asarray(Z, dtype=np.float64)
-        squeeze = Z.ndim == 1 and self.mean_.size == 1
-        X = (Z[:, None] if squeeze else Z) * self.scale_ + self.mean_
+        squeeze = Z.ndim == 1 and mean.size == 1
+        X = (Z[:, None] if squeeze else Z) * scale + mean
         return X[:, 0] if squeeze else X
 
     def coef_to_original(
@@ -313,17 +315,17 @@ class Standardizer:
         W_orig, b_orig
             With ``y = W_orig @ x + b_orig`` equal to the standardised model exactly.
         """
-        self._check()
+        mean, scale = self._fitted()
         W = np.asarray(W, dtype=np.float64)
         b = np.asarray(b, dtype=np.float64)
-        if W.shape[-1] != self.mean_.size:
-            raise DataError(f"{W.shape[-1]} weights for {self.mean_.size} features")
-        W_orig = W / self.scale_
-        b_orig = b - W_orig @ self.mean_
+        if W.shape[-1] != mean.size:
+            raise DataError(f"{W.shape[-1]} weights for {mean.size} features")
+        W_orig = W / scale
+        b_orig = b - W_orig @ mean
         if target is not None:
-            target._check()
-            sy = target.scale_ if W.ndim == 2 else target.scale_[0]
-            my = target.mean_ if W.ndim == 2 else target.mean_[0]
+            t_mean, t_scale = target._fitted()
+            sy = t_scale if W.ndim == 2 else t_scale[0]
+            my = t_mean if W.ndim == 2 else t_mean[0]
             W_orig = W_orig * (sy[:, None] if W.ndim == 2 else sy)
             b_orig = b_orig * sy + my
         if b_orig.ndim == 0:

@@ -370,6 +370,7 @@ def classify_columns(
             out[name] = num
             infos.append(ColumnInfo(label, role, reason + notes, "numeric", n_missing))
             continue
+        assert text is not None  # numeric dtypes always gave numbers above
         n_missing = len(text) - n_present
         if n_present == 0:
             out[name] = text

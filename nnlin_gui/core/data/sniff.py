@@ -226,7 +226,7 @@ def _is_number(style: str, decimal: str, thousands: str | None) -> bool:
 
 
 def _choose_sep(lines: list[str]) -> str:
-    best: tuple[float, str, list] | None = None
+    best: tuple[float, str] | None = None
     lines = lines[:_SNIFF_LINES]
     for order, sep in enumerate(_DELIMITERS):
         if not any(sep in line for line in lines):

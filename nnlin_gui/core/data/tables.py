@@ -25,6 +25,7 @@ import os
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -38,6 +39,9 @@ from nnlin_gui.core.data.roles import (
 )
 from nnlin_gui.core.data.sniff import HEAD_BYTES, read_head, sniff_format
 from nnlin_gui.core.errors import DataError
+
+if TYPE_CHECKING:
+    import pandas as pd  # imported when a table is read: start-up stays pandas-free
 
 log = logging.getLogger(__name__)
 
@@ -111,7 +115,7 @@ class Table:
     missing : 'drop' (default) or 'mean'
     """
 
-    frame: object
+    frame: pd.DataFrame
     summary: DataSummary
     source: str = ""
     missing: str = "drop"
@@ -405,7 +409,7 @@ def _feature_matrix(table: Table, chosen: list[ColumnInfo], explicit: bool):
         names = [c.name for c in chosen]
         X = np.array(table.frame[names].to_numpy(dtype=np.float64), order="C", copy=True)
         return names, X
-    names: list[str] = []
+    names = []
     cols: list[np.ndarray] = []
     for c in chosen:
         n, v = _column_values(table, c, explicit)

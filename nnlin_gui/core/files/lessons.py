@@ -106,7 +106,7 @@ class Check:
                 if not isinstance(items, list) or not items:
                     raise LessonError(f"{where}: '{combo}' needs a list of checks")
                 subs = tuple(cls.from_dict(c, f"{where}.{combo}[{i}]") for i, c in enumerate(items))
-                return cls(text=text, **{combo: subs})
+                return cls(text=text, all=subs) if combo == "all" else cls(text=text, any=subs)
         metric = d.get("metric")
         if not isinstance(metric, str) or not metric:
             raise LessonError(f"{where}: a check needs a 'metric' name")

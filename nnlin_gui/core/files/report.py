@@ -242,9 +242,10 @@ def _collapse_section(trainer: Trainer, ds: Dataset) -> tuple[str, dict]:
             "<p>All activations are the identity, so the network is exactly "
             "<b>y = W<sub>z</sub> x + b<sub>z</sub></b> with W<sub>z</sub> = " + chain + ".</p>"
         )
-        if base is not None and col.W.shape[0] == 1:
-            header, rows = _baseline_rows(trainer, base, col.W, col.b, names)
-            diff = float(np.abs(np.r_[col.b - base.b, (col.W - base.W).ravel()]).max())
+        W, b = col.coefficients()
+        if base is not None and W.shape[0] == 1:
+            header, rows = _baseline_rows(trainer, base, W, b, names)
+            diff = float(np.abs(np.r_[b - base.b, (W - base.W).ravel()]).max())
             info["max_abs_diff"] = diff
             parts.append(_table(header, rows))
             parts.append(
@@ -255,8 +256,7 @@ def _collapse_section(trainer: Trainer, ds: Dataset) -> tuple[str, dict]:
                 parts.append(f"<p class='note'>{escape(base.note)}</p>")
         else:
             rows = [
-                [f"output {o + 1}", _num(col.b[o])] + [_num(w) for w in col.W[o]]
-                for o in range(col.W.shape[0])
+                [f"output {o + 1}", _num(b[o])] + [_num(w) for w in W[o]] for o in range(W.shape[0])
             ]
             parts.append(_table(["", "b", *(escape(n) for n in names)], rows))
     else:

@@ -26,7 +26,7 @@ import json
 import logging
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -225,7 +225,7 @@ def _history_payload(h: TrainingHistory) -> dict:
     return out
 
 
-def _rng_payload(rng_state: dict | None) -> dict | None:
+def _rng_payload(rng_state: Mapping[str, Any] | None) -> dict | None:
     if rng_state is None:
         return None
     # PCG64 state words are 128-bit integers: strings keep them exact in any JSON reader.
@@ -497,7 +497,8 @@ def _check_outputs(trainer: Trainer) -> None:
         ok = bool(np.isfinite(out * out).all())
         col = trainer.collapse() if ok and trainer.spec.is_linear else None
         if col is not None and col.collapsible:
-            ok = bool(np.isfinite(col.W).all() and np.isfinite(col.b).all())
+            W, b = col.coefficients()
+            ok = bool(np.isfinite(W).all() and np.isfinite(b).all())
     if not ok:
         raise SessionError(
             "the network's outputs on this data are infinite or undefined (the weights or "

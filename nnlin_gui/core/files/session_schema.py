@@ -14,7 +14,7 @@ import logging
 import math
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
 from typing import Any
 
@@ -128,7 +128,7 @@ class SessionState:
     epoch: int = 0
     history: TrainingHistory = field(default_factory=TrainingHistory)
     optimizer: dict | None = None
-    rng_state: dict | None = None
+    rng_state: Mapping[str, Any] | None = None
     progress: dict = field(default_factory=dict)
     extra: dict = field(default_factory=dict)
     embedded: bool = True

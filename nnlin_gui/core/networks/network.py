@@ -173,6 +173,14 @@ class _Layer:
     def init(self, rng: np.random.Generator) -> None:
         pass
 
+    def forward(self, x: np.ndarray, train: bool) -> np.ndarray:
+        """The layer's outputs for rows ``x``; ``train`` caches what ``backward`` needs."""
+        raise NotImplementedError
+
+    def backward(self, g: np.ndarray) -> np.ndarray | None:
+        """Write the parameter gradients; dLoss/dx, or None when no layer needs it."""
+        raise NotImplementedError
+
     def affine(self) -> tuple[np.ndarray, np.ndarray]:
         """(A, c) with layer(x) = A x + c when the activation is the identity."""
         raise SpecError(f"{self.name} has no affine form")
@@ -432,8 +440,9 @@ class Network:
 
     def backward(self, d_out: np.ndarray) -> np.ndarray:
         """Fill ``self.grad`` from dLoss/d(raw outputs) of the last ``forward(train=True)``."""
-        g = d_out
+        g: np.ndarray | None = d_out
         for layer in reversed(self.layers):
+            assert g is not None  # only the first layer, run last, returns None (no dx)
             g = layer.backward(g)
         return self.grad
 

@@ -46,6 +46,7 @@ class Optimizer:
         self.t += 1
         b1, b2, tmp = self.beta1, self.beta2, self._tmp
         m, v = self.m, self.v
+        assert v is not None  # allocated for adam
         m *= b1
         m += (1.0 - b1) * grad
         np.multiply(grad, grad, out=tmp)

@@ -302,13 +302,14 @@ class Trainer:
         if not self.spec.is_linear:
             return None
         col = self.collapse()
+        W, b = col.coefficients()  # a linear network always collapses
         h = self.history
         if h.coef_epochs and h.coef_epochs[-1] == self.epoch:
-            h.coef_W[-1], h.coef_b[-1] = col.W, col.b
+            h.coef_W[-1], h.coef_b[-1] = W, b
         else:
             h.coef_epochs.append(self.epoch)
-            h.coef_W.append(col.W)
-            h.coef_b.append(col.b)
+            h.coef_W.append(W)
+            h.coef_b.append(b)
         return col
 
     # -- the loop ---------------------------------------------------------------------------
@@ -511,14 +512,15 @@ class Trainer:
         if col is None and not done:
             col = self._record_coefficients()
         end = len(h.epochs)
+        coef = None if col is None else col.coefficients()  # recorded ones are collapsible
         snap = TrainingSnapshot(
             epoch=self.epoch,
             epochs=np.asarray(h.epochs[sent_upto:end], dtype=np.int64),
             train_loss=np.asarray(h.train_loss[sent_upto:end]),
             test_loss=np.asarray(h.test_loss[sent_upto:end]),
             coef_epoch=self.epoch if col is not None else None,
-            W=None if col is None else col.W.copy(),
-            b=None if col is None else col.b.copy(),
+            W=None if coef is None else coef[0].copy(),
+            b=None if coef is None else coef[1].copy(),
             done=done,
         )
         progress(snap)

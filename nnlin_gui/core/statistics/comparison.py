@@ -77,8 +77,10 @@ class CollapseComparison:
 
 def baseline_inference(base: Baseline, p: int) -> tuple[np.ndarray, ...]:
     """(se, ci_low, ci_high, t, p) per term; NaN where the baseline has no inference (ridge)."""
+    from nnlin_gui.core.statistics.regression import LogisticResult, OLSResult
+
     res = base.result
-    if base.kind in ("ols", "logistic") and hasattr(res, "bse"):
+    if base.kind in ("ols", "logistic") and isinstance(res, OLSResult | LogisticResult):
         bse = np.asarray(res.bse, dtype=float)
         params = np.asarray(res.params, dtype=float)
         pvals = np.asarray(res.pvalues, dtype=float)
@@ -107,7 +109,7 @@ def compare(
     col = trainer.collapse()
     approx = None
     if col.collapsible:
-        W, b = col.W, col.b
+        W, b = col.coefficients()
     else:
         approx = best_affine_approximation(trainer.raw_predict, trainer.X[trainer.train_rows])
         W, b = approx.W, approx.b

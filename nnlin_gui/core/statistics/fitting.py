@@ -11,6 +11,7 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -19,6 +20,10 @@ from nnlin_gui.core.errors import SpecError
 from nnlin_gui.core.networks.collapse import Collapse, best_affine_approximation
 from nnlin_gui.core.networks.network import LayerSpec, NetworkSpec
 from nnlin_gui.core.networks.training import Trainer, TrainingConfig, TrainingResult
+
+if TYPE_CHECKING:  # the fits are imported when first needed
+    from nnlin_gui.core.statistics.regression import LogisticResult, OLSResult, RidgeResult
+    from nnlin_gui.core.statistics.weight_decay import WeightDecayFit
 
 
 def head_for_task(task: str, n_classes: int = 2) -> tuple[str, int]:
@@ -56,7 +61,7 @@ class Baseline:
     kind: str
     W: np.ndarray  # (n_outputs, k)
     b: np.ndarray  # (n_outputs,)
-    result: object  # OLSResult, RidgeResult, LogisticResult or WeightDecayFit
+    result: OLSResult | RidgeResult | LogisticResult | WeightDecayFit
     title: str = ""
     note: str = ""
     mu: float | None = None  # the ridge penalty used, in the network's units
@@ -106,6 +111,7 @@ def _penalised_baseline(trainer: Trainer, names: Sequence[str]) -> Baseline:
     lam, L = trainer.config.l2, weight_matrices(trainer.spec)
     Xs, ys = trainer.Xtrain, trainer.Ytrain[:, 0]
     logistic = trainer.spec.head == "sigmoid"
+    res: RidgeResult | WeightDecayFit
     if L == 1 and not logistic:
         # Training penalises weights in standardised units, so ridge is solved there too.
         res = regression.fit_ridge(Xs, ys, lam, names=names)
@@ -182,20 +188,20 @@ def baseline_for(trainer: Trainer, names: Sequence[str]) -> Baseline:
     rows = trainer.train_rows
     X, y = trainer.X[rows], trainer.y[rows]
     if trainer.spec.head == "sigmoid":
-        res = regression.fit_logistic(X, y, names)
+        logit = regression.fit_logistic(X, y, names)
         return Baseline(
             "logistic",
-            np.asarray(res.params[1:])[None, :],
-            np.asarray(res.params[:1]),
-            res,
+            np.asarray(logit.params[1:])[None, :],
+            np.asarray(logit.params[:1]),
+            logit,
             "logistic regression",
         )
-    res = regression.fit_ols(X, y, names)
+    ols = regression.fit_ols(X, y, names)
     return Baseline(
         "ols",
-        np.asarray(res.params[1:])[None, :],
-        np.asarray(res.params[:1]),
-        res,
+        np.asarray(ols.params[1:])[None, :],
+        np.asarray(ols.params[:1]),
+        ols,
         "linear regression (OLS)",
     )
 
@@ -254,16 +260,20 @@ def _report_baseline(
         report["baseline"] = {"kind": "none", "reason": str(exc)}
         return None
     info: dict = {"kind": base.kind, "title": base.title}
-    if base.kind == "ols":
-        report["ols"] = base.result.to_dict()
-    elif base.kind == "logistic":
-        report["logistic"] = base.result.to_dict()
+    res = base.result
+    if base.kind in ("ols", "logistic"):
+        from nnlin_gui.core.statistics.regression import LogisticResult, OLSResult
+
+        assert isinstance(res, OLSResult | LogisticResult)  # what fit_ols / fit_logistic give
+        report[base.kind] = res.to_dict()
     else:
+        from nnlin_gui.core.statistics.weight_decay import WeightDecayFit
+
         info.update(
             l2=trainer.config.l2, mu=base.mu, weight_matrices=base.n_matrices, note=base.note
         )
-        if hasattr(base.result, "to_dict"):
-            info["fit"] = base.result.to_dict()
+        if isinstance(res, WeightDecayFit):  # a ridge fit has no summary of its own
+            info["fit"] = res.to_dict()
         if trainer.spec.head == "identity":
             from nnlin_gui.core.statistics.regression import fit_ols
 
@@ -324,10 +334,11 @@ def fit_report(
     }
     base = _report_baseline(report, trainer, dataset, names)
     if col.collapsible:
-        report["collapse"]["W"] = _named(names, col.W[0]) if col.W.shape[0] == 1 else col.W.tolist()
-        report["collapse"]["b"] = float(col.b[0]) if col.b.shape[0] == 1 else col.b.tolist()
+        W, b = col.coefficients()
+        report["collapse"]["W"] = _named(names, W[0]) if W.shape[0] == 1 else W.tolist()
+        report["collapse"]["b"] = float(b[0]) if b.shape[0] == 1 else b.tolist()
         if base is not None:
-            diff = np.abs(np.r_[col.b - base.b, (col.W - base.W).ravel()])
+            diff = np.abs(np.r_[b - base.b, (W - base.W).ravel()])
             report["collapse"]["max_abs_diff_to_baseline"] = float(diff.max())
             report["collapse"][f"max_abs_diff_to_{base.kind}"] = float(diff.max())
     else:

@@ -91,7 +91,7 @@ class LstsqSolution:
     ssr: float
     cov_unscaled: np.ndarray | None
     x_scale: np.ndarray | None = None
-    y_scale: float = 1.0
+    y_scale: np.longdouble = np.longdouble(1.0)
     coef_scaled: np.ndarray | None = None
     ssr_scaled: float = 0.0
     cov_scaled: np.ndarray | None = None

@@ -197,7 +197,7 @@ def check_network_range(
             )
 
 
-def _target_scale(y: np.ndarray, target: str) -> float:
+def _target_scale(y: np.ndarray, target: str) -> np.longdouble:
     """Standard deviation of a regression target whose squared errors fit in doubles."""
     n = max(len(y), 1)
     spread = _spread(y)

@@ -155,6 +155,9 @@ def fit_ols(X, y, names: Sequence[str] | None = None, intercept: bool = True) ->
 
     X, y, all_names = _prepare(X, y, names, intercept)
     sol = lstsq(X, y, all_names, intercept=intercept)
+    # An unpenalised fit carries the scaled covariance, coefficients and column scales.
+    assert sol.cov_scaled is not None and sol.coef_scaled is not None
+    assert sol.x_scale is not None
     n, p = len(y), len(all_names)
     df = n - p
     # Statistics of the exactly rescaled fit (target and columns times powers of two), mapped

@@ -8,7 +8,7 @@ closed-form influence measures all reuse ``Q`` and ``R``.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -229,10 +229,16 @@ def subset_fit(X: np.ndarray, y: np.ndarray) -> SubsetFit:
     return _fit_from_r(_tsqr_r(blocks()), n, k)
 
 
-def _tsqr_r(blocks) -> np.ndarray:
+def qr_r(a: np.ndarray) -> np.ndarray:
+    """The R factor of ``a`` (``np.linalg.qr(a, mode="r")``)."""
+    # numpy's stubs give every mode the QRResult return type; mode "r" returns R alone.
+    return np.linalg.qr(a, mode="r")  # type: ignore[return-value]
+
+
+def _tsqr_r(blocks: Iterable[np.ndarray]) -> np.ndarray:
     """R factor of the row blocks stacked: the blocks' R factors, stacked, factorised again."""
-    rs = [np.linalg.qr(W, mode="r") for W in blocks]
-    return rs[0] if len(rs) == 1 else np.linalg.qr(np.vstack(rs), mode="r")
+    rs = [qr_r(W) for W in blocks]
+    return rs[0] if len(rs) == 1 else qr_r(np.vstack(rs))
 
 
 def _fit_from_r(r: np.ndarray, n: int, k: int) -> SubsetFit:

@@ -7,6 +7,8 @@ inverse (whose diagonal is the VIFs) and its singular values need no pass over t
 
 from __future__ import annotations
 
+from typing import TypedDict
+
 import numpy as np
 
 from nnlin_gui.core.statistics.diagnostics._linalg import Design
@@ -22,7 +24,19 @@ COND_WARNING = 10.0
 COND_VIOLATED = 30.0
 
 
-def collinearity_numbers(design: Design) -> dict[str, np.ndarray | float]:
+class CollinearityNumbers(TypedDict):
+    """What ``collinearity_numbers`` returns (a plain dict)."""
+
+    vif: np.ndarray
+    tolerance: np.ndarray
+    corr: np.ndarray
+    cond_std: float
+    cond_indices_std: np.ndarray
+    cond_raw: float
+    cond_indices_raw: np.ndarray
+
+
+def collinearity_numbers(design: Design) -> CollinearityNumbers:
     """VIFs, correlation matrix and condition numbers of a design (intercept first).
 
     Returns
@@ -68,7 +82,7 @@ def collinearity(design: Design) -> AssumptionResult:
     names = design.names
     tests: list[TestResult] = []
     vif = num["vif"]
-    for name, v in zip(names, vif, strict=True):  # type: ignore[arg-type]
+    for name, v in zip(names, vif, strict=True):
         verdict = _level(float(v), VIF_WARNING, VIF_VIOLATED)
         if verdict == "ok":
             msg = (
@@ -93,7 +107,7 @@ def collinearity(design: Design) -> AssumptionResult:
                 details={"variable": name, "tolerance": float(1.0 / v)},
             )
         )
-    cs = float(num["cond_std"])  # type: ignore[arg-type]
+    cs = float(num["cond_std"])
     verdict = _level(cs, COND_WARNING, COND_VIOLATED) if len(names) > 1 else "ok"
     tests.append(
         TestResult(
@@ -119,7 +133,7 @@ def collinearity(design: Design) -> AssumptionResult:
             },
         )
     )
-    cr = float(num["cond_raw"])  # type: ignore[arg-type]
+    cr = float(num["cond_raw"])
     raw_verdict = "warning" if cr >= COND_VIOLATED and verdict == "ok" else verdict
     tests.append(
         TestResult(

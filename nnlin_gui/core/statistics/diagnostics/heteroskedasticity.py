@@ -8,6 +8,7 @@ hold the 66-column auxiliary design in memory.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from scipy import stats
@@ -175,7 +176,7 @@ def homoskedasticity_tests(
         white_result = white_auto(design, resid)
     lm, pw, dfw, cross, why = white_result
     name = "White" if cross else "White (squares only)"
-    details = {} if cross else {"reduced": why}
+    details: dict[str, Any] = {} if cross else {"reduced": why}
     if not cross:
         notes.append(f"White: {why}.")
     tests.append(p_test(name, lm, dfw, pw, _MEANING, _ADVICE, details))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from scipy import stats
@@ -13,6 +14,7 @@ from nnlin_gui.core.statistics.diagnostics._linalg import (
     Design,
     SubsetFit,
     aux_regression,
+    qr_r,
     rank_note,
     stable_order,
     subset_fit,
@@ -156,7 +158,7 @@ def recursive_residuals(X: np.ndarray, y: np.ndarray) -> np.ndarray:
     """
     n, k = X.shape
     m = RECURSIVE_BLOCK
-    first = np.linalg.qr(np.column_stack([X[:k], y[:k]]), mode="r")
+    first = qr_r(np.column_stack([X[:k], y[:k]]))
     diag = np.abs(np.diag(first[:k, :k]))
     if not np.isfinite(first).all() or diag.min() <= 1e-8 * max(diag.max(), 1e-300):
         raise ValueError("the first rows do not determine the fit")
@@ -281,7 +283,7 @@ def linearity_tests(
     ssr = float(resid @ resid)
     try:
         rb = rainbow(design.X, y, ssr, order=stable_order(leverage))
-        details = {"subset_rank": rb.central.rank}
+        details: dict[str, Any] = {"subset_rank": rb.central.rank}
         if rb.rank_note:
             details["note"] = rb.rank_note
         tests.append(
