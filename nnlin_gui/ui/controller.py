@@ -83,7 +83,6 @@ class ModelController(DataIntents, ControllerViews, QObject):
         self._solve_pending = False
         self._tokens: dict[str, int] = {}  # the newest job of each kind we wait for
         self._load_cancel: threading.Event | None = None
-        self._setup: tuple | None = None  # a lesson set-up waiting for its table
         self._runner = TrainingThread(self)
         self._runner.progress.connect(self._on_progress)
         self._runner.finished.connect(self._on_finished)

@@ -12,8 +12,8 @@ from functools import partial
 from nnlin_gui.core.data.tables import Dataset, Table
 from nnlin_gui.core.errors import UserError
 from nnlin_gui.workbench import jobs
-from nnlin_gui.workbench.sources import builtin_source, default_target, table_title
-from nnlin_gui.workbench.state import Model, check_layers, dataset_for
+from nnlin_gui.workbench.sources import builtin_source, table_title
+from nnlin_gui.workbench.state import LARGE_WORK, Model, check_layers, dataset_for
 
 
 class DataIntents:
@@ -26,10 +26,13 @@ class DataIntents:
         until the new table is ready and usable."""
         if self._closed:
             return
-        self._setup = None  # a plain open replaces a lesson set-up still loading
         self.cancel_load(quiet=True)
+        self._start_open(source, None, None, self.wb.layers, self.wb.config)
+
+    def _start_open(self, source: str, target, features, layers, config) -> None:
         self._load_cancel = threading.Event()
-        self._submit("load", partial(jobs.load_source, source), self._load_cancel)
+        job = partial(jobs.open_job, source, target, features, layers, config)
+        self._submit("load", job, self._load_cancel)
         self.loading_changed.emit(True)
         self.message.emit(f"Loading {source.split('?')[0]}...")
 
@@ -74,13 +77,25 @@ class DataIntents:
         self._when_idle(partial(self._use_columns, target, feats, task))
 
     def _use_columns(self, target: str, features, task) -> None:
+        table = self.table
+        if table.n_rows * len(table.summary.columns) > LARGE_WORK:
+            wb = self.wb
+            job = partial(jobs.columns_job, table, target, features, task, wb.layers, wb.config)
+            self._submit("columns", job)
+            return
         try:
-            dataset = dataset_for(self.table, target, features, task)
+            dataset = dataset_for(table, target, features, task)
         except UserError as exc:
             return self._refuse(exc)
-        self.wb.adopt_data(self.table, dataset, task, features)
+        self.wb.adopt_data(table, dataset, task, features)
         self.dataset_changed.emit(dataset)
         self._rebuild()
+
+    def _columns_done(self, opened: jobs.Opened) -> None:
+        self._when_idle(partial(self._adopt_opened, opened))
+
+    def _columns_failed(self, message: str) -> None:
+        self._refuse(UserError(message))
 
     def _refuse(self, exc: UserError) -> None:
         """Say why a change was refused; views put back what is still current."""
@@ -100,8 +115,13 @@ class DataIntents:
                 config.validate()
         except UserError as exc:
             return self.error.emit(str(exc))
-        self.open_source(source)
-        self._setup = (target, None if features is None else tuple(features), layers, config)
+        if self._closed:
+            return
+        self.cancel_load(quiet=True)
+        features = None if features is None else tuple(features)
+        if config is not None:
+            config = replace(config, progress_interval=self.wb.config.progress_interval)
+        self._start_open(source, target, features, layers, config or self.wb.config)
 
     def open_session(self, path: str) -> int:
         """Read, check and build a session file as a job; ``session_opened`` when all of it
@@ -117,7 +137,6 @@ class DataIntents:
         opened = build.opened
         state = opened.state
         self.cancel_load(quiet=True)  # a table still loading must not replace the session
-        self._setup = None
         self.wb.adopt_data(build.table, state.dataset, None, None)
         self.wb.config = state.config
         model = Model(state.spec, opened.trainer, build.fit, build.diagram)
@@ -127,27 +146,18 @@ class DataIntents:
         self._adopt_model(model)
         self.session_opened.emit(opened)
 
-    def _apply_table(self, table: Table) -> None:
-        target, features, layers, config = self._setup or (None, None, None, None)
-        self._setup = None
-        try:
-            dataset = dataset_for(table, target or default_target(table), features)
-        except UserError as exc:
-            return self.error.emit(str(exc))  # the previous table and dataset stay
-        self.wb.adopt_data(table, dataset, None, features)
-        if layers is not None:
-            self.wb.layers = layers
-            self.layers_changed.emit(layers)
-        if config is not None:
-            self.wb.config = replace(config, progress_interval=self.wb.config.progress_interval)
+    def _adopt_opened(self, opened: jobs.Opened) -> None:
+        """Make a table, its dataset and model current (built by a job: assignments only)."""
+        table, dataset, model = opened.table, opened.dataset, opened.model
+        self.wb.adopt_data(table, dataset, opened.task, opened.features)
+        if model.spec.layers != self.wb.layers:
+            self.wb.layers = tuple(model.spec.layers)  # a lesson set-up's layers
+            self.layers_changed.emit(self.wb.layers)
+        if model.trainer.config != self.wb.config:
+            self.wb.config = model.trainer.config  # a lesson set-up's settings
             self.config_changed.emit(self.wb.config)
         self._emit_data(table, dataset)
-        self._rebuild()
-        dropped = f", {dataset.rows_dropped} rows dropped" if dataset.rows_dropped else ""
-        self.message.emit(
-            f"Loaded {table_title(table)}: {dataset.n_rows:,} rows, "
-            f"{len(dataset.feature_names)} features{dropped}."
-        )
+        self._adopt_model(model)
 
     def _emit_data(self, table: Table, dataset: Dataset) -> None:
         self.table_changed.emit(table)
@@ -155,10 +165,16 @@ class DataIntents:
 
     # -- jobs' results (dispatched by kind from the controller) --------------------------------
 
-    def _load_done(self, table: Table) -> None:
+    def _load_done(self, opened: jobs.Opened) -> None:
         self._load_cancel = None
         self.loading_changed.emit(False)
-        self._when_idle(partial(self._apply_table, table))
+        self._when_idle(partial(self._adopt_opened, opened))
+        ds = opened.dataset
+        dropped = f", {ds.rows_dropped} rows dropped" if ds.rows_dropped else ""
+        self.message.emit(
+            f"Loaded {table_title(opened.table)}: {ds.n_rows:,} rows, "
+            f"{len(ds.feature_names)} features{dropped}."
+        )
 
     def _load_failed(self, message: str) -> None:
         self._load_cancel = None

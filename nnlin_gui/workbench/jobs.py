@@ -36,6 +36,9 @@ __all__ = [
     "TrainedRun",
     "baseline_job",
     "build_model",
+    "columns_job",
+    "open_job",
+    "Opened",
     "evaluation_job",
     "lesson_check_job",
     "load_source",
@@ -89,6 +92,51 @@ def baseline_job(
 def evaluation_job(trainer: Trainer, progress: Progress, cancel: threading.Event):
     """(best affine approximation, full-data metrics) of a copied trainer."""
     return evaluate(trainer)
+
+
+@dataclass(frozen=True)
+class Opened:
+    """A table with the dataset and model built from it (all off the GUI thread)."""
+
+    table: Table
+    dataset: Dataset
+    model: Model
+    task: str | None
+    features: tuple[str, ...] | None
+
+
+def columns_job(
+    table: Table,
+    target: str | None,
+    features: tuple[str, ...] | None,
+    task: str | None,
+    layers: tuple[LayerSpec, ...],
+    config: TrainingConfig,
+    progress: Progress,
+    cancel: threading.Event,
+) -> Opened:
+    """The dataset for these columns (``target`` None: the table's default) and its model."""
+    from nnlin_gui.workbench.sources import default_target
+    from nnlin_gui.workbench.state import dataset_for
+
+    dataset = dataset_for(table, target or default_target(table), features, task)
+    return Opened(table, dataset, build_model(dataset, layers, config), task, features)
+
+
+def open_job(
+    source: str,
+    target: str | None,
+    features: tuple[str, ...] | None,
+    layers: tuple[LayerSpec, ...],
+    config: TrainingConfig,
+    progress: Progress,
+    cancel: threading.Event,
+) -> Opened:
+    """Read ``source`` and build its dataset and model: a dropped file in one job."""
+    table = load_source(source, lambda f: progress(0.9 * f), cancel)
+    opened = columns_job(table, target, features, None, layers, config, progress, cancel)
+    progress(1.0)
+    return opened
 
 
 # -- sessions -------------------------------------------------------------------------------

@@ -26,7 +26,7 @@ def load_source(source: str, progress: Progress, cancel: threading.Event) -> Tab
         With a one-line message when the source cannot be used.
     """
     table = load_table(source, progress=progress, cancel=cancel)
-    if not choosable_columns(table):
+    if not any(c.kind == "numeric" for c in table.summary.columns):
         raise DataError(f"{display_name(source)}: no numeric column")
     return table
 
