@@ -15,7 +15,7 @@ from nnlin_gui import __version__
 from nnlin_gui.core.errors import UserError
 
 # Subcommand modules in nnlin_gui.commands; each defines register(subparsers).
-COMMANDS = ("fit", "ols", "data", "diagnose", "report")
+COMMANDS = ("fit", "ols", "data", "diagnose", "report", "regions")
 
 log = logging.getLogger(__name__)
 
