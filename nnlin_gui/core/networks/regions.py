@@ -223,13 +223,14 @@ def activation_patterns(
         otherwise bool (n, bits). Bit order is ``unit_names(net)``.
     """
     require_piecewise_linear(net.spec)
-    sc = _scaling(net, scaling)
+    # None: rows already in the network's units (Trainer.Xtrain), no copy to scale.
+    scale = (lambda x: x) if scaling is None else scaling.transform_x
     steps, _, n_bits = _steps(net)
     X = np.asarray(X, dtype=np.float64)
     n = len(X)
     out = np.empty((n, (n_bits + 7) // 8 if packed else n_bits), dtype=np.uint8 if packed else bool)
     for s in range(0, n, ROW_CHUNK):
-        bits = _pattern_bits(steps, n_bits, sc.transform_x(X[s : s + ROW_CHUNK]))
+        bits = _pattern_bits(steps, n_bits, scale(X[s : s + ROW_CHUNK]))
         out[s : s + ROW_CHUNK] = np.packbits(bits, axis=1) if packed else bits
     return out
 
