@@ -114,7 +114,8 @@ def _cells(trainer, X: np.ndarray, names, regions) -> dict:
         ]
         return out
     # Polygons of the regions the rows meet first (in region order), then the others.
-    order = np.lexsort((np.arange(len(part)), np.where(region < 0, len(part) + 1, region)))
+    last = np.iinfo(np.int64).max
+    order = np.lexsort((np.arange(len(part)), np.where(region < 0, last, region)))
     polys = part.polygons()
     out["polygons"] = [
         {
@@ -197,6 +198,8 @@ def format_report(r: dict) -> str:
         f"{reg['count']} linear region(s) met by the rows ({reg['units']} switching units); "
         f"each is exactly {r['output']} = b + W x in the data's units",
     ]
+    if r["output"] == "logits":
+        lines.append("one line per class, in the order of the class labels")
     if "polygons" in r:
         lines.append(f"{len(r['polygons'])} polygon(s) tile the box (data range + 5%)")
     elif "segments" in r:
