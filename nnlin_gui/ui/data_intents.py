@@ -11,12 +11,13 @@ from functools import partial
 
 from nnlin_gui.core.data.tables import Dataset, Table
 from nnlin_gui.core.errors import UserError
+from nnlin_gui.ui.map_intents import MapIntents
 from nnlin_gui.workbench import jobs
 from nnlin_gui.workbench.sources import builtin_source, table_title
 from nnlin_gui.workbench.state import LARGE_WORK, Model, check_layers, dataset_for
 
 
-class DataIntents:
+class DataIntents(MapIntents):
     """Mixed into ``ModelController`` (which has the signals, ``wb`` and ``_submit``)."""
 
     # -- data --------------------------------------------------------------------------------
@@ -76,18 +77,18 @@ class DataIntents:
         target, feats = ds.target_name, self.wb.feature_choice
         self._when_idle(partial(self._use_columns, target, feats, task))
 
-    def _use_columns(self, target: str, features, task) -> None:
-        table = self.table
+    def _use_columns(self, target: str, features, task, transforms=None) -> None:
+        table, wb = self.table, self.wb
+        transforms = wb.transforms if transforms is None else transforms
         if table.n_rows * len(table.summary.columns) > LARGE_WORK:
-            wb = self.wb
             job = partial(jobs.columns_job, table, target, features, task, wb.layers, wb.config)
-            self._submit("columns", job)
+            self._submit("columns", partial(job, transforms=transforms))
             return
         try:
-            dataset = dataset_for(table, target, features, task)
+            dataset = dataset_for(table, target, features, task, transforms)
         except UserError as exc:
             return self._refuse(exc)
-        self.wb.adopt_data(table, dataset, task, features)
+        self.wb.adopt_data(table, dataset, task, features, transforms)
         self.dataset_changed.emit(dataset)
         self._rebuild()
 
@@ -149,7 +150,7 @@ class DataIntents:
     def _adopt_opened(self, opened: jobs.Opened) -> None:
         """Make a table, its dataset and model current (built by a job: assignments only)."""
         table, dataset, model = opened.table, opened.dataset, opened.model
-        self.wb.adopt_data(table, dataset, opened.task, opened.features)
+        self.wb.adopt_data(table, dataset, opened.task, opened.features, opened.transforms)
         if model.spec.layers != self.wb.layers:
             self.wb.layers = tuple(model.spec.layers)  # a lesson set-up's layers
             self.layers_changed.emit(self.wb.layers)

@@ -23,6 +23,7 @@ from nnlin_gui.core.networks.training import Trainer, TrainingConfig
 from nnlin_gui.core.statistics.fitting import Baseline, baseline_for, build_spec
 from nnlin_gui.workbench.results import FitView, evaluate, fit_view_for
 from nnlin_gui.workbench.sources import load_source, table_of_dataset
+from nnlin_gui.workbench.transforms import NO_TRANSFORMS, FeatureTransforms
 
 Progress = Callable[[float], None]
 
@@ -103,6 +104,7 @@ class Opened:
     model: Model
     task: str | None
     features: tuple[str, ...] | None
+    transforms: FeatureTransforms = NO_TRANSFORMS
 
 
 def columns_job(
@@ -114,13 +116,17 @@ def columns_job(
     config: TrainingConfig,
     progress: Progress,
     cancel: threading.Event,
+    *,
+    transforms: FeatureTransforms = NO_TRANSFORMS,
 ) -> Opened:
-    """The dataset for these columns (``target`` None: the table's default) and its model."""
+    """The dataset for these columns (``target`` None: the table's default), with the
+    ``transforms``' columns added, and its model."""
     from nnlin_gui.workbench.sources import default_target
     from nnlin_gui.workbench.state import dataset_for
 
-    dataset = dataset_for(table, target or default_target(table), features, task)
-    return Opened(table, dataset, build_model(dataset, layers, config), task, features)
+    dataset = dataset_for(table, target or default_target(table), features, task, transforms)
+    model = build_model(dataset, layers, config)
+    return Opened(table, dataset, model, task, features, transforms)
 
 
 def open_job(

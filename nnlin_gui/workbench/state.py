@@ -25,6 +25,7 @@ from nnlin_gui.workbench.curves import TrainingCurves
 from nnlin_gui.workbench.jobs import Model
 from nnlin_gui.workbench.results import FitView, Results, predict_probe, results_for
 from nnlin_gui.workbench.sources import choosable_columns
+from nnlin_gui.workbench.transforms import NO_TRANSFORMS, FeatureTransforms, apply_transforms
 
 DEFAULT_SOURCE = "builtin:linear"
 DEFAULT_LAYERS = (LayerSpec("dense", 4, "identity"), LayerSpec("dense", 4, "identity"))
@@ -36,8 +37,15 @@ DEFAULT_CONFIG = TrainingConfig(
 LARGE_WORK = 3_000_000
 
 
-def dataset_for(table: Table, target: str, features, task: str | None = None) -> Dataset:
-    """The dataset for these columns, checked for a network in double precision.
+def dataset_for(
+    table: Table,
+    target: str,
+    features,
+    task: str | None = None,
+    transforms: FeatureTransforms = NO_TRANSFORMS,
+) -> Dataset:
+    """The dataset for these columns (with the ``transforms``' columns added), checked for
+    a network in double precision.
 
     Raises
     ------
@@ -45,7 +53,9 @@ def dataset_for(table: Table, target: str, features, task: str | None = None) ->
         Unknown or unusable columns, a task the target cannot have, values a network cannot
         train on (near 1e+-308).
     """
-    dataset = table.to_dataset(target, features, task=task)
+    base = table.to_dataset(target, features, task=task)
+    # A column that is no longer a feature loses its transforms (and gets them back later).
+    dataset = apply_transforms(base, transforms.restricted_to(base.feature_names))
     check_network_range(
         dataset.X, dataset.y, dataset.feature_names, dataset.target_name, dataset.task
     )
@@ -73,6 +83,8 @@ class Workbench:
         # feature columns the dataset was built from (None: all).
         self.task_choice: str | None = None
         self.feature_choice: tuple[str, ...] | None = None
+        # Squares, products and sines added to the chosen features (workbench.transforms).
+        self.transforms: FeatureTransforms = NO_TRANSFORMS
         self.layers: tuple[LayerSpec, ...] = DEFAULT_LAYERS
         self.config: TrainingConfig = DEFAULT_CONFIG
         self.model: Model | None = None
@@ -121,7 +133,9 @@ class Workbench:
             return None
         old = self.dataset
         columns = choosable_columns(self.table)
-        kept = [f for f in old.feature_names if f != target]
+        # Transformed columns are rebuilt from their columns, not chosen themselves.
+        added = set(self.transforms.new_names(old.feature_names))
+        kept = [f for f in old.feature_names if f != target and f not in added]
         if old.target_name in columns:
             kept.append(old.target_name)
         order = {name: i for i, name in enumerate(columns)}
@@ -153,9 +167,11 @@ class Workbench:
         dataset: Dataset,
         task: str | None,
         features: tuple[str, ...] | None,
+        transforms: FeatureTransforms = NO_TRANSFORMS,
     ) -> None:
         self.table, self.dataset = table, dataset
         self.task_choice, self.feature_choice = task, features
+        self.transforms = transforms
 
     def adopt_model(self, model: Model) -> None:
         """Use a freshly built model: new curves, no baseline until it is fitted."""
