@@ -560,10 +560,38 @@ class _Cells(Protocol):
 
     def __len__(self) -> int: ...
 
-    def split(self, a: np.ndarray, c: np.ndarray) -> tuple[Self, np.ndarray, np.ndarray]: ...
+    def split(self, a: np.ndarray, c: np.ndarray) -> tuple[Self, np.ndarray | None, np.ndarray]: ...
 
 
 CellsT = TypeVar("CellsT", bound=_Cells)
+
+
+def _clip(
+    v: np.ndarray, counts: np.ndarray, s: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Sutherland-Hodgman for convex polygons that all cross their line, at once.
+
+    ``s`` is each vertex's signed value on its polygon's line. Returns the vertices and
+    counts of the positive pieces, then of the negative ones; vertices on the line (s = 0)
+    and the crossing points belong to both.
+    """
+    starts = np.zeros(len(counts), dtype=np.int64)
+    np.cumsum(counts[:-1], out=starts[1:])
+    nxt = np.arange(1, len(s) + 1)
+    nxt[starts + counts - 1] = starts
+    sn = s[nxt]
+    cross = ((s > 0) & (sn < 0)) | ((s < 0) & (sn > 0))
+    t = np.divide(s, s - sn, out=np.zeros_like(s), where=cross)
+    points = v + t[:, None] * (v[nxt] - v)
+    cand = np.stack([v, points], axis=1).reshape(-1, 2)  # each vertex, then its edge's cut
+    keep_pos = np.stack([s >= 0, cross], axis=1)
+    keep_neg = np.stack([s <= 0, cross], axis=1)
+    return (
+        cand[keep_pos.ravel()],
+        np.add.reduceat(keep_pos.sum(axis=1), starts),
+        cand[keep_neg.ravel()],
+        np.add.reduceat(keep_neg.sum(axis=1), starts),
+    )
 
 
 @dataclass
@@ -572,44 +600,45 @@ class _Polygons:
 
     vertices: np.ndarray
     counts: np.ndarray
+    starts: np.ndarray = field(init=False)
+    pid: np.ndarray = field(init=False)  # each vertex's polygon
+
+    def __post_init__(self) -> None:
+        self.starts = np.zeros(len(self.counts), dtype=np.int64)
+        np.cumsum(self.counts[:-1], out=self.starts[1:])
+        self.pid = np.repeat(np.arange(len(self.counts)), self.counts)
 
     def __len__(self) -> int:
         return len(self.counts)
 
     def split(self, a, c):
-        """Split every polygon p by the line x . a[p] + c[p] = 0 (Sutherland-Hodgman,
-        all polygons at once). Returns the pieces, each piece's parent and whether it lies
-        on the positive side."""
-        v, counts = self.vertices, self.counts
-        P = len(counts)
-        starts = np.zeros(P, dtype=np.int64)
-        np.cumsum(counts[:-1], out=starts[1:])
-        pid = np.repeat(np.arange(P), counts)
+        """Split every polygon p by the line x . a[p] + c[p] = 0.
+
+        Returns the pieces, each piece's parent (None when no polygon was cut: the cells
+        are unchanged) and whether it lies where the unit is on (x . a + c > 0).
+        """
+        v, pid = self.vertices, self.pid
         ap, cp = a[pid], c[pid]
         terms = v * ap
         s = terms[:, 0] + terms[:, 1] + cp
         size = np.abs(terms).sum(axis=1) + np.abs(cp)
         s[np.abs(s) <= SNAP * size] = 0.0  # on the line up to rounding: in both pieces
-        nxt = np.arange(1, len(s) + 1)
-        nxt[starts + counts - 1] = starts
-        sn = s[nxt]
-        cross = ((s > 0) & (sn < 0)) | ((s < 0) & (sn > 0))
-        has_pos = np.maximum.reduceat(s, starts) > 0
-        # A polygon with no vertex strictly positive lies where the unit is off (z <= 0).
-        has_neg = (np.minimum.reduceat(s, starts) < 0) | ~has_pos
-        t = np.divide(s, s - sn, out=np.zeros_like(s), where=cross)
-        points = v + t[:, None] * (v[nxt] - v)
-        cand = np.stack([v, points], axis=1).reshape(-1, 2)
-        keep_pos = np.stack([(s >= 0) & has_pos[pid], cross], axis=1)
-        keep_neg = np.stack([(s <= 0) & has_neg[pid], cross], axis=1)
-        n_pos = np.add.reduceat(keep_pos.sum(axis=1), starts)
-        n_neg = np.add.reduceat(keep_neg.sum(axis=1), starts)
+        has_pos = np.maximum.reduceat(s, self.starts) > 0
+        crossed = has_pos & (np.minimum.reduceat(s, self.starts) < 0)
+        if not crossed.any():
+            # A polygon with no vertex strictly positive lies where the unit is off.
+            return self, None, has_pos
+        # Only the cut polygons are clipped; the others keep their vertices and order.
+        keep = ~crossed
+        at_cut = crossed[pid]
+        pos_v, pos_n, neg_v, neg_n = _clip(v[at_cut], self.counts[crossed], s[at_cut])
+        cut = np.flatnonzero(crossed)
         pieces = _Polygons(
-            np.concatenate([cand[keep_pos.ravel()], cand[keep_neg.ravel()]]),
-            np.concatenate([n_pos[has_pos], n_neg[has_neg]]),
+            np.concatenate([v[~at_cut], pos_v, neg_v]),
+            np.concatenate([self.counts[keep], pos_n, neg_n]),
         )
-        parent = np.concatenate([np.flatnonzero(has_pos), np.flatnonzero(has_neg)])
-        on = np.repeat([True, False], [int(has_pos.sum()), int(has_neg.sum())])
+        parent = np.concatenate([np.flatnonzero(keep), cut, cut])
+        on = np.concatenate([has_pos[keep], np.ones(len(cut), bool), np.zeros(len(cut), bool)])
         return pieces, parent, on
 
 
@@ -670,19 +699,25 @@ def _walk(
         A, c = _apply_lin(st, A, c)
         if st.activation == "identity":
             continue
+        # Within a layer every unit's pre-activation is affine on the cell the layer
+        # started with: the splits by its other units do not change it. So the cells only
+        # remember that cell (``origin``) until the layer ends.
+        origin = np.arange(len(cells))
+        layer_bits = np.zeros((len(cells), A.shape[2]), dtype=bool)
         for j in range(A.shape[2]):
-            # Within a layer every unit's pre-activation is affine on the current cell:
-            # the earlier splits of this layer do not change it.
-            cells, parent, on = cells.split(A[:, :, j], c[:, j])
-            if len(cells) > MAX_CELLS:
-                raise RegionsError(
-                    f"the box holds more than {MAX_CELLS:,} linear regions; "
-                    "use a smaller network or box"
-                )
-            A, c, bits = A[parent], c[parent], bits[parent]
-            saved = [(sa[parent], sb[parent]) for sa, sb in saved]
-            bits[:, st.units.start + j] = on
-        s = np.where(bits[:, st.units], 1.0, OFF_SLOPE[st.activation])
+            cells, parent, on = cells.split(A[origin, :, j], c[origin, j])
+            if parent is not None:
+                if len(cells) > MAX_CELLS:
+                    raise RegionsError(
+                        f"the box holds more than {MAX_CELLS:,} linear regions; "
+                        "use a smaller network or box"
+                    )
+                origin, layer_bits = origin[parent], layer_bits[parent]
+            layer_bits[:, j] = on
+        A, c, bits = A[origin], c[origin], bits[origin]
+        saved = [(sa[origin], sb[origin]) for sa, sb in saved]
+        bits[:, st.units] = layer_bits
+        s = np.where(layer_bits, 1.0, OFF_SLOPE[st.activation])
         A, c = A * s[:, None, :], c * s
     W, b = _to_original(sc, *_apply_lin(out, A, c))
     return cells, bits, W, b
