@@ -17,6 +17,7 @@ from nnlin_gui.core.networks.training import Trainer, TrainingConfig, TrainingRe
 from nnlin_gui.core.statistics.fitting import Baseline
 from nnlin_gui.ui.training_thread import TrainingThread
 from nnlin_gui.workbench.curves import TrainingCurves
+from nnlin_gui.workbench.readouts import Readout, readout
 from nnlin_gui.workbench.results import FitProbe, Results
 from nnlin_gui.workbench.state import Workbench
 
@@ -118,3 +119,9 @@ class ControllerViews:
     def epoch(self) -> int:
         epochs = self.wb.curves.epochs
         return int(epochs[-1]) if len(epochs) else 0
+
+    @property
+    def readout(self) -> Readout:
+        """Every read-out of the current state (epoch, loss, metrics, collapse headline),
+        computed in one place so no view can lag behind another."""
+        return readout(self.wb, self._training)

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QFont, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
     QDockWidget,
     QFileDialog,
@@ -36,12 +36,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from nnlin_gui.ui import screen_fit, window_layout
 from nnlin_gui.ui.controller import DEFAULT_SOURCE, ModelController
+from nnlin_gui.ui.font_roles import ratio_of, set_relative
 from nnlin_gui.ui.gui_gc import collect_in_gui_thread
 from nnlin_gui.ui.panels.builder_panel import BuilderPanel
 from nnlin_gui.ui.panels.data_panel import DataPanel
 from nnlin_gui.ui.panels.settings_panel import SettingsPanel
-from nnlin_gui.ui.theme import ThemeManager
+from nnlin_gui.ui.theme import FONT_SCALE, ThemeManager
+from nnlin_gui.ui.widgets.headline_label import HeadlineLabel
 from nnlin_gui.ui.widgets.icons import app_icon, make_icon
 from nnlin_gui.workbench.sources import table_title
 
@@ -55,7 +58,7 @@ log = logging.getLogger(__name__)
 
 FRAME_MS = 40  # 25 frames a second while training: smooth, and leaves the GIL to the worker
 MAX_RECENT = 8
-STATE_VERSION = 2  # bumped when the default layout changes: old saved layouts are ignored
+STATE_VERSION = 3  # bumped when the default layout changes: old saved layouts are ignored
 DATA_SUFFIXES = (".csv", ".tsv", ".txt", ".dat", ".tab")
 FILE_FILTER = "Data files (*.csv *.tsv *.txt *.dat *.tab);;All files (*)"
 # If no paint comes (a window shown minimised), the rest is built after this anyway.
@@ -166,10 +169,6 @@ class MainWindow(QMainWindow):
         )
         self.tabifyDockWidget(self.collapse_dock, self.diagnostics_dock)
         self.collapse_dock.raise_()
-        self.resizeDocks([self.data_dock, self.network_dock], [360, 300], Qt.Orientation.Horizontal)
-        self.resizeDocks(
-            [self.network_dock, self.training_dock], [430, 330], Qt.Orientation.Vertical
-        )
 
         self._make_actions()
         self._make_toolbar()
@@ -188,11 +187,13 @@ class MainWindow(QMainWindow):
         c.model_reset.connect(self._on_results)
         self.data_panel.open_requested.connect(self.open_file_dialog)
         self.lessons_dock = self._add_lessons_dock()
-        self.resize(1440, 900)
-        # The collapse table and the diagnostics cards need room: about 40 % of the height.
-        self.resizeDocks([self.collapse_dock], [340], Qt.Orientation.Vertical)
+        self._place_on_screen()
         self._default_state = self.saveState(STATE_VERSION)
+        self._normal_state: QByteArray | None = None  # the layout before presentation mode
         self.restore_settings()
+        if self.theme_manager.presentation:
+            self._set_presenting(True)
+        self.theme_manager.changed.connect(self._on_look)
         self._on_state("idle")
 
     # -- construction ----------------------------------------------------------------------------
@@ -208,9 +209,17 @@ class MainWindow(QMainWindow):
         )
         self.tabifyDockWidget(self.data_dock, dock)
         self.data_dock.raise_()
-        # A dock added after the window sized its docks squeezes the side columns.
-        self.resizeDocks([self.data_dock, self.network_dock], [360, 300], Qt.Orientation.Horizontal)
         return dock
+
+    def _place_on_screen(self) -> None:
+        """Open inside the screen's available area (maximised on a small one), with a
+        minimum size that fits it, and the docks sized for that window."""
+        avail = screen_fit.available_geometry(self)
+        self.setMinimumSize(screen_fit.minimum_size(avail))
+        self.setGeometry(screen_fit.initial_geometry(avail))
+        if screen_fit.is_small(avail):
+            self.setWindowState(self.windowState() | Qt.WindowState.WindowMaximized)
+        window_layout.apply_default(self)
 
     def finish_startup(self) -> None:
         """Build the plots, the collapse, diagnostics and lessons panels and the teaching
@@ -267,6 +276,7 @@ class MainWindow(QMainWindow):
 
     def showEvent(self, event) -> None:  # noqa: N802 (Qt override)
         super().showEvent(event)
+        self._tidy_tabs_soon()
         if not self._built:
             QTimer.singleShot(FINISH_FALLBACK_MS, self, self._finish_soon)
 
@@ -389,7 +399,7 @@ class MainWindow(QMainWindow):
         self.act_shortcuts = self._action("Keyboard shortcuts", self.show_shortcuts, "F1")
 
     def _make_toolbar(self) -> None:
-        bar = QToolBar("Training", self, objectName="mainToolBar")
+        bar = QToolBar("Toolbar", self, objectName="mainToolBar")
         bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         bar.setMovable(False)
         for action, name in (
@@ -409,14 +419,11 @@ class MainWindow(QMainWindow):
         bar.addWidget(spacer)
         self.epoch_label = QLabel(objectName="epochLabel")
         self.epoch_label.setTextFormat(Qt.TextFormat.PlainText)  # no rich-text layout per frame
-        font = QFont(self.font())
-        font.setPointSize(font.pointSize() + 5)
-        font.setBold(True)
-        self.epoch_label.setFont(font)
+        set_relative(self.epoch_label, ratio_of(14), bold=True)
         self.loss_label = QLabel(objectName="lossLabel")
         self.loss_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.loss_label.setMinimumWidth(250)
-        self.loss_label.setStyleSheet("padding-left: 14px; padding-right: 8px;")
+        # Margins, not a style sheet: a sheet pinned the palette (dark text on dark).
+        self.loss_label.setContentsMargins(14, 0, 8, 0)
         bar.addWidget(self.epoch_label)
         bar.addWidget(self.loss_label)
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, bar)
@@ -469,6 +476,9 @@ class MainWindow(QMainWindow):
         self.train_progress.setMaximumWidth(180)
         self.train_progress.setFormat("%p% of the run")
         self.rate_label = QLabel(objectName="rateLabel")
+        # The collapse verdict stays in sight whatever the docks show.
+        self.headline = HeadlineLabel()
+        bar.addWidget(self.headline, 3)
         bar.addWidget(self.status_label, 1)
         bar.addPermanentWidget(self.load_progress)
         bar.addPermanentWidget(self.cancel_load_button)
@@ -494,24 +504,17 @@ class MainWindow(QMainWindow):
             return
         self._drawn_version = (c.version, len(c.curves))
         self.frames += 1
+        readout = c.readout  # every number below from the same, current state
         if self._built:  # before finish_startup only the counters exist
             self._plots.refresh()
             self._collapse_summary.refresh(c)
-        curves = c.curves
-        self.epoch_label.setText(f"Epoch {c.epoch:,}")
+            self._collapse_summary.show_readout(readout)
+        self.epoch_label.setText(readout.epoch_text)
+        self.loss_label.setText(readout.loss_text)
+        self.headline.show_headline(readout.headline)
         if c.is_training:
             span = max(1, c.run_end_epoch - self._run_start)
             self.train_progress.setValue(int(1000 * (c.epoch - self._run_start) / span))
-        units = c.trainer.loss_units if c.trainer is not None else None
-        if len(curves) and units is not None:
-            # In the data's units, as the MSE beside it (training runs on a standardised y).
-            text = f"train {units.format(curves.train_loss[-1])}"
-            test = curves.test_loss[-1]
-            if test == test:  # not NaN
-                text += f" · test {units.format(test)}"
-            self.loss_label.setText(text)
-        else:
-            self.loss_label.setText("untrained")
 
     def _on_state(self, state: str) -> None:
         training = state == "training"
@@ -649,20 +652,50 @@ class MainWindow(QMainWindow):
         geometry = self.settings.value("geometry")
         if isinstance(geometry, QByteArray | bytes) and geometry:
             self.restoreGeometry(QByteArray(geometry))
+            # Saved on a bigger screen (the office monitor, now the projector): pull it in.
+            avail = screen_fit.available_geometry(self)
+            if not self.isMaximized() and not avail.contains(self.geometry()):
+                self.setGeometry(screen_fit.inside(self.geometry(), avail))
         state = self.settings.value("windowState")
         if isinstance(state, QByteArray | bytes) and state:
             self.restoreState(QByteArray(state), STATE_VERSION)
 
     def save_settings(self) -> None:
         self.settings.setValue("geometry", self.saveGeometry())
-        self.settings.setValue("windowState", self.saveState(STATE_VERSION))
+        # The user's own layout, not the presentation one laid over it.
+        state = self._normal_state or self.saveState(STATE_VERSION)
+        self.settings.setValue("windowState", state)
         self.settings.sync()
+
+    def _on_look(self, _scheme: str, presentation: bool) -> None:
+        if presentation != (self._normal_state is not None):
+            self._set_presenting(presentation)
+
+    def _set_presenting(self, on: bool) -> None:
+        """Lay the docks out for presentation mode (or back to the user's layout)."""
+        if on:
+            self._normal_state = self.saveState(STATE_VERSION)
+            small = screen_fit.is_small(screen_fit.available_geometry(self))
+            window_layout.present(self, FONT_SCALE, small)
+        elif self._normal_state is not None:
+            state, self._normal_state = self._normal_state, None
+            self.restoreState(state, STATE_VERSION)
+        self._tidy_tabs_soon()
+
+    def _tidy_tabs_soon(self) -> None:
+        # Once the dock layout has settled (Qt leaves old tab bars shown).
+        QTimer.singleShot(0, self, lambda: window_layout.hide_stale_tab_bars(self))
 
     def reset_layout(self) -> None:
         for dock in self.findChildren(QDockWidget):
             dock.setFloating(False)
             dock.show()
         self.restoreState(self._default_state, STATE_VERSION)
+        window_layout.apply_default(self)  # sized for the window as it is now
+        self._tidy_tabs_soon()
+        if self._normal_state is not None:  # in presentation mode: its layout over it
+            self._normal_state = None
+            self._set_presenting(True)
 
     def toggle_fullscreen(self) -> None:
         self.showNormal() if self.isFullScreen() else self.showFullScreen()

@@ -18,6 +18,8 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication, QStyleFactory, QWidget
 
+from nnlin_gui.ui import font_roles
+
 log = logging.getLogger(__name__)
 
 THEMES = ("system", "light", "dark")
@@ -135,6 +137,7 @@ class ThemeManager(QObject):
         """Palette, fonts and plots as the preferences say."""
         app = QApplication.instance()
         scheme = self.effective_scheme()
+        repaint = bool(self.scheme) and scheme != self.scheme
         if scheme != self.scheme:
             if scheme == "dark":
                 app.setStyle(QStyleFactory.create("Fusion"))
@@ -149,6 +152,9 @@ class ThemeManager(QObject):
             size = self._base_font.pointSizeF()
             font.setPointSizeF((size if size > 0 else 10.0) * FONT_SCALE)
         app.setFont(font)
+        font_roles.apply_all(self.root)
+        if repaint:
+            repolish(self.root)
         colours = PLOT_COLOURS[scheme]
         pg = _loaded_pyqtgraph()
         if pg is not None:  # else the window applies again once its plots exist
@@ -167,6 +173,8 @@ class ThemeManager(QObject):
         pg = _loaded_pyqtgraph()
         if pg is None:
             return
+        from nnlin_gui.ui.widgets.plot_style import fit_legend
+
         scheme = self.scheme or self.effective_scheme()
         colours = PLOT_COLOURS[scheme]
         fg = colours["foreground"]
@@ -182,17 +190,25 @@ class ThemeManager(QObject):
                 axis.setStyle(tickFont=tick_font)
                 axis.label.setDefaultTextColor(fg)
                 axis.label.setFont(tick_font)
-            title = item.titleLabel
-            if title.text:
-                title.setText(title.text, color=fg)
+            self._style_title(item, fg)
             legend = getattr(item, "legend", None)
             if legend is not None:
                 self._style_legend(legend, colours)
+                fit_legend(item)
             for curve in item.listDataItems():
                 self._style_curve(curve, scheme)
 
-    @staticmethod
-    def _style_legend(legend, colours: dict) -> None:
+    def _style_title(self, item, fg: QColor) -> None:
+        """The title's colour, its sizes scaled in presentation mode, fitted to the plot."""
+        from nnlin_gui.ui.widgets.plot_style import fit_title
+
+        fit_title(item, self._scale, fg)
+
+    @property
+    def _scale(self) -> float:
+        return FONT_SCALE if self.presentation else 1.0
+
+    def _style_legend(self, legend, colours: dict) -> None:
         import pyqtgraph as pg  # loaded: only style_plots gets here
 
         fg, bg = colours["foreground"], QColor(colours["background"])
@@ -200,8 +216,13 @@ class ThemeManager(QObject):
         legend.setLabelTextColor(fg)
         legend.setBrush(pg.mkBrush(bg))
         legend.setPen(pg.mkPen(fg.darker(150) if fg.lightness() > 128 else fg.lighter(250)))
+        base = getattr(legend, "_nnlin_base_size", None)
+        if base is None:
+            base = legend._nnlin_base_size = str(legend.opts.get("labelTextSize", "9pt"))
+        size = font_roles.scale_points(f"font-size:{base}", self._scale).split(":", 1)[1]
         for _sample, label in getattr(legend, "items", []):
-            label.setText(label.text, color=fg)
+            label.setText(label.text, color=fg, size=size)
+        legend.opts["labelTextSize"] = size  # entries added later get it too
 
     def _style_curve(self, curve, scheme: str) -> None:
         import pyqtgraph as pg  # loaded: only style_plots gets here
@@ -233,3 +254,14 @@ def _as_bool(value) -> bool:
     if isinstance(value, str):
         return value.strip().lower() in ("1", "true", "yes", "on")
     return bool(value)
+
+
+def repolish(root: QWidget) -> None:
+    """Re-resolve every style sheet under ``root``: a sheet's ``palette(...)`` colours are
+    taken once, so after a theme switch cards kept the old background (black cards with
+    near-black text) until their sheets are set again."""
+    for widget in [root, *root.findChildren(QWidget)]:
+        sheet = widget.styleSheet()
+        if sheet:
+            widget.setStyleSheet("")
+            widget.setStyleSheet(sheet)

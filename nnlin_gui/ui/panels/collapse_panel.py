@@ -50,6 +50,7 @@ from nnlin_gui.core.statistics.comparison import (
     headline,
     to_csv,
 )
+from nnlin_gui.ui.font_roles import ratio_of, set_relative
 from nnlin_gui.ui.panels.collapse_summary import CollapseSummary
 from nnlin_gui.ui.widgets.capping import cap_note, largest
 from nnlin_gui.ui.widgets.collapse_compare import ComparePlots
@@ -61,6 +62,7 @@ from nnlin_gui.ui.widgets.collapse_equation import (
     num,
     signed_terms,
 )
+from nnlin_gui.ui.widgets.reflow import Reflow
 from nnlin_gui.workbench.jobs import polynomial_job, train_pair
 
 log = logging.getLogger(__name__)
@@ -147,7 +149,8 @@ def _rich(name: str) -> QLabel:
 
 class CollapsePanel(CollapseSummary):
     """objectName ``collapsePanel``. Children: ``collapseEquation``, ``collapseChain``,
-    ``collapseBias``, ``collapseHeadline``, ``collapseBaselineNote``, ``collapseSpread``,
+    ``collapseBias``, ``collapseTableHeadline`` (the window's status bar carries the
+    always-visible ``collapseHeadline``), ``collapseBaselineNote``, ``collapseSpread``,
     ``collapseTable``,
     ``copyTableButton``, ``exportCsvButton``, ``polyDegreeSpin``, ``polyButton``,
     ``polyResult``, ``compareActivationCombo``, ``compareButton``, ``compareStatus``,
@@ -165,16 +168,12 @@ class CollapsePanel(CollapseSummary):
         # The headline below says what the verdict and largest-difference lines said.
         self.verdict.hide()
         self.max_diff.hide()
-        font = self.font()
-        font.setPointSize(BODY_PT)
-        self.setFont(font)
+        set_relative(self, ratio_of(BODY_PT))  # scales with presentation mode
 
         # -- how the network collapses ------------------------------------------------------
         how, how_lay = _group("How the network collapses", "collapseHow")
         self.equation_rich = _rich("collapseEquation")
-        big = self.equation_rich.font()
-        big.setPointSize(15)
-        self.equation_rich.setFont(big)
+        set_relative(self.equation_rich, ratio_of(15))
         self.chain = _rich("collapseChain")
         self.bias = _rich("collapseBias")
         for w in (self.equation_rich, self.chain, self.bias):
@@ -182,11 +181,11 @@ class CollapsePanel(CollapseSummary):
         how_lay.addStretch(1)
 
         # -- the table ------------------------------------------------------------------------
-        table_box, table_lay = _group("Network against the closed-form fit", "collapseTableBox")
-        self.headline = _rich("collapseHeadline")
-        hfont = self.headline.font()
-        hfont.setPointSize(13)
-        self.headline.setFont(hfont)
+        # No title line: the headline is the box's title (a 250-pixel dock shows the rows).
+        table_box, table_lay = _group("", "collapseTableBox")
+        table_box.setToolTip("The network against the closed-form fit")
+        self.headline = _rich("collapseTableHeadline")
+        set_relative(self.headline, ratio_of(13))
         self.baseline_note = _rich("collapseBaselineNote")
         self.spread = _rich("collapseSpread")
         self.table_note = _rich("collapseTableNote")
@@ -200,16 +199,16 @@ class CollapsePanel(CollapseSummary):
         header.setStretchLastSection(False)
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.table.setMinimumHeight(140)
-        buttons = QHBoxLayout()
+        buttons = Reflow(560)
         self.copy_button = QPushButton("Copy table", objectName="copyTableButton")
         self.copy_button.setToolTip("Copy the table (tab-separated) for a spreadsheet")
         self.export_button = QPushButton("Export CSV…", objectName="exportCsvButton")
         self.copy_button.clicked.connect(self.copy_table)
         self.export_button.clicked.connect(self._export_dialog)
-        buttons.addWidget(self.copy_button)
-        buttons.addWidget(self.export_button)
-        buttons.addStretch(1)
-        buttons.addWidget(QLabel("Polynomial degree"))
+        poly = QWidget()
+        poly_row = QHBoxLayout(poly)
+        poly_row.setContentsMargins(0, 0, 0, 0)
+        poly_row.addWidget(QLabel("Polynomial degree"))
         self.poly_degree = QSpinBox(objectName="polyDegreeSpin", minimum=1, maximum=10, value=2)
         self.poly_button = QPushButton("Fit polynomial", objectName="polyButton")
         self.poly_button.setToolTip(
@@ -217,12 +216,22 @@ class CollapsePanel(CollapseSummary):
             "network cannot reach"
         )
         self.poly_button.clicked.connect(self.fit_polynomial)
-        buttons.addWidget(self.poly_degree)
-        buttons.addWidget(self.poly_button)
+        poly_row.addWidget(self.poly_degree)
+        poly_row.addWidget(self.poly_button)
+        poly_row.addStretch(1)
+        table_buttons = QWidget()
+        copy_row = QHBoxLayout(table_buttons)
+        copy_row.setContentsMargins(0, 0, 0, 0)
+        copy_row.addWidget(self.copy_button)
+        copy_row.addWidget(self.export_button)
+        copy_row.addStretch(1)
+        buttons.add(table_buttons, 1)
+        buttons.add(poly)
         self.poly_result = _rich("polyResult")
-        for w in (self.headline, self.baseline_note, self.spread, self.table_note, self.table):
+        # The verdict and the table first: the rows a dock of 250 px shows.
+        for w in (self.headline, self.table, self.table_note, self.baseline_note, self.spread):
             table_lay.addWidget(w)
-        table_lay.addLayout(buttons)
+        table_lay.addWidget(buttons)
         table_lay.addWidget(self.poly_result)
 
         # -- linear vs nonlinear --------------------------------------------------------------
@@ -243,11 +252,12 @@ class CollapsePanel(CollapseSummary):
         self.pair_plots = ComparePlots()
         pair_lay.addWidget(self.pair_plots, 1)
 
-        top = QHBoxLayout()
-        top.addWidget(how, 2)
-        top.addWidget(table_box, 3)
+        # Side by side where there is room (about 1,000 px), else the table above the rest.
+        top = Reflow(1000)
+        top.add(table_box, 3)
+        top.add(how, 2)
         below = QVBoxLayout()
-        below.addLayout(top)
+        below.addWidget(top)
         below.addWidget(pair_box, 1)
         grid = self.layout()
         grid.setRowStretch(4, 0)
@@ -279,7 +289,7 @@ class CollapsePanel(CollapseSummary):
         if col.collapsible:
             self.equation_rich.setText(
                 f"{equation_html(col.W, col.b, names, target)}"
-                "<br><span style='font-size:11pt;color:#888'>= <i>W</i><sub>z</sub> "
+                "<br><span style='font-size:small;color:#888'>= <i>W</i><sub>z</sub> "
                 "<i>x</i> + <i>b</i><sub>z</sub>, one affine map (epoch "
                 f"{results.epoch:,})</span>"
             )
@@ -293,11 +303,11 @@ class CollapsePanel(CollapseSummary):
             best = ""
             if ap is not None:
                 best = (
-                    "<br><span style='font-size:11pt;color:#888'>best affine approximation: "
+                    "<br><span style='font-size:small;color:#888'>best affine approximation: "
                     f"{equation_html(ap.W, ap.b, names, target)}</span>"
                 )
             self.equation_rich.setText(
-                f"<span style='color:#c62828'>No single affine map: {col.reason}.</span>{best}"
+                f"<span style='color:#e5534b'>No single affine map: {col.reason}.</span>{best}"
             )
             self.chain.setText(chain_html(col.chain))
             self.bias.setText(
@@ -345,12 +355,12 @@ class CollapsePanel(CollapseSummary):
             return
         note = comp.baseline_note
         self.baseline_note.setText(
-            f"<span style='color:#555'>{html.escape(note[:1].upper() + note[1:])}.</span>"
+            f"<span style='color:#888'>{html.escape(note[:1].upper() + note[1:])}.</span>"
             if note
             else ""
         )
         ok = comp.collapsible and comp.headline.startswith("the network has collapsed")
-        colour = "#2e7d32" if ok else ("#c62828" if not comp.collapsible else "#1f5fa0")
+        colour = "#2ea043" if ok else ("#e5534b" if not comp.collapsible else "#3884dc")
         text = comp.headline[:1].upper() + comp.headline[1:]
         self.headline.setText(f"<b><span style='color:{colour}'>{text}.</span></b>")
         title = comp.baseline_title or BASELINE_TITLES.get(comp.baseline_kind, comp.baseline_kind)
@@ -499,9 +509,9 @@ class CollapsePanel(CollapseSummary):
     @Slot(int, str, str)
     def _on_failed(self, token: int, kind: str, message: str) -> None:
         if token == self._poly_token:
-            self.poly_result.setText(f"<span style='color:#c62828'>{message}</span>")
+            self.poly_result.setText(f"<span style='color:#e5534b'>{message}</span>")
         elif token == self._pair_token:
-            self.pair_status.setText(f"<span style='color:#c62828'>{message}</span>")
+            self.pair_status.setText(f"<span style='color:#e5534b'>{message}</span>")
 
 
 def _powers(text: str) -> str:

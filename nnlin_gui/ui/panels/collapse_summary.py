@@ -12,7 +12,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QWidget
 
 from nnlin_gui.core.statistics.comparison import BASELINE_SHORT, baseline_title
+from nnlin_gui.ui.font_roles import ratio_of, set_relative
 from nnlin_gui.ui.widgets.capping import more_terms
+from nnlin_gui.workbench.readouts import CANNOT
 
 MAX_TERMS = 8
 LIVE_INTERVAL = 0.2  # seconds between live equation updates
@@ -64,15 +66,17 @@ class CollapseSummary(QWidget):
         grid.addWidget(self._base_caption, 1, 0)
         grid.addWidget(self.baseline, 1, 1)
         grid.addWidget(self.verdict, 2, 0, 1, 2)
-        self.metrics.setWordWrap(False)
         row = QHBoxLayout()
         row.addWidget(self.max_diff, 1)
-        row.addWidget(self.metrics, 0, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
+        # Stretched and right-aligned: a fixed-width, unwrapped line was clipped in a narrow dock.
+        self.metrics.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
+        row.addWidget(self.metrics, 1)
         grid.addLayout(row, 3, 0, 1, 2)
         grid.setColumnStretch(1, 1)
         grid.setRowStretch(4, 1)
         self._shown = -1
         self._shown_at = 0.0
+        self._readout_at = 0.0
         controller.results_changed.connect(self.show_results)
         controller.baseline_changed.connect(self._show_baseline)
 
@@ -81,9 +85,7 @@ class CollapseSummary(QWidget):
         label = QLabel(objectName=name)
         label.setTextFormat(Qt.TextFormat.RichText)
         label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        font = label.font()
-        font.setPointSize(points)
-        label.setFont(font)
+        set_relative(label, ratio_of(points))  # presentation mode scales it too
         label.setWordWrap(True)
         return label
 
@@ -102,6 +104,22 @@ class CollapseSummary(QWidget):
         self._base_caption.setToolTip(base.note)
         target = f"logit P({target}=1)" if base.kind.startswith("logistic") else target
         self.baseline.setText(equation(base.W, base.b, names, target))
+
+    def show_readout(self, readout) -> None:
+        """The caption and metrics of the controller's ``Readout`` (the same numbers the
+        toolbar shows); while training at most 5 times a second."""
+        live = self.controller.is_training
+        now = time.perf_counter()
+        if live and now - self._readout_at < LIVE_INTERVAL:
+            return
+        self._readout_at = now
+        if readout.headline.verdict != CANNOT:
+            caption = f"<b>Network</b> (epoch {readout.epoch:,})"
+            if caption != self._net_caption.text():
+                self._net_caption.setText(caption)
+        metrics = f"<span style='color:#888'>{html.escape(readout.metrics_text)}</span>"
+        if metrics != self.metrics.text():
+            self.metrics.setText(metrics)
 
     def refresh(self, controller) -> None:
         """While training: the live collapsed equation from the newest coefficients."""
@@ -126,8 +144,7 @@ class CollapseSummary(QWidget):
         base = results.baseline
         if base is not None and base.kind.startswith("logistic"):
             target = f"logit P({target}=1)"
-        if col.collapsible:
-            self._net_caption.setText(f"<b>Network</b> (epoch {results.epoch})")
+        if col.collapsible:  # its caption and the metrics come with the readout
             self.equation.setText(equation(col.W, col.b, names, target))
         elif results.approximation is not None:
             self._net_caption.setText("<b>Best affine fit</b>")
@@ -146,7 +163,7 @@ class CollapseSummary(QWidget):
                 )
             else:
                 self.verdict.setText(
-                    f"<span style='color:#1f5fa0'><b>A linear network: one affine map. "
+                    f"<span style='color:#3884dc'><b>A linear network: one affine map. "
                     f"Training moves it towards {title}.</b></span>"
                 )
             self.max_diff.setText(f"Largest difference from {short}: <b>{d:.3g}</b>")
@@ -170,11 +187,4 @@ class CollapseSummary(QWidget):
                 if error
                 else "Waiting for the closed-form fit…"
             )
-        m = results.metrics
-        parts = []
-        for part in ("train", "test"):
-            if f"{part}_r2" in m:
-                parts.append(f"{part} R² {m[f'{part}_r2']:.4f}, MSE {m[f'{part}_mse']:.4g}")
-            elif f"{part}_accuracy" in m:
-                parts.append(f"{part} accuracy {100 * m[f'{part}_accuracy']:.1f}%")
-        self.metrics.setText("<span style='color:#888'>" + " · ".join(parts) + "</span>")
+        self.show_readout(self.controller.readout)

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 from nnlin_gui.core.data.builtin import BuiltinInfo, builtin_info, builtin_names
 from nnlin_gui.ui.widgets.feature_list import FeatureListModel
 from nnlin_gui.ui.widgets.table_model import FrameTableModel
+from nnlin_gui.workbench.readouts import data_summary
 from nnlin_gui.workbench.sources import choosable_columns, table_title
 
 FILTER_FROM = 8  # columns from which the feature picker offers a filter and all/none
@@ -56,6 +57,11 @@ class DataPanel(QWidget):
         builtin = QGroupBox("Built-in dataset")
         self.dataset_combo = QComboBox(objectName="datasetCombo")
         self.dataset_combo.setPlaceholderText("(a file is open)")
+        # Sized by a length, not the longest title: the column stays narrow on small screens.
+        self.dataset_combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.dataset_combo.setMinimumContentsLength(14)
         for info in self.catalog:
             self.dataset_combo.addItem(info.title, info.name)
         self.dataset_combo.setToolTip("Choose a teaching dataset; it is generated with a seed")
@@ -68,19 +74,20 @@ class DataPanel(QWidget):
         self.noise_spin.setDecimals(2)
         self.noise_spin.setSingleStep(0.1)
         self.data_seed_spin = QSpinBox(objectName="dataSeedSpin", minimum=0, maximum=1_000_000)
-        params = QGridLayout()
-        params.addWidget(QLabel("Rows"), 0, 0)
-        params.addWidget(self.size_spin, 0, 1)
-        params.addWidget(QLabel("Noise"), 0, 2)
-        params.addWidget(self.noise_spin, 0, 3)
-        params.addWidget(QLabel("Seed"), 1, 0)
-        params.addWidget(self.data_seed_spin, 1, 1)
+        self.params_box = QWidget(objectName="builtinParams")
+        params = QGridLayout(self.params_box)
+        params.setContentsMargins(0, 0, 0, 0)
+        # One box a row: side by side they made the panel wider than a 1366x768 column.
+        for row, (text, spin) in enumerate(
+            (("Rows", self.size_spin), ("Noise", self.noise_spin), ("Seed", self.data_seed_spin))
+        ):
+            params.addWidget(QLabel(text), row, 0)
+            params.addWidget(spin, row, 1)
         params.setColumnStretch(1, 1)
-        params.setColumnStretch(3, 1)
         lay = QVBoxLayout(builtin)
         lay.addWidget(self.dataset_combo)
         lay.addWidget(self.description)
-        lay.addLayout(params)
+        lay.addWidget(self.params_box)
 
         # File and columns
         columns = QGroupBox("Columns")
@@ -97,7 +104,7 @@ class DataPanel(QWidget):
         self.target_combo.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )
-        self.target_combo.setMinimumContentsLength(10)
+        self.target_combo.setMinimumContentsLength(7)
         self.task_combo = QComboBox(objectName="taskCombo")
         self.task_combo.addItem("Regression", "regression")
         self.task_combo.addItem("Classification", "classification")
@@ -106,9 +113,6 @@ class DataPanel(QWidget):
             "(classification: binary or multi-class as its values decide). Default: "
             "regression, unless the values are exactly 0 and 1 or text"
         )
-        target_row = QHBoxLayout()
-        target_row.addWidget(self.target_combo, 1)
-        target_row.addWidget(self.task_combo)
         self.feature_model = FeatureListModel(self)
         self.feature_list = QListView(objectName="featureList")
         self.feature_list.setModel(self.feature_model)
@@ -119,7 +123,8 @@ class DataPanel(QWidget):
         self.summary.setWordWrap(True)
         form = QFormLayout(columns)
         form.addRow(top)
-        form.addRow("Target", target_row)
+        form.addRow("Target", self.target_combo)
+        form.addRow("Task", self.task_combo)  # its own row: the column fits 1366x768
         form.addRow("Features", features)
         form.addRow(self.summary)
 
@@ -252,12 +257,15 @@ class DataPanel(QWidget):
         if table.source.startswith("builtin:"):
             name = table.source.split("?")[0][len("builtin:") :]
             index = self.dataset_combo.findData(name)
+            self.params_box.show()
             if index != self.dataset_combo.currentIndex():
                 self.dataset_combo.setCurrentIndex(index)
                 self._show_info(index)
             self.source_label.setText(f"<b>{table_title(table)}</b> (built-in)")
         else:
             self.dataset_combo.setCurrentIndex(-1)
+            # A file has no rows/noise/seed: the boxes would show another dataset's values.
+            self.params_box.hide()
             self.description.setText("")
             self.source_label.setText(f"<b>{table_title(table)}</b>")
             self.source_label.setToolTip(table.source)
@@ -274,17 +282,5 @@ class DataPanel(QWidget):
         names = choosable_columns(table) if table is not None else ds.feature_names
         self._show_features([n for n in names if n != ds.target_name], ds.feature_names)
         self.model.set_roles(ds.target_name, ds.feature_names)
-        text = table.summary.describe() if table is not None else ""
-        task = {
-            "regression": "regression",
-            "binary": "binary classification",
-            "multiclass": f"classification, {len(ds.class_labels)} classes",
-        }.get(ds.task, ds.task)
-        words = [
-            f"Predicting <b>{ds.target_name}</b> from {len(ds.feature_names)} "
-            f"feature{'s' if len(ds.feature_names) != 1 else ''} ({task}), {ds.n_rows:,} rows used."
-        ]
-        if ds.rows_dropped:
-            words.append(f"{ds.rows_dropped:,} rows with missing values were dropped.")
-        self.summary.setText(" ".join(words) + (f"<br><i>{text}</i>" if text else ""))
+        self.summary.setText(data_summary(table, ds))  # names the current target and roles
         self._updating = False

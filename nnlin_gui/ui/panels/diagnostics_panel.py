@@ -29,6 +29,7 @@ from PySide6.QtWidgets import QComboBox, QGridLayout, QHBoxLayout, QLabel, QVBox
 
 from nnlin_gui.core.networks.network import Network, NetworkSpec
 from nnlin_gui.core.networks.scaling import Scaling
+from nnlin_gui.ui.font_roles import ratio_of, set_relative
 from nnlin_gui.ui.widgets.diagnostic_card import DiagnosticCard
 
 log = logging.getLogger(__name__)
@@ -201,9 +202,7 @@ class DiagnosticsPanel(QWidget):
         lay.addWidget(self.p_legend)
         lay.addLayout(self.grid, 1)
         for widget in (caption, self.source_combo, self.status, self.notes, self.p_legend):
-            font = widget.font()
-            font.setPointSize(11)
-            widget.setFont(font)
+            set_relative(widget, ratio_of(11))  # presentation mode scales it
         self._layout_cards()
 
         self._timer = QTimer(self, singleShot=True, interval=DEBOUNCE_MS)

@@ -94,6 +94,11 @@ class LessonsPanel(QWidget):
         lay = QVBoxLayout(self)
         lay.setContentsMargins(8, 8, 8, 8)
         self.combo = QComboBox(objectName="lessonCombo")
+        # Sized by a length, not the longest title: the column stays narrow on small screens.
+        self.combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.combo.setMinimumContentsLength(14)
         for i, lesson in enumerate(self.lessons):
             self.combo.addItem(f"{i + 1}. {lesson.title}")
         self.combo.currentIndexChanged.connect(self.select_lesson)
@@ -199,7 +204,7 @@ class LessonsPanel(QWidget):
             self.check_label.setText("")
             return
         mark = TICK if self.check_met else OPEN
-        colour = "#1a7f37" if self.check_met else "palette(text)"
+        colour = "#2ea043" if self.check_met else "palette(text)"
         self.check_label.setStyleSheet(f"color: {colour};")
         hint = ""
         if self._applied != (self.lesson_index, self.step_index):

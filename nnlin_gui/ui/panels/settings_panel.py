@@ -85,6 +85,7 @@ class SettingsPanel(QWidget):
 
         form = QFormLayout(self)
         form.setContentsMargins(4, 4, 4, 4)
+        form.setVerticalSpacing(3)  # nine rows: the column fits a 720-pixel screen
         form.addRow("Optimizer", self.optimizer_combo)
         form.addRow("Learning rate", self.lr_combo)
         form.addRow("Batch size", self.batch_spin)

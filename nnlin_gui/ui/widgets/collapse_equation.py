@@ -77,7 +77,7 @@ def chain_html(chain) -> str:
             step.kind, step.kind
         )
         act = step.activation
-        colour = "#2e7d32" if act == "identity" else "#c62828"
+        colour = "#2ea043" if act == "identity" else "#e5534b"
         rows.append(
             f"<tr><td>{factor(i, n)}</td><td align='right'>{step.shape[0]}×{step.shape[1]}</td>"
             f"<td>{html.escape(step.name)}, {html.escape(kind)}</td>"

@@ -16,6 +16,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from nnlin_gui.ui.font_roles import ratio_of, set_relative
 from nnlin_gui.ui.widgets.capping import cap_note, largest
 from nnlin_gui.ui.widgets.diagnostic_plots import draw, draw_histogram, new_diagnostic_plot
 
@@ -291,12 +292,12 @@ class DiagnosticCard(QFrame):
         self.setStyleSheet(
             f"#card_{assumption} {{ background: palette(base); border: 1px solid palette(mid); "
             "border-radius: 6px; }"
-            f" QLabel {{ font-size: {BODY_PT}pt; }}"
         )
+        set_relative(self, ratio_of(BODY_PT))  # its labels inherit it; presentation scales it
         lay = QVBoxLayout(self)
         lay.setContentsMargins(12, 10, 12, 10)
         lay.setSpacing(6)
-        title = QLabel(f"<span style='font-size:14pt'><b>{TITLES[assumption]}</b></span>")
+        title = QLabel(f"<span style='font-size:large'><b>{TITLES[assumption]}</b></span>")
         title.setToolTip(MEANING[assumption])
         lay.addWidget(title)
         self.meaning = QLabel(MEANING[assumption], objectName=f"meaning_{assumption}")

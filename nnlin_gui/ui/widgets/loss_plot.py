@@ -24,6 +24,7 @@ class LossPlot:
             curve.setDownsampling(auto=True, method="peak")
             curve.setClipToView(True)
         self._shown = -1
+        self._empty_range = False
         self.range = plot_style.LiveRange(item)
 
     def refresh(self, controller) -> None:
@@ -32,11 +33,18 @@ class LossPlot:
         if n == self._shown:
             return
         self._shown = n
+        item = self.widget.getPlotItem()
         if n == 0:
             self.train.setData([], [])
             self.test.setData([], [])
-            self.widget.getPlotItem().setRange(xRange=(0, 100), yRange=(-2, 0.5), padding=0)
+            item.setRange(xRange=(0, 100), yRange=(-2, 0.5), padding=0)
+            self._empty_range = True
             return
+        if self._empty_range and not self.range.live:
+            # The empty plot's fixed range would show a reopened session's first 100
+            # epochs only: fit the whole history.
+            self._empty_range = False
+            item.enableAutoRange()
         x = curves.epochs
         units = controller.trainer.loss_units if controller.trainer is not None else None
         factor = units.factor if units is not None else 1.0

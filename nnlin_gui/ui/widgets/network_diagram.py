@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from PySide6.QtCore import QLineF, QPointF, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QMouseEvent, QPainter, QPalette, QPen
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QMouseEvent, QPainter, QPalette, QPen
 from PySide6.QtWidgets import QInputDialog, QSizePolicy, QToolTip, QWidget
 
 from nnlin_gui.ui.widgets import neuron_thumbnails as thumbs
@@ -60,6 +60,7 @@ class _Column:
     n: int
     kind: str
     units: list  # (index or None, QPointF)
+    lines: tuple[str, ...] = ()  # the subtitle as drawn: one line, or split where narrow
 
 
 class NetworkDiagram(QWidget):
@@ -70,7 +71,7 @@ class NetworkDiagram(QWidget):
         self.setObjectName("networkDiagram")
         self.controller = controller
         self.setMouseTracking(True)
-        self.setMinimumSize(360, 220)
+        self.setMinimumSize(300, 150)  # small screens: the collapse table needs the height
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self._columns: list[_Column] = []
         self._edges: list[_Edge] = []
@@ -78,6 +79,7 @@ class NetworkDiagram(QWidget):
         self._hover: _Edge | None = None
         self.live = False
         self._painted_at = 0.0
+        self._caption_width = 140.0
 
     def sizeHint(self) -> QSize:
         return QSize(620, 320)
@@ -121,9 +123,23 @@ class NetworkDiagram(QWidget):
                 title, sub = f"layer {k + 1}", f"conv {spec.width}ch k{spec.kernel_size} · {act}"
             cols.append((title, sub, layer.out_dim, kind))
         w, h = self.width(), self.height()
-        top, bottom = 46.0, 18.0
         left, right = 70.0, 40.0
         step = (w - left - right) / max(1, len(cols) - 1)
+        # Captions as wide as a column: a subtitle that does not fit breaks at its " · "
+        # (side by side they overlapped on a 1280x720 screen), and the units start below.
+        small, bold = self._fonts()
+        self._caption_width = max(40.0, min(170.0, step - 8.0))
+        fits = QFontMetricsF(small).horizontalAdvance
+        lines = [
+            (sub,) if fits(sub) <= self._caption_width else tuple(sub.split(" · "))
+            for _, sub, _, _ in cols
+        ]
+        top = (
+            QFontMetricsF(bold).height()
+            + max(map(len, lines)) * QFontMetricsF(small).height()
+            + 12.0
+        )
+        bottom = 18.0
         for c, (title, sub, n, kind) in enumerate(cols):
             x = left + c * step
             shown = shown_units(n)
@@ -132,7 +148,7 @@ class NetworkDiagram(QWidget):
             units = [(u, QPointF(x, y0 + r * gap)) for r, u in enumerate(shown)]
             if c == 0 and names:
                 title = "inputs"
-            self._columns.append(_Column(title, sub, n, kind, units))
+            self._columns.append(_Column(title, sub, n, kind, units, lines[c]))
         # Edges with individual weights: into dense layers and the output.
         for c in range(1, len(self._columns)):
             layer = net.layers[c - 1]
@@ -230,18 +246,20 @@ class NetworkDiagram(QWidget):
         ds = self.controller.dataset
         thumbnails = self._thumbnails()
         names = list(ds.feature_names) if ds is not None else []
-        small = QFont(self.font())
-        small.setPointSizeF(max(7.0, self.font().pointSizeF() - 1))
-        bold = QFont(self.font())
-        bold.setBold(True)
+        small, bold = self._fonts()
+        bold_h, small_h = QFontMetricsF(bold).height(), QFontMetricsF(small).height()
+        width = self._caption_width
         for c, col in enumerate(self._columns):
             x = col.units[0][1].x()
+            # Centred on the column, but kept inside the widget (first and last columns).
+            left = min(max(2.0, x - width / 2), self.width() - width - 2.0)
             p.setFont(bold)
             p.setPen(self._ink(0.85))
-            p.drawText(QRectF(x - 70, 4, 140, 18), Qt.AlignmentFlag.AlignCenter, col.title)
+            self._caption(p, QRectF(left, 4, width, bold_h), col.title)
             p.setFont(small)
             p.setPen(self._ink(0.6))
-            p.drawText(QRectF(x - 80, 22, 160, 16), Qt.AlignmentFlag.AlignCenter, col.subtitle)
+            for k, line in enumerate(col.lines):
+                self._caption(p, QRectF(left, 4 + bold_h + k * small_h, width, small_h), line)
             bias = self._biases(net, c)
             for u, pt in col.units:
                 if u is None:
@@ -268,6 +286,19 @@ class NetworkDiagram(QWidget):
                 if c == 0 and u < len(names):
                     self._input_label(p, small, pt, names[u], 18.0, self._ink(0.85))
             p.setBrush(Qt.BrushStyle.NoBrush)
+
+    def _fonts(self) -> tuple[QFont, QFont]:
+        """The captions' fonts: the widget's (presentation mode scales it), small and bold."""
+        small = QFont(self.font())
+        small.setPointSizeF(max(7.0, self.font().pointSizeF() - 1))
+        bold = QFont(self.font())
+        bold.setBold(True)
+        return small, bold
+
+    @staticmethod
+    def _caption(p: QPainter, rect: QRectF, text: str) -> None:
+        shown = p.fontMetrics().elidedText(text, Qt.TextElideMode.ElideRight, int(rect.width()))
+        p.drawText(rect, Qt.AlignmentFlag.AlignCenter, shown)
 
     def _ellipsis(self, p: QPainter, bold: QFont, small: QFont, pt: QPointF, hidden: int) -> None:
         """The summary of a wide column: '⋮' and how many units it stands for."""

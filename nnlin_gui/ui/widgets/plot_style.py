@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import math
+import weakref
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QGraphicsItem, QSizePolicy
+
+from nnlin_gui.ui.font_roles import scale_points
+from nnlin_gui.ui.widgets.wheel_guard import guard
 
 TRAIN = QColor(33, 102, 172)
 TEST = QColor(214, 96, 30)
@@ -24,10 +30,28 @@ def configure() -> None:
         _configured = True
 
 
+class TidyAxis(pg.AxisItem):
+    """An axis that drops a tick label overlapping one already placed: pyqtgraph judges
+    crowding over the whole axis, so on a log scale 0.7, 0.8, 0.9 and 1 were printed on
+    top of each other."""
+
+    def generateDrawSpecs(self, p):  # noqa: N802 (pyqtgraph override)
+        specs = super().generateDrawSpecs(p)
+        if specs is None:
+            return None
+        axis, ticks, texts = specs
+        kept: list = []
+        for spec in texts:
+            rect = spec[0]
+            if not any(rect.intersects(other[0]) for other in kept):
+                kept.append(spec)
+        return axis, ticks, kept
+
+
 def new_plot(object_name: str, title: str, x_label: str, y_label: str) -> pg.PlotWidget:
     """A PlotWidget with a title, labelled axes, a grid and the given objectName."""
     configure()
-    widget = pg.PlotWidget()
+    widget = pg.PlotWidget(axisItems={"left": TidyAxis("left"), "bottom": TidyAxis("bottom")})
     widget.setObjectName(object_name)
     item = widget.getPlotItem()
     item.setTitle(f"<span style='font-size:11pt'><b>{title}</b></span>")
@@ -43,8 +67,56 @@ def new_plot(object_name: str, title: str, x_label: str, y_label: str) -> pg.Plo
         item.getAxis(name).setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
     # Epochs and most values read better without an SI factor such as "(x0.001)".
     item.getAxis("bottom").enableAutoSIPrefix(False)
-    widget.setMinimumSize(220, 180)
+    widget.setMinimumSize(200, 140)
+    guard(widget)  # inside a scrolling page the wheel scrolls the page, not the plot
+    ref = weakref.ref(item)
+    item.getViewBox().sigResized.connect(lambda *_: _refit(ref))
     return widget
+
+
+def _refit(ref) -> None:
+    item = ref()
+    if item is not None:
+        fit_title(item)
+        fit_legend(item)
+
+
+def fit_title(item, scale: float | None = None, colour=None) -> None:
+    """Show the title at ``scale`` times its owner's point sizes (presentation mode), in
+    ``colour``, shrunk to the plot's width when it would be cut ("Predicted against actua").
+
+    The owner's text is remembered: a title set by its plot later is taken as the new one.
+    """
+    label = item.titleLabel
+    if not label.text:
+        return
+    if label.text != getattr(label, "_nnlin_shown", None):
+        label._nnlin_base = label.text
+    if scale is not None:
+        label._nnlin_scale = scale
+    if colour is not None:
+        label.opts["color"] = colour
+    factor = getattr(label, "_nnlin_scale", 1.0)
+    room = item.width() - 12.0
+    for _ in range(3):  # the width is not linear in the size: measure again
+        label.setText(scale_points(label._nnlin_base, factor))
+        natural = label.item.boundingRect().width()
+        if room <= 0 or natural <= room or factor < 0.5:
+            break
+        factor *= room / natural
+    label._nnlin_shown = label.text
+
+
+def fit_legend(item) -> None:
+    """As many legend columns as keep every entry inside the plot ("intercep" was cut)."""
+    legend = getattr(item, "legend", None)
+    if legend is None or not legend.items:
+        return
+    row = max(label.boundingRect().height() for _, label in legend.items) or 16.0
+    rows = max(1, int((item.getViewBox().height() - 16.0) // row))
+    columns = max(1, math.ceil(len(legend.items) / rows))
+    if columns != legend.columnCount:
+        legend.setColumnCount(columns)
 
 
 def coefficient_colours(n: int) -> list[QColor]:
