@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import logging
+import os
 import sys
 from collections.abc import Sequence
 
@@ -55,6 +56,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("nnlin: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader went away (``nnlin ... | head``): not an error; silence the final flush.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
     except MemoryError:
         print("nnlin: out of memory; try a smaller file or fewer features", file=sys.stderr)
         return 2

@@ -141,3 +141,19 @@ def test_subprocess_json(tmp_path):
     assert proc.returncode == 0, proc.stderr
     params = json.loads(proc.stdout)["ols"]["params"]
     assert params["x"] == pytest.approx(1.00211681802045, rel=1e-13)
+
+
+def test_a_closed_pipe_is_not_an_error(tmp_path):
+    # `nnlin ... | head -1` used to print "internal error: BrokenPipeError" and exit 1.
+    import subprocess
+    import sys
+
+    # Far more than a pipe holds (every row is printed), so the writer meets the closed pipe.
+    cmd = [sys.executable, "-m", "nnlin_gui.cli", "regions", "builtin:circle?n=20000",
+           "--target", "label", "--epochs", "1", "--json", "-"]  # fmt: skip
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc.stdout.readline()
+    proc.stdout.close()  # the reader goes away
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=60) == 0, err
+    assert "internal error" not in err and "Traceback" not in err

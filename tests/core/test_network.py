@@ -123,3 +123,15 @@ def test_spec_json_round_trip_and_parameter_count():
 def test_bad_specs_raise_spec_error(bad, match):
     with pytest.raises(SpecError, match=match):
         bad()
+
+
+def test_inference_in_blocks_equals_one_pass():
+    import nnlin_gui.core.networks.network as network_module
+    from nnlin_gui.core.networks.network import Network, NetworkSpec
+
+    net = Network(NetworkSpec.mlp(3, [16, 8]), seed=2)
+    X = np.random.default_rng(0).normal(size=(network_module.INFERENCE_BLOCK * 2 + 17, 3))
+    blocked = net.forward(X)
+    whole = net._forward(X, False)
+    assert blocked.shape == whole.shape
+    assert np.allclose(blocked, whole, rtol=1e-13, atol=1e-15)
