@@ -169,6 +169,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         settings = scratch_settings()  # a picture of the default layout, not the user's
     window = MainWindow(settings=settings)
+    if args.screenshot and _headless():
+        from nnlin_gui.ui.screen_fit import COMFORTABLE
+
+        window.lay_out_for(COMFORTABLE)
     if probing:
         probe = _FirstPaint(window, app, args.startup_report)  # noqa: F841 (kept until quit)
         window.show()

@@ -18,7 +18,7 @@ def register(subparsers) -> None:
         "ols",
         help="fit ordinary least squares on a data file",
         description="Fit y = b + X w by ordinary least squares (accurate QR solve) and print "
-        "coefficients, standard errors, t, p and 95%% intervals.",
+        "coefficients, standard errors, t, p and 95% intervals.",
     )
     add_data_arguments(parser)
     parser.add_argument(

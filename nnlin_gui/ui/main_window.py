@@ -17,9 +17,10 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QDialog,
     QDockWidget,
     QFileDialog,
     QHBoxLayout,
@@ -36,7 +37,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from nnlin_gui.ui import screen_fit, window_layout
+from nnlin_gui.ui import screen_fit, space_key, window_layout
 from nnlin_gui.ui.controller import DEFAULT_SOURCE, ModelController
 from nnlin_gui.ui.font_roles import ratio_of, set_relative
 from nnlin_gui.ui.gui_gc import collect_in_gui_thread
@@ -46,6 +47,7 @@ from nnlin_gui.ui.panels.settings_panel import SettingsPanel
 from nnlin_gui.ui.theme import FONT_SCALE, ThemeManager
 from nnlin_gui.ui.widgets.headline_label import HeadlineLabel
 from nnlin_gui.ui.widgets.icons import app_icon, make_icon
+from nnlin_gui.ui.widgets.panel_scroll import PanelScroll
 from nnlin_gui.workbench.sources import table_title
 
 if TYPE_CHECKING:  # imported by finish_startup: they pull in pyqtgraph (0.5-0.9 s)
@@ -171,6 +173,7 @@ class MainWindow(QMainWindow):
         self.collapse_dock.raise_()
 
         self._make_actions()
+        space_key.install(self)  # Space trains from a number field too
         self._make_toolbar()
         self._make_menus()
         self._make_status_bar()
@@ -183,6 +186,7 @@ class MainWindow(QMainWindow):
         c.loading_changed.connect(self._on_loading)
         c.load_progress.connect(self._on_load_progress)
         c.table_changed.connect(self._on_table)
+        c.dataset_changed.connect(self._pages_to_top)
         c.results_changed.connect(self._on_results)
         c.model_reset.connect(self._on_results)
         self.data_panel.open_requested.connect(self.open_file_dialog)
@@ -197,6 +201,13 @@ class MainWindow(QMainWindow):
         self._on_state("idle")
 
     # -- construction ----------------------------------------------------------------------------
+
+    def lay_out_for(self, size: QSize) -> None:
+        """A normal (not maximised) window of ``size`` with the docks sized for it: a
+        headless ``--screenshot`` pictures the comfortable layout, not the 800x600 screen."""
+        self.setWindowState(Qt.WindowState.WindowNoState)
+        self.resize(size)
+        window_layout.apply_default(self)
 
     def _add_lessons_dock(self) -> QDockWidget:
         """The Lessons dock, reserved now so that the saved layout restores it; the lessons
@@ -242,6 +253,7 @@ class MainWindow(QMainWindow):
         self._diagnostics_panel = DiagnosticsPanel(c)
         self.set_panel("diagnosticsDock", self._diagnostics_panel).deleteLater()
         self._teaching = install_teaching(self)  # lessons, sessions, exports, plot colours
+        space_key.install(self)  # the new panels' number fields too
         collect_in_gui_thread()  # freeze pyqtgraph's objects too (see gui_gc.py)
         self.refresh_views(force=True)
         log.debug("rest of the window built in %.3f s", time.perf_counter() - t0)
@@ -305,13 +317,8 @@ class MainWindow(QMainWindow):
     def add_panel(self, name: str, title: str, widget: QWidget, area) -> QDockWidget:
         """Put ``widget`` in a dock named ``name`` (later issues add their panels this way)."""
         dock = QDockWidget(title, self, objectName=name)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        # Panels wrap to the dock's width rather than scroll sideways.
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setWidget(widget)
-        dock.setWidget(scroll)
+        # Panels wrap to the dock's width rather than scroll sideways; never clipped.
+        dock.setWidget(PanelScroll(widget))
         self.addDockWidget(area, dock)
         return dock
 
@@ -396,7 +403,9 @@ class MainWindow(QMainWindow):
         self.act_reset_layout = self._action("Reset layout", self.reset_layout)
         self.act_fullscreen = self._action("Full screen", self.toggle_fullscreen, "F11")
         self.act_about = self._action("About nnlin", self.show_about)
-        self.act_shortcuts = self._action("Keyboard shortcuts", self.show_shortcuts, "F1")
+        self.act_manual = self._action("Manual", self.show_manual, "F1")
+        self.act_manual.setObjectName("manualAction")
+        self.act_shortcuts = self._action("Keyboard shortcuts", self.show_shortcuts)
 
     def _make_toolbar(self) -> None:
         bar = QToolBar("Toolbar", self, objectName="mainToolBar")
@@ -461,6 +470,7 @@ class MainWindow(QMainWindow):
         view.addAction(self.act_fullscreen)
         self.view_menu = view
         help_menu = menu.addMenu("&Help")
+        help_menu.addAction(self.act_manual)
         help_menu.addAction(self.act_shortcuts)
         help_menu.addAction(self.act_about)
 
@@ -608,6 +618,13 @@ class MainWindow(QMainWindow):
         self.recent_menu.addSeparator()
         self.recent_menu.addAction("Clear list", lambda: self.settings.setValue("recentFiles", []))
 
+    def _pages_to_top(self, *_args) -> None:
+        """New data: the long pages start from their top, not where the old data left them."""
+        for dock in (self.diagnostics_dock, self.collapse_dock):
+            scroll = dock.widget()
+            if isinstance(scroll, QScrollArea):
+                scroll.verticalScrollBar().setValue(0)
+
     def _on_loading(self, loading: bool) -> None:
         if loading:
             self.finish_startup()  # the panels must exist before the data arrives
@@ -705,16 +722,21 @@ class MainWindow(QMainWindow):
 
         QMessageBox.about(self, "About nnlin", about.about_html())
 
+    def show_manual(self) -> QDialog:
+        """The short manual: panels, formulas, assumptions, shortcuts (modeless)."""
+        from nnlin_gui.ui.manual import ManualDialog
+
+        dialog = ManualDialog(self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        return dialog
+
     def show_shortcuts(self) -> None:
-        rows = "".join(
-            f"<tr><td><b>{a.shortcut().toString(QKeySequence.SequenceFormat.NativeText)}</b></td>"
-            f"<td>&nbsp;&nbsp;{a.text().replace('&', '')}</td></tr>"
-            for a in self.actions()
-            if not a.shortcut().isEmpty()
-        )
+        from nnlin_gui.ui.manual import shortcuts_html
+
         box = QMessageBox(self)
         box.setWindowTitle("Keyboard shortcuts")
-        box.setText(f"<table>{rows}</table>")
+        box.setText(shortcuts_html(self.actions()))
         box.open()
 
     def closeEvent(self, event: QCloseEvent) -> None:

@@ -210,7 +210,7 @@ def data_summary(table, dataset) -> str:
         words.append(f"{ds.rows_dropped:,} rows with missing values were dropped.")
     text = " ".join(words)
     if table is not None:
-        details = html.escape("; ".join(_column_lines(table.summary, ds)))
+        details = html.escape("; ".join(_column_lines(table.summary, ds)), quote=False)
         text += f"<br><i>{details}</i>"
     return text
 

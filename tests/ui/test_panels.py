@@ -271,12 +271,27 @@ def test_menus_offer_builtins_and_recent_files(window, qtbot, tmp_path):
     assert any("r.csv" in t for t in texts) and "Clear list" in texts
 
 
-def test_space_in_a_text_field_types_instead_of_training(window, qtbot):
+def test_space_trains_from_a_number_field_and_types_in_a_text_field(window, qtbot, wait_idle):
+    from PySide6.QtWidgets import QLineEdit
+
     c = window.controller
-    field = child(window, QComboBox, "learningRateCombo").lineEdit()
-    field.setFocus()
-    field.clear()
-    qtbot.keyClicks(field, "0 1")
-    # The field takes the key (its validator drops the space): no training started.
+    c.set_pace(20)
+    window.activateWindow()
+    # A number field has no use for a space: Space is Train/Pause there too.
+    for field in (
+        child(window, QComboBox, "learningRateCombo").lineEdit(),
+        child(window, QSpinBox, "epochsSpin"),
+    ):
+        field.setFocus()
+        qtbot.keyClick(field, Qt.Key.Key_Space)
+        assert c.is_training
+        qtbot.keyClick(field, Qt.Key.Key_Space)
+        wait_idle(c, 5000)
+    assert child(window, QComboBox, "learningRateCombo").currentText() == "0.03"
+    # The column filter is free text (names have spaces): there Space types.
+    window.data_panel.feature_filter.show()
+    text = child(window, QLineEdit, "featureFilter")
+    text.setFocus()
+    qtbot.keyClicks(text, "a b")
     assert not c.is_training
-    assert field.text() == "01"
+    assert text.text() == "a b"

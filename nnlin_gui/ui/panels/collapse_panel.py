@@ -60,6 +60,7 @@ from nnlin_gui.ui.widgets.collapse_equation import (
     chain_html,
     equation_html,
     num,
+    predicted,
     signed_terms,
 )
 from nnlin_gui.ui.widgets.reflow import Reflow
@@ -467,7 +468,9 @@ class CollapsePanel(CollapseSummary):
         terms = ""
         if len(res.params) <= 13:  # a readable equation; more terms stay in the R² line
             signed = signed_terms(res.params[1:], res.names[1:])
-            terms = f"<br>ŷ = {num(res.params[0])}{_powers(signed)}"
+            ds = self.controller.dataset
+            target = predicted(ds.target_name if ds is not None else "y")
+            terms = f"<br>{target} = {num(res.params[0])}{_powers(signed)}"
         self.poly_result.setText(
             f"Polynomial of degree {degree}: train <b>R² = {res.r2:.4f}</b>{compare}{terms}"
         )

@@ -9,6 +9,7 @@ import time
 
 import numpy as np
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QWidget
 
 from nnlin_gui.core.statistics.comparison import BASELINE_SHORT, baseline_title
@@ -20,14 +21,17 @@ MAX_TERMS = 8
 LIVE_INTERVAL = 0.2  # seconds between live equation updates
 
 
-def equation(W: np.ndarray, b: np.ndarray, names, target: str = "y") -> str:
-    """Rich text ``y = 2.05·x1 − 0.96·x2 + 1.49`` for the first output."""
+def equation(
+    W: np.ndarray, b: np.ndarray, names, target: str = "y", max_terms: int = MAX_TERMS
+) -> str:
+    """Rich text ``y = 2.05·x1 − 0.96·x2 + 1.49`` for the first output (at most
+    ``max_terms`` terms, then "… and k more terms")."""
     w = np.ravel(np.atleast_2d(W)[0])
     terms = []
-    for coef, name in list(zip(w, names, strict=False))[:MAX_TERMS]:
+    for coef, name in list(zip(w, names, strict=False))[:max_terms]:
         sign = "−" if coef < 0 else "+"
         terms.append(f" {sign} {abs(coef):.4g}·<i>{html.escape(str(name))}</i>")
-    terms.append(more_terms(min(len(w), len(names)) - MAX_TERMS))
+    terms.append(more_terms(min(len(w), len(names)) - max_terms))
     b0 = float(np.ravel(b)[0])
     outputs = np.atleast_2d(W).shape[0]
     more = ""
@@ -40,6 +44,22 @@ def equation(W: np.ndarray, b: np.ndarray, names, target: str = "y") -> str:
         text = "−" + text[2:]
     sign = "−" if b0 < 0 else "+"
     return f"<i>{html.escape(target)}</i> = {text} {sign} {abs(b0):.4g}{more}"
+
+
+def fit_one_line(label: QLabel, W, b, names, target: str) -> str:
+    """The equation with as many terms as fit ``label`` on one line (at least one): with
+    ten features it wrapped to three lines and pushed the collapse table out of sight."""
+    room = label.contentsRect().width()
+    doc = QTextDocument()
+    doc.setDefaultFont(label.font())
+    doc.setDocumentMargin(0)
+    text = equation(W, b, names, target)
+    for k in range(MAX_TERMS, 0, -1):
+        text = equation(W, b, names, target, k)
+        doc.setHtml(text)
+        if room <= 0 or doc.idealWidth() <= room:
+            break
+    return text
 
 
 class CollapseSummary(QWidget):
@@ -77,6 +97,7 @@ class CollapseSummary(QWidget):
         self._shown = -1
         self._shown_at = 0.0
         self._readout_at = 0.0
+        self._equations: dict[QLabel, tuple] = {}  # what each equation label shows
         controller.results_changed.connect(self.show_results)
         controller.baseline_changed.connect(self._show_baseline)
 
@@ -97,13 +118,24 @@ class CollapseSummary(QWidget):
         names, target = self._names()
         if base is None:
             self._base_caption.setText("<b>OLS</b>")
+            self._equations.pop(self.baseline, None)
             self.baseline.setText("<span style='color:#888'>no closed-form comparison</span>")
             return
         kind = BASELINE_SHORT.get(base.kind, base.kind)
         self._base_caption.setText(f"<b>{kind[:1].upper() + kind[1:]}</b>")
         self._base_caption.setToolTip(base.note)
         target = f"logit P({target}=1)" if base.kind.startswith("logistic") else target
-        self.baseline.setText(equation(base.W, base.b, names, target))
+        self._set_equation(self.baseline, base.W, base.b, names, target)
+
+    def _set_equation(self, label: QLabel, W, b, names, target: str) -> None:
+        self._equations[label] = (W, b, names, target)
+        label.setText(fit_one_line(label, W, b, names, target))
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        super().resizeEvent(event)
+        if event.size().width() != event.oldSize().width():
+            for label, args in self._equations.items():
+                label.setText(fit_one_line(label, *args))
 
     def show_readout(self, readout) -> None:
         """The caption and metrics of the controller's ``Readout`` (the same numbers the
@@ -135,7 +167,7 @@ class CollapseSummary(QWidget):
         row = curves.coef[-1]
         k = len(names)
         if len(row) >= k + 1:
-            self.equation.setText(equation(row[:k], row[k:], names, target))
+            self._set_equation(self.equation, row[:k], row[k:], names, target)
 
     def show_results(self, results) -> None:
         self._shown = -1
@@ -145,12 +177,13 @@ class CollapseSummary(QWidget):
         if base is not None and base.kind.startswith("logistic"):
             target = f"logit P({target}=1)"
         if col.collapsible:  # its caption and the metrics come with the readout
-            self.equation.setText(equation(col.W, col.b, names, target))
+            self._set_equation(self.equation, col.W, col.b, names, target)
         elif results.approximation is not None:
             self._net_caption.setText("<b>Best affine fit</b>")
             ap = results.approximation
-            self.equation.setText(equation(ap.W, ap.b, names, target))
+            self._set_equation(self.equation, ap.W, ap.b, names, target)
         else:
+            self._equations.pop(self.equation, None)
             self.equation.setText("")
         if col.collapsible and results.max_diff is not None:
             d = results.max_diff

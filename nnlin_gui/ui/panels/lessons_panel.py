@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QScrollArea,
     QSpinBox,
     QToolButton,
     QVBoxLayout,
@@ -35,6 +36,7 @@ from PySide6.QtWidgets import (
 
 from nnlin_gui.core.files.lessons import Lesson, LessonStep, load_lessons, needs_diagnostics
 from nnlin_gui.core.networks.training import TrainingConfig
+from nnlin_gui.ui.font_roles import set_relative
 from nnlin_gui.workbench.jobs import lesson_check_job
 
 log = logging.getLogger(__name__)
@@ -106,9 +108,7 @@ class LessonsPanel(QWidget):
         # No style sheet here: it would pin the font against presentation mode's larger one.
         self.summary.setTextFormat(Qt.TextFormat.RichText)
         self.step_label = QLabel(objectName="lessonStepLabel", wordWrap=True)
-        font = self.step_label.font()
-        font.setBold(True)
-        self.step_label.setFont(font)
+        set_relative(self.step_label, 1.0, bold=True)  # follows presentation mode
         self.text = QLabel(objectName="lessonText", wordWrap=True)
         self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.text.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
@@ -136,16 +136,29 @@ class LessonsPanel(QWidget):
         nav = QHBoxLayout()
         nav.addWidget(self.prev_button)
         nav.addStretch(1)
-        nav.addWidget(self.instructor)
-        nav.addStretch(1)
         nav.addWidget(self.next_button)
-        for w in (self.combo, self.summary, self.step_label, self.text):
+        # The step's text scrolls in its own area and the buttons stay at the bottom: a
+        # longer or shorter step no longer moves them under the pointer.
+        page = QWidget(objectName="lessonPage")
+        page_lay = QVBoxLayout(page)
+        page_lay.setContentsMargins(0, 0, 0, 0)
+        for w in (self.step_label, self.text, self.check_label):
+            page_lay.addWidget(w)
+        page_lay.addStretch(1)
+        scroll = QScrollArea(objectName="lessonScroll")
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setWidget(page)
+        scroll.setMinimumHeight(120)
+        self._page = scroll
+        for w in (self.combo, self.summary):
             lay.addWidget(w)
+        lay.addWidget(scroll, 1)
         lay.addLayout(buttons)
-        lay.addWidget(self.check_label)
         lay.addLayout(nav)
+        lay.addWidget(self.instructor)  # its own row: the column stays narrow
         lay.addWidget(self.errors_label)
-        lay.addStretch(1)
 
     # -- navigation ------------------------------------------------------------------------------
 
@@ -190,6 +203,7 @@ class LessonsPanel(QWidget):
         paragraphs = [" ".join(p.split()) for p in step.text.strip().split("\n\n")]
         self.text.setText("\n\n".join(paragraphs))
         self.run_button.setText("Solve analytically" if step.setup.solve else "Train")
+        self._page.verticalScrollBar().setValue(0)  # a new step is read from its top
         self.prev_button.setEnabled(self.step_index > 0)
         self.next_button.setEnabled(self.step_index < n - 1)
         self.check_met = None

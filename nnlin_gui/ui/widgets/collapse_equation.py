@@ -29,6 +29,18 @@ def var(name: str) -> str:
     return f"<i>{html.escape(str(name))}</i>"
 
 
+def predicted(name: str) -> str:
+    """The fitted value of ``name``: a hat over a one-letter name (ŷ, ŷ<sub>1</sub>), else
+    the word: a combining hat sits on the last letter only ("carb̂")."""
+    text = str(name)
+    m = _INDEXED.match(text)
+    letter, index = (m.group(1), m.group(2)) if m else (text, "")
+    if len(letter) == 1 and letter.isalpha():
+        sub = f"<sub>{index}</sub>" if index else ""
+        return f"<i>{html.escape(letter)}</i>&#770;{sub}"
+    return f"predicted {var(text)}"
+
+
 def num(value: float, digits: int = 4) -> str:
     """A number with a real minus sign and a ×10<sup>k</sup> exponent when tiny or huge."""
     value = float(value)
@@ -54,7 +66,7 @@ def equation_html(W: np.ndarray, b: np.ndarray, names: Sequence[str], target: st
     """``ŷ = b_z + Σ w_j x_j`` for the first output, numbers filled in."""
     w = np.ravel(np.atleast_2d(W)[0])
     b0 = float(np.ravel(b)[0])
-    return f"{var(target)}&#770; = {num(b0)}{signed_terms(w, names)}"
+    return f"{predicted(target)} = {num(b0)}{signed_terms(w, names)}"
 
 
 def factor(i: int, n: int) -> str:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import html
 import math
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
@@ -289,11 +289,8 @@ class DiagnosticCard(QFrame):
         self.assumption = assumption
         self.setObjectName(f"card_{assumption}")
         self.setFrameShape(QFrame.Shape.StyledPanel)
-        self.setStyleSheet(
-            f"#card_{assumption} {{ background: palette(base); border: 1px solid palette(mid); "
-            "border-radius: 6px; }"
-        )
-        set_relative(self, ratio_of(BODY_PT))  # its labels inherit it; presentation scales it
+        set_relative(self, ratio_of(BODY_PT))  # presentation mode scales it
+        self._restyle()
         lay = QVBoxLayout(self)
         lay.setContentsMargins(12, 10, 12, 10)
         lay.setSpacing(6)
@@ -314,6 +311,20 @@ class DiagnosticCard(QFrame):
         lay.addWidget(self.remedy)
         self.columns: list[SourceColumn] = []
         self._suffixes: tuple[str, ...] = ()
+
+    def _restyle(self) -> None:
+        # Labels under a style sheet do not inherit the card's font: the sheet carries its
+        # size, set again whenever the card's font changes (presentation mode).
+        name, points = self.objectName(), self.font().pointSizeF()
+        self.setStyleSheet(
+            f"#{name} {{ background: palette(base); border: 1px solid palette(mid); "
+            f"border-radius: 6px; }} QLabel {{ font-size: {points:.3g}pt; }}"
+        )
+
+    def changeEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange and self.styleSheet():
+            self._restyle()
 
     def show_reports(self, shown: list[tuple[str, object]], plots: bool = True) -> None:
         """``shown``: (source, DiagnosticReport) pairs, one column each; without ``plots``

@@ -36,11 +36,13 @@ ACT_LABEL = {
 }
 
 
-def shown_units(n: int) -> list[int | None]:
-    """Indices of the units drawn for a column of ``n`` (None marks the ellipsis)."""
-    if n <= MAX_SHOWN:
+def shown_units(n: int, most: int = MAX_SHOWN) -> list[int | None]:
+    """Indices of the units drawn for a column of ``n`` (None marks the ellipsis), at most
+    ``most`` rows."""
+    most = max(3, most)
+    if n <= most:
         return list(range(n))
-    return list(range(MAX_SHOWN - 2)) + [None, n - 1]
+    return list(range(most - 2)) + [None, n - 1]
 
 
 @dataclass
@@ -71,7 +73,7 @@ class NetworkDiagram(QWidget):
         self.setObjectName("networkDiagram")
         self.controller = controller
         self.setMouseTracking(True)
-        self.setMinimumSize(300, 150)  # small screens: the collapse table needs the height
+        self.setMinimumSize(240, 150)  # small screens: the collapse table needs the height
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self._columns: list[_Column] = []
         self._edges: list[_Edge] = []
@@ -140,9 +142,12 @@ class NetworkDiagram(QWidget):
             + 12.0
         )
         bottom = 18.0
+        # No more rows than the labels have room for (a short diagram in presentation mode
+        # printed the input names over each other).
+        most = int((h - top - bottom) // (QFontMetricsF(small).height() + 2.0))
         for c, (title, sub, n, kind) in enumerate(cols):
             x = left + c * step
-            shown = shown_units(n)
+            shown = shown_units(n, min(MAX_SHOWN, most))
             gap = min(34.0, (h - top - bottom) / max(1, len(shown)))
             y0 = top + (h - top - bottom - gap * (len(shown) - 1)) / 2
             units = [(u, QPointF(x, y0 + r * gap)) for r, u in enumerate(shown)]
