@@ -10,9 +10,11 @@ from PySide6.QtWidgets import QSplitter, QVBoxLayout, QWidget
 
 from nnlin_gui.core.statistics.comparison import BASELINE_SHORT
 from nnlin_gui.ui.widgets import plot_style
+from nnlin_gui.ui.widgets.coef_box import CoefBox
 from nnlin_gui.ui.widgets.coef_plot import CoefPlot, coefficient_names
 from nnlin_gui.ui.widgets.fit_plot import FitPlot
 from nnlin_gui.ui.widgets.loss_plot import LossPlot
+from nnlin_gui.ui.widgets.map_box import MapBox
 from nnlin_gui.ui.widgets.network_diagram import NetworkDiagram
 
 
@@ -27,14 +29,19 @@ class PlotsArea(QWidget):
         self.fit = FitPlot()
         self.loss = LossPlot()
         self.coef = CoefPlot()
+        # The map's controls sit above the fit view; the diagram paints with its colours.
+        self.map_box = MapBox(controller, self.fit)
+        self.diagram.map_style = self.fit.map.style
+        self.map_box.map_changed.connect(self.diagram.update)
         top = QSplitter(Qt.Orientation.Horizontal, objectName="topSplitter")
         top.addWidget(self.diagram)
-        top.addWidget(self.fit.widget)
+        top.addWidget(self.map_box)
         top.setStretchFactor(0, 3)
         top.setStretchFactor(1, 2)
         bottom = QSplitter(Qt.Orientation.Horizontal, objectName="bottomSplitter")
         bottom.addWidget(self.loss.widget)
-        bottom.addWidget(self.coef.widget)
+        self.coef_box = CoefBox(controller, self.coef)  # scale, legend, intercept
+        bottom.addWidget(self.coef_box)
         outer = QSplitter(Qt.Orientation.Vertical, objectName="plotsSplitter")
         outer.addWidget(top)
         outer.addWidget(bottom)
@@ -59,6 +66,7 @@ class PlotsArea(QWidget):
         coef = c.curves.coef
         newest = coef[-1] if len(coef) else None  # picks the curves of a wide table
         self.coef.set_layout(names, spec.is_linear, reason, newest)
+        self.coef_box.on_model_reset()
         self.loss.reset()
         self.fit.set_data(c)
         self._on_baseline(c.baseline)

@@ -1,6 +1,11 @@
 """Coefficient trajectories: every entry of W_z and b_z over the epochs, each heading to
 its dashed closed-form value (OLS, ridge or logistic).
 
+Standardised by default (coefficient × sd(x) / sd(y): columns in different units compare
+on one axis), raw on request; the intercept is not drawn (it has no standardised value and
+would squash the others: the box under the plot gives it). The legend sits outside the
+plot, on request.
+
 A wide table would need one curve per column (20,000 curves froze the window for ten
 minutes), so at most ``MAX_CURVES`` are drawn: the largest in size (of the closed-form
 values once they are known, else of the newest coefficients), and the plot says so.
@@ -14,8 +19,10 @@ from PySide6.QtCore import Qt
 
 from nnlin_gui.ui.widgets import plot_style
 from nnlin_gui.ui.widgets.capping import cap_note, largest
+from nnlin_gui.ui.widgets.narrow_title import narrow_title
 
 MAX_LEGEND = 12
+LEGEND_ROWS = 6
 MAX_CURVES = 20
 TITLE = "Coefficients W<sub>z</sub>, b<sub>z</sub>"
 
@@ -35,9 +42,17 @@ class CoefPlot:
     def __init__(self) -> None:
         self.widget = plot_style.new_plot("coefPlot", TITLE, "epoch", "value")
         self.item = self.widget.getPlotItem()
-        self.legend = self.item.addLegend(
-            offset=(-10, 10), labelTextSize="8pt", brush=(255, 255, 255, 210), pen=(200, 200, 200)
-        )
+        # Outside the plot (right of it, in the plot's own layout): 11 rows over a quarter
+        # of the curves hid them.
+        self.legend = pg.LegendItem(labelTextSize="8pt", verSpacing=-8)
+        self.item.getAxis("left").enableAutoSIPrefix(False)  # no "(x0.001)" on the values
+        self.legend_on = True
+        self._linear = False
+        self._legend_placed = False
+        narrow_title(self.item)
+        self.factors: np.ndarray | None = None  # x sd(x)/sd(y) per coefficient; NaN: intercept
+        self.standardised = True
+        self.scale_label = ""
         self.curves: list[pg.PlotDataItem] = []  # the curves of the current layout
         self.lines: list[pg.InfiniteLine] = []
         self._curve_pool: list[pg.PlotDataItem] = []  # every item made so far (reused)
@@ -73,7 +88,10 @@ class CoefPlot:
         self.picked = largest(values, len(names), MAX_CURVES)
         self._baseline_key = None
         self._shown = -1
-        self.legend.setVisible(linear)
+        self.factors = None
+        self._linear = linear
+        self._place_legend()
+        self._axis_label()
         if not linear:
             self._use_items([])
             self.note.setText(f"No collapse while the network is nonlinear\n({reason})")
@@ -120,8 +138,12 @@ class CoefPlot:
         if self.capped and values is not None and len(values) == len(self.names):
             size = np.abs(np.nan_to_num(np.asarray(values, dtype=float)[self.picked]))
             slots = [int(s) for s in np.argsort(-size, kind="stable")]
+        slots = [s for s in slots if not self._is_intercept(int(self.picked[s]))]
+        # Two columns past six entries: a plot a few hundred pixels high holds six rows.
+        self.legend.setColumnCount(1 if len(slots) <= LEGEND_ROWS else 2)
         for slot in slots[:MAX_LEGEND]:
             self.legend.addItem(self.curves[slot], self.names[self.picked[slot]])
+        self._place_legend()
 
     def _set_title(self) -> None:
         title = TITLE
@@ -144,10 +166,10 @@ class CoefPlot:
                 self._fill_legend(values)
                 self._shown = -1  # the curves show other coefficients now
         for line, j in zip(self.lines, self.picked, strict=False):
-            if values is None or j >= len(values):
+            if values is None or j >= len(values) or self._is_intercept(int(j)):
                 line.setVisible(False)
             else:
-                line.setPos(float(values[j]))
+                line.setPos(float(values[j]) * self._factor(int(j)))
                 line.setVisible(True)
         self._set_title()
 
@@ -162,14 +184,75 @@ class CoefPlot:
             self.item.setXRange(0, 100, padding=0.02)
         lo, hi = np.inf, -np.inf
         for curve, j in zip(self.curves, self.picked, strict=False):
-            if j < curves.n_coef:
-                series = curves.coef_series(int(j))
+            if j < curves.n_coef and not self._is_intercept(int(j)):
+                series = curves.coef_series(int(j)) * self._factor(int(j))
                 curve.setData(x, series)
                 if self.range.live and len(series):
                     lo, hi = min(lo, float(series.min())), max(hi, float(series.max()))
         if self.range.live and len(x):
             base = self._baseline_values
             if base is not None and len(base) == len(self.names):
-                shown = base[self.picked]
+                kept = [int(j) for j in self.picked if not self._is_intercept(int(j))]
+                shown = base[kept] * np.array([self._factor(j) for j in kept])
+                shown = shown if len(shown) else np.zeros(1)
                 lo, hi = min(lo, float(np.min(shown))), max(hi, float(np.max(shown)))
             self.range.update(float(x[-1]), lo, hi)
+
+    # -- scale, intercept and legend ------------------------------------------------------------
+
+    def set_scales(self, factors: np.ndarray | None, label: str = "") -> None:
+        """The standardising factor of each coefficient (NaN marks an intercept, which is
+        then not drawn); None: raw values only."""
+        if factors is not None and len(factors) != len(self.names):
+            factors = None
+        self.factors = None if factors is None else np.asarray(factors, dtype=np.float64)
+        self.scale_label = label
+        self._redraw()
+
+    def set_standardised(self, on: bool) -> None:
+        self.standardised = bool(on)
+        self._redraw()
+
+    def set_legend_shown(self, on: bool) -> None:
+        self.legend_on = bool(on)
+        self._place_legend()
+
+    def _redraw(self) -> None:
+        for curve, j in zip(self.curves, self.picked, strict=False):
+            hidden = self._is_intercept(int(j))
+            curve.setVisible(not hidden)
+            if hidden:
+                curve.setData([], [])
+        if self.curves:
+            self._fill_legend(self._baseline_values)
+        kind = self._baseline_kind
+        self.set_baseline(self._baseline_values, kind or "OLS")
+        self._axis_label()
+        self._shown = -1
+        self.item.enableAutoRange()
+
+    def _is_intercept(self, j: int) -> bool:
+        f = self.factors
+        return f is not None and j < len(f) and not np.isfinite(f[j])
+
+    def _factor(self, j: int) -> float:
+        f = self.factors
+        if not self.standardised or f is None or j >= len(f) or not np.isfinite(f[j]):
+            return 1.0
+        return float(f[j])
+
+    def _axis_label(self) -> None:
+        standard = self.standardised and self.factors is not None
+        text = self.scale_label if standard and self.scale_label else "value (raw units)"
+        self.item.setLabel("left", text)
+
+    def _place_legend(self) -> None:
+        """In the plot's layout right of the axes when on (and there is a collapse)."""
+        shown = self.legend_on and self._linear and bool(self.legend.items)
+        layout = self.item.layout
+        if shown and not self._legend_placed:
+            layout.addItem(self.legend, 2, 3)
+        elif not shown and self._legend_placed:
+            layout.removeItem(self.legend)
+        self.legend.setVisible(shown)
+        self._legend_placed = shown

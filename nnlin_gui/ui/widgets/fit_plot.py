@@ -11,6 +11,7 @@ from PySide6.QtGui import QColor
 
 from nnlin_gui.core.statistics.comparison import BASELINE_SHORT
 from nnlin_gui.ui.widgets import plot_style
+from nnlin_gui.ui.widgets.fit_map import FitMap
 
 MAX_POINTS = 3000
 LIVE_POINTS = 500
@@ -45,6 +46,7 @@ class FitPlot:
         self._levels = (0.0, 1.0)
         self._binary = False
         self._rect = QRectF(0, 0, 1, 1)
+        self.map = FitMap(self)  # the two-feature map's colour bar, test rows, styles
 
     def set_data(self, controller) -> None:
         """New dataset or network: lay out the view for its number of features."""
@@ -60,9 +62,10 @@ class FitPlot:
             return
         self._binary = ds.task != "regression"
         X, y = ds.X, ds.y
+        test = self.map.test_mask(controller.trainer, len(y))
         if len(y) > MAX_POINTS:
             keep = np.random.default_rng(0).choice(len(y), MAX_POINTS, replace=False)
-            X, y = X[keep], y[keep]
+            X, y, test = X[keep], y[keep], test[keep]
         lo, hi = float(np.min(ds.y)), float(np.max(ds.y))
         # Regression: the target's range; binary: probabilities; multi-class: class indices.
         self._levels = (0.0, 1.0) if ds.task == "binary" else (lo, hi if hi > lo else lo + 1.0)
@@ -79,24 +82,20 @@ class FitPlot:
                 ds.task, target
             )
             self._labels(f0, f1, f"Network's {what} in colour")
-            self.points.setData(
-                X[:, 0],
-                X[:, 1],
-                brush=self._brushes(y),
-                pen=pg.mkPen((60, 60, 60), width=0.6),
-                size=7,
-            )
             grid = self._probe.X
             x0, x1 = grid[:, 0].min(), grid[:, 0].max()
             y0, y1 = grid[:, 1].min(), grid[:, 1].max()
-            self._rect = QRectF(x0, y0, x1 - x0, y1 - y0)
-            self.image.setColorMap(_CMAP)
+            self._rect = self.map.rect = QRectF(x0, y0, x1 - x0, y1 - y0)
         else:
             self._labels(f"actual {target}", f"predicted {target}", "Predicted against actual")
             self.points.setData([], [])
             self.diagonal.setData(
                 [self._levels[0], self._levels[1]], [self._levels[0], self._levels[1]]
             )
+        heatmap = self.mode == "heatmap"
+        self.map.enter(heatmap, self._levels, ds.task, what if heatmap else "")
+        if heatmap:
+            self.map.set_points(X, y, test)
         self._fix_range(X, y)
 
     def _fix_range(self, X: np.ndarray, y: np.ndarray) -> None:
@@ -149,10 +148,7 @@ class FitPlot:
         if self.mode == "curve":
             self.net.setData(self._probe.X[:, 0], fit)
         elif self.mode == "heatmap":
-            side = int(round(np.sqrt(len(fit))))
-            self.image.setImage(fit.reshape(side, side), levels=self._levels, autoLevels=False)
-            # After setImage: the rect maps the image's pixels to data units by its size.
-            self.image.setRect(self._rect)
+            self.map.paint(fit)
         else:
             actual = controller.fit_actual
             if controller.is_training and len(fit) > LIVE_POINTS:

@@ -6,6 +6,7 @@ import numpy as np
 import pyqtgraph as pg
 
 from nnlin_gui.ui.widgets import plot_style
+from nnlin_gui.ui.widgets.log_axis import LogAxis
 
 
 class LossPlot:
@@ -14,6 +15,7 @@ class LossPlot:
     def __init__(self) -> None:
         self.widget = plot_style.new_plot("lossPlot", "Loss", "epoch", "loss (log scale)")
         item = self.widget.getPlotItem()
+        item.setAxisItems({"left": LogAxis("left", text="loss (log scale)")})  # no overlaps
         item.setLogMode(x=False, y=True)
         item.getAxis("left").enableAutoSIPrefix(False)  # no "(x0.001)" on a log axis
         item.addLegend(offset=(-10, 10))

@@ -18,6 +18,8 @@ from PySide6.QtGui import QColor, QFont, QFontMetricsF, QMouseEvent, QPainter, Q
 from PySide6.QtWidgets import QInputDialog, QSizePolicy, QToolTip, QWidget
 
 from nnlin_gui.ui.widgets import neuron_thumbnails as thumbs
+from nnlin_gui.ui.widgets.diagram_hover import UnitHover
+from nnlin_gui.ui.widgets.unit_popup import output_image
 
 MAX_SHOWN = 9  # units drawn per column before summarising
 LEVELS = 8  # edge strengths drawn (colour alpha and width)
@@ -65,7 +67,7 @@ class _Column:
     lines: tuple[str, ...] = ()  # the subtitle as drawn: one line, or split where narrow
 
 
-class NetworkDiagram(QWidget):
+class NetworkDiagram(UnitHover, QWidget):
     """Draws ``controller.diagram_net`` (objectName ``networkDiagram``)."""
 
     def __init__(self, controller, parent: QWidget | None = None) -> None:
@@ -82,6 +84,7 @@ class NetworkDiagram(QWidget):
         self.live = False
         self._painted_at = 0.0
         self._caption_width = 140.0
+        self.map_style = None  # the fit view's MapStyle: the output is drawn as the map
 
     def sizeHint(self) -> QSize:
         return QSize(620, 320)
@@ -230,10 +233,12 @@ class NetworkDiagram(QWidget):
         except (ValueError, FloatingPointError):
             return None
 
-    def _draw_thumbnail(self, p: QPainter, k: int, values: np.ndarray, pt: QPointF, size: float):
+    def _draw_thumbnail(
+        self, p: QPainter, k: int, values: np.ndarray, pt: QPointF, size: float, image=None
+    ):
         rect = QRectF(pt.x() - size / 2, pt.y() - size / 2, size, size)
         if k == 2:
-            p.drawImage(rect, thumbs.heat_image(values))
+            p.drawImage(rect, image if image is not None else thumbs.heat_image(values))
         else:
             p.fillRect(rect, self._ink(0.03))
             ys = thumbs.sparkline(values)
@@ -250,6 +255,8 @@ class NetworkDiagram(QWidget):
         net = self.controller.diagram_net
         ds = self.controller.dataset
         thumbnails = self._thumbnails()
+        # The output's thumbnail is the fit view's map itself (same colours and range).
+        out_map = output_image(self.controller, self.map_style, coarse=True)
         names = list(ds.feature_names) if ds is not None else []
         small, bold = self._fonts()
         bold_h, small_h = QFontMetricsF(bold).height(), QFontMetricsF(small).height()
@@ -273,7 +280,8 @@ class NetworkDiagram(QWidget):
                 if thumbnails is not None and col.kind in ("input", "dense", "output"):
                     k, outputs = thumbnails
                     gap = self._gap(col)
-                    self._draw_thumbnail(p, k, outputs[c][:, u], pt, min(26.0, gap - 4))
+                    own = out_map if col.kind == "output" and col.n == 1 else None
+                    self._draw_thumbnail(p, k, outputs[c][:, u], pt, min(26.0, gap - 4), own)
                     if c == 0 and u < len(names):
                         self._input_label(
                             p, small, pt, names[u], min(26.0, gap - 4), self._ink(0.85)
@@ -384,6 +392,11 @@ class NetworkDiagram(QWidget):
         return best
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        if self.hover_unit(event.position(), event.globalPosition().toPoint()):
+            if self._hover is not None:  # a unit's map, large, instead of an edge's value
+                self._hover = None
+                self.update()
+            return
         edge = self.edge_at(event.position())
         if edge is not self._hover:
             self._hover = edge
@@ -398,6 +411,7 @@ class NetworkDiagram(QWidget):
         QToolTip.showText(event.globalPosition().toPoint(), text, self)
 
     def leaveEvent(self, event) -> None:
+        self.hide_unit_map()
         self._hover = None
         self.update()
 

@@ -1,0 +1,76 @@
+"""The coefficient plot with its controls (objectName ``coefBox``): standardised or raw
+values (``coefScaleCombo``), the legend on or off (``coefLegendToggle``), and the
+intercept, which the plot does not draw, in words (``coefInterceptNote``)."""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from nnlin_gui.core.statistics.comparison import BASELINE_SHORT
+from nnlin_gui.workbench.coef_scale import scale_label, standardised_factors
+
+MAX_INTERCEPTS = 3  # a multi-class network has one per class: the first few are named
+
+
+def _num(value: float) -> str:
+    return f"{value:.4g}".replace("-", "\u2212")
+
+
+class CoefBox(QWidget):
+    def __init__(self, controller, coef, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("coefBox")
+        self.controller = controller
+        self.coef = coef
+        self.scale = QComboBox(objectName="coefScaleCombo")
+        self.scale.addItem("Standardised", "standardised")
+        self.scale.addItem("Raw units", "raw")
+        self.scale.setToolTip(
+            "Standardised: coefficient × sd(x) / sd(y), so columns in different units "
+            "compare on one axis. Raw: in the data's units"
+        )
+        self.legend = QCheckBox("Legend", objectName="coefLegendToggle")
+        self.legend.setChecked(True)
+        self.legend.setToolTip("Show which curve is which, beside the plot")
+        self.note = QLabel(objectName="coefInterceptNote")
+        self.note.setToolTip("The intercept is not drawn: it has no standardised value")
+        row = QHBoxLayout()
+        row.setContentsMargins(4, 0, 4, 0)
+        row.addWidget(self.scale)
+        row.addWidget(self.legend)
+        row.addWidget(self.note, 1)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(2)
+        lay.addLayout(row)
+        lay.addWidget(coef.widget, 1)
+        self.scale.activated.connect(self._on_scale)
+        self.legend.toggled.connect(coef.set_legend_shown)
+        controller.results_changed.connect(self._on_results)
+
+    def _on_scale(self, index: int) -> None:
+        self.coef.set_standardised(self.scale.itemData(index) == "standardised")
+        self.coef.refresh(self.controller)
+
+    def on_model_reset(self) -> None:
+        """After the plot's new layout: the new data's standard deviations."""
+        trainer = self.controller.trainer
+        if trainer is None or not self.coef.curves:
+            self.coef.set_scales(None)
+            self.note.setText("")
+            return
+        self.coef.set_scales(standardised_factors(trainer), scale_label(trainer))
+
+    def _on_results(self, results) -> None:
+        """The intercept in words (the idle read-out: not every frame)."""
+        if results is None or not results.collapse.collapsible or results.b is None:
+            self.note.setText("")
+            return
+        b = np.ravel(results.b)[:MAX_INTERCEPTS]
+        text = "intercept b<sub>z</sub> " + ", ".join(_num(v) for v in b)
+        base = results.baseline
+        if base is not None:
+            kind = BASELINE_SHORT.get(base.kind, base.kind)
+            text += f" · {kind} " + ", ".join(_num(v) for v in np.ravel(base.b)[:MAX_INTERCEPTS])
+        self.note.setText(f"<span style='color:#666'>{text} (not drawn)</span>")

@@ -1,0 +1,158 @@
+"""The fit view with the map's controls above it (objectName ``fitMapBox``): show test
+data, discretize output, and drawing points by hand (class or value, clear, save as CSV).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDoubleSpinBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from nnlin_gui.ui.widgets.draw_tool import DrawTool
+from nnlin_gui.workbench.drawn import is_drawn
+
+
+class MapBox(QWidget):
+    """Children: ``showTestData``, ``discretizeOutput``, ``drawPoints``, ``drawClassCombo``,
+    ``drawValueSpin``, ``clearDrawnButton``, ``saveDrawnData``, ``drawHint`` and the
+    ``fitPlot`` itself.
+
+    Signals
+    -------
+    map_changed(): the map's picture changed (discretised or not)
+    """
+
+    map_changed = Signal()
+
+    def __init__(self, controller, fit, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("fitMapBox")
+        self.controller = controller
+        self.fit = fit
+        self.tool = DrawTool(controller, fit, self)
+
+        self.show_test = QCheckBox("Show test data", objectName="showTestData")
+        self.show_test.setToolTip("Also show the rows held out for testing (black outline)")
+        self.discretize = QCheckBox("Discretize output", objectName="discretizeOutput")
+        self.discretize.setToolTip(
+            "Show the predicted class (probability ≥ 0.5) instead of the probability; "
+            "a regression's output in a few steps"
+        )
+        self.draw = QToolButton(objectName="drawPoints", text="Draw")
+        self.draw.setCheckable(True)
+        self.draw.setToolTip(
+            "Draw your own data on the map: click adds a point of the chosen class, "
+            "drag erases; the network trains on what you draw"
+        )
+        self.draw_class = QComboBox(objectName="drawClassCombo")
+        self.draw_class.setToolTip("The class a click adds")
+        self.draw_value = QDoubleSpinBox(objectName="drawValueSpin", minimum=-1e6, maximum=1e6)
+        self.draw_value.setToolTip("The target value a click adds")
+        self.clear = QToolButton(objectName="clearDrawnButton", text="Clear")
+        self.clear.setToolTip("Remove every point and draw from scratch")
+        self.save = QToolButton(objectName="saveDrawnData", text="Save CSV…")
+        self.save.setToolTip("Save the drawn points as a CSV file")
+        self.hint = QLabel(objectName="drawHint")
+        self.hint.setStyleSheet("color: #a0281a;")
+
+        self.controls = QWidget(objectName="mapControls")
+        row = QHBoxLayout(self.controls)
+        row.setContentsMargins(4, 0, 4, 0)
+        for w in (self.show_test, self.discretize, self.draw, self.draw_class, self.draw_value):
+            row.addWidget(w)
+        row.addWidget(self.clear)
+        row.addWidget(self.save)
+        row.addStretch(1)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(2)
+        lay.addWidget(self.controls)
+        lay.addWidget(self.hint)
+        lay.addWidget(fit.widget, 1)
+
+        self.show_test.toggled.connect(fit.map.set_show_test)
+        self.discretize.toggled.connect(self._on_discretize)
+        self.draw.toggled.connect(self._on_draw)
+        self.draw_class.currentIndexChanged.connect(self._on_value)
+        self.draw_value.valueChanged.connect(self._on_value)
+        self.clear.clicked.connect(self.tool.clear)
+        self.save.clicked.connect(self.save_dialog)
+        self.tool.hint.connect(self._on_hint)
+        controller.table_changed.connect(self._on_table)
+        controller.model_reset.connect(self._sync)
+        self._sync()
+
+    # -- intents --------------------------------------------------------------------------
+
+    def _on_discretize(self, on: bool) -> None:
+        self.fit.map.set_discrete(on)
+        self.map_changed.emit()  # the diagram's output thumbnail is the same picture
+
+    def _on_draw(self, on: bool) -> None:
+        if on and not self.tool.start():
+            self.draw.setChecked(False)
+            return
+        if not on and self.tool.active:
+            self.tool.stop()
+        self._on_value()
+        self._sync()
+
+    def _on_value(self, *_args) -> None:
+        p = self.tool.points
+        classes = p is not None and p.classification
+        self.tool.value = (
+            float(max(0, self.draw_class.currentIndex())) if classes else self.draw_value.value()
+        )
+
+    def save_dialog(self) -> str | None:
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Save drawn points", "drawn.csv", "CSV files (*.csv)"
+        )
+        return self.controller.save_table_csv(path) if path else None
+
+    # -- views ----------------------------------------------------------------------------
+
+    def _on_hint(self, text: str) -> None:
+        self.hint.setText(text)
+        self.hint.setVisible(bool(text))
+
+    def _on_table(self, table) -> None:
+        # Another dataset while drawing: draw on it (two features) or stop.
+        if self.tool.active and not is_drawn(table):
+            self.tool.stop()
+            self.draw.setChecked(False)
+        self._sync()
+
+    def _sync(self) -> None:
+        ds = self.controller.dataset
+        two = ds is not None and ds.X.shape[1] == 2
+        classes = ds is not None and ds.task != "regression"
+        self.draw.setEnabled(two or self.tool.active)
+        drawing = self.tool.active
+        self.draw_class.setVisible(drawing and classes)
+        self.draw_value.setVisible(drawing and not classes)
+        self.clear.setVisible(drawing)
+        self.save.setEnabled(is_drawn(self.controller.table))
+        self.save.setVisible(drawing or is_drawn(self.controller.table))
+        if classes and ds is not None:
+            labels = [f"class {label}" for label in (ds.class_labels or ("0", "1"))]
+            if [self.draw_class.itemText(i) for i in range(self.draw_class.count())] != labels:
+                index = self.draw_class.currentIndex()
+                self.draw_class.blockSignals(True)
+                self.draw_class.clear()
+                self.draw_class.addItems(labels)
+                self.draw_class.setCurrentIndex(index if 0 <= index < len(labels) else 1)
+                self.draw_class.blockSignals(False)
+                self._on_value()
+        # Only a two-feature map has these: other views get the height back.
+        self.controls.setVisible(two or drawing)
+        self.hint.setVisible(bool(self.hint.text()))
