@@ -370,9 +370,20 @@ class CollapsePanel(CollapseSummary):
         labels[2] = BASELINE_SHORT.get(comp.baseline_kind, comp.baseline_kind)
         self.table.setHorizontalHeaderLabels(labels)
         self.table.horizontalHeaderItem(2).setToolTip(title)
-        self.table.setRowCount(len(comp.rows))
+        self.table.setUpdatesEnabled(False)  # one repaint and resize, not one per cell
+        try:
+            self._fill_table(comp.rows)
+        finally:
+            self.table.setUpdatesEnabled(True)
+        height = self.table.horizontalHeader().height() + 4
+        height += sum(self.table.rowHeight(i) for i in range(len(comp.rows)))
+        self.table.setFixedHeight(min(height, 420))
+
+    def _fill_table(self, rows) -> None:
+        """One line per row; existing items get new text (cheaper than new items)."""
+        self.table.setRowCount(len(rows))
         right = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
-        for i, r in enumerate(comp.rows):
+        for i, r in enumerate(rows):
             ci = (
                 f"[{_cell(r.ci_low, 4)}, {_cell(r.ci_high, 4)}]" if math.isfinite(r.ci_low) else "—"
             )
@@ -387,13 +398,13 @@ class CollapsePanel(CollapseSummary):
                 _cell(r.p, 2),
             )
             for j, text in enumerate(cells):
-                item = QTableWidgetItem(text)
-                if j:
-                    item.setTextAlignment(right)
-                self.table.setItem(i, j, item)
-        height = self.table.horizontalHeader().height() + 4
-        height += sum(self.table.rowHeight(i) for i in range(len(comp.rows)))
-        self.table.setFixedHeight(min(height, 420))
+                item = self.table.item(i, j)
+                if item is None:
+                    item = QTableWidgetItem()
+                    if j:
+                        item.setTextAlignment(right)
+                    self.table.setItem(i, j, item)
+                item.setText(text)
 
     # -- copy and export --------------------------------------------------------------------
 
