@@ -179,7 +179,7 @@ def _max_diff(wb: Workbench, training: bool) -> float | None:
     """Largest |collapse − baseline|: from the newest streamed coefficients during a run,
     else from the results."""
     base = wb.baseline
-    if training and len(wb.curves.coef_epochs):
+    if training and base is not None and len(wb.curves.coef_epochs):
         row = wb.curves.coef[-1]
         ref = np.concatenate([np.ravel(base.W), np.ravel(base.b)])
         if len(row) == len(ref):
