@@ -693,11 +693,18 @@ class MainWindow(QMainWindow):
         if on:
             self._normal_state = self.saveState(STATE_VERSION)
             small = screen_fit.is_small(screen_fit.available_geometry(self))
-            window_layout.present(self, FONT_SCALE, small)
-        elif self._normal_state is not None:
+            # Once the panels' layouts have taken the larger font (their size hints).
+            QTimer.singleShot(0, self, lambda: self._present_now(small))
+            return
+        if self._normal_state is not None:
             state, self._normal_state = self._normal_state, None
             self.restoreState(state, STATE_VERSION)
         self._tidy_tabs_soon()
+
+    def _present_now(self, small_screen: bool) -> None:
+        if self._normal_state is not None:  # still presenting
+            window_layout.present(self, FONT_SCALE, small_screen)
+            self._tidy_tabs_soon()
 
     def _tidy_tabs_soon(self) -> None:
         # Once the dock layout has settled (Qt leaves old tab bars shown).

@@ -137,7 +137,12 @@ def main(argv: list[str] | None = None) -> int:
     window.show()
     window.when_ready(lambda: window.open_initial(None))
     wait(app, lambda: window.controller.trainer is not None)
-    window.showMaximized()  # the layout at this screen size
+    # The layout at this screen size: the whole screen (a bare X server has no window
+    # manager to maximise it), docks sized for it.
+    avail = window.screen().availableGeometry()
+    window.lay_out_for(avail.size())
+    window.move(avail.topLeft())
+    settle(app, 0.5)
     size = window.screen().size()
     tag = f"{size.width()}x{size.height()}"
     try:

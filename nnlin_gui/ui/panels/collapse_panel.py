@@ -22,7 +22,7 @@ from functools import partial
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import Qt, Slot
+from PySide6.QtCore import QSize, Qt, Slot
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QComboBox,
@@ -124,6 +124,18 @@ def comparison_from_results(results, max_rows: int | None = None) -> CollapseCom
     )
 
 
+class CoefficientTable(QTableWidget):
+    """Asks for the width of its columns: the panel puts the explanations beside it only
+    when the whole table fits (it was cut at the 95% CI column in presentation mode)."""
+
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt override)
+        hint = super().sizeHint()
+        width = self.horizontalHeader().length() + 2 * self.frameWidth()
+        if self.verticalScrollBar().isVisible():
+            width += self.verticalScrollBar().width()
+        return QSize(max(hint.width(), width), hint.height())
+
+
 def _cell(value: float, digits: int = 5) -> str:
     if value is None or not math.isfinite(value):
         return "—"
@@ -190,7 +202,7 @@ class CollapsePanel(CollapseSummary):
         self.baseline_note = _rich("collapseBaselineNote")
         self.spread = _rich("collapseSpread")
         self.table_note = _rich("collapseTableNote")
-        self.table = QTableWidget(0, len(COLUMNS), objectName="collapseTable")
+        self.table = CoefficientTable(0, len(COLUMNS), objectName="collapseTable")
         self.table.setHorizontalHeaderLabels(COLUMNS)
         self.table.verticalHeader().hide()
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
@@ -375,6 +387,8 @@ class CollapsePanel(CollapseSummary):
             self._fill_table(comp.rows)
         finally:
             self.table.setUpdatesEnabled(True)
+        self.table.resizeColumnsToContents()
+        self.table.updateGeometry()  # its width hint changed: the panel may reflow
         height = self.table.horizontalHeader().height() + 4
         height += sum(self.table.rowHeight(i) for i in range(len(comp.rows)))
         self.table.setFixedHeight(min(height, 420))

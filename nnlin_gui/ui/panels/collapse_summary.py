@@ -8,7 +8,7 @@ import html
 import time
 
 import numpy as np
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QWidget
 
@@ -128,14 +128,17 @@ class CollapseSummary(QWidget):
         self._set_equation(self.baseline, base.W, base.b, names, target)
 
     def _set_equation(self, label: QLabel, W, b, names, target: str) -> None:
+        if label not in self._equations:
+            label.installEventFilter(self)  # refitted when its width or font changes
         self._equations[label] = (W, b, names, target)
         label.setText(fit_one_line(label, W, b, names, target))
 
-    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt override)
-        super().resizeEvent(event)
-        if event.size().width() != event.oldSize().width():
-            for label, args in self._equations.items():
-                label.setText(fit_one_line(label, *args))
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt override)
+        kind = event.type()
+        resized = kind == QEvent.Type.Resize and event.size().width() != event.oldSize().width()
+        if (resized or kind == QEvent.Type.FontChange) and obj in self._equations:
+            obj.setText(fit_one_line(obj, *self._equations[obj]))
+        return super().eventFilter(obj, event)
 
     def show_readout(self, readout) -> None:
         """The caption and metrics of the controller's ``Readout`` (the same numbers the

@@ -174,6 +174,8 @@ class DataPanel(QWidget):
         self.features_none = QPushButton("None", objectName="featuresNoneButton")
         self.features_all.setToolTip("Tick every column the filter shows")
         self.features_none.setToolTip("Untick every column the filter shows")
+        for button in (self.features_all, self.features_none):
+            button.setMinimumWidth(48)  # not the style's 80: the column fits 1280x720
         self.features_all.clicked.connect(lambda: self.feature_model.set_shown_checked(True))
         self.features_none.clicked.connect(lambda: self.feature_model.set_shown_checked(False))
         row = QHBoxLayout()

@@ -97,7 +97,7 @@ def fit_title(item, scale: float | None = None, colour=None) -> None:
     if colour is not None:
         label.opts["color"] = colour
     factor = getattr(label, "_nnlin_scale", 1.0)
-    room = item.width() - 12.0
+    room = item.getViewBox().width() - 4.0  # the title sits over the view, not the axes
     for _ in range(3):  # the width is not linear in the size: measure again
         label.setText(scale_points(label._nnlin_base, factor))
         natural = label.item.boundingRect().width()
