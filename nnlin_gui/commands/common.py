@@ -11,9 +11,33 @@ from nnlin_gui.core.errors import UserError
 
 def add_data_arguments(parser: argparse.ArgumentParser, target_required: bool = True) -> None:
     """DATA, --target and --features, the same in every subcommand."""
-    parser.add_argument("data", metavar="DATA", help="CSV/TSV file or builtin:NAME")
+    parser.add_argument(
+        "data", metavar="DATA", type=data_source, help="CSV/TSV file or builtin:NAME"
+    )
     parser.add_argument("--target", required=target_required, help="target column")
     parser.add_argument("--features", help="comma-separated feature columns (default: all)")
+
+
+def is_session_file(path: str) -> bool:
+    """A session file (``.nnlin``, or JSON that says it is one), not a data table."""
+    if path.lower().endswith(".nnlin"):
+        return True
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(256)
+    except OSError:
+        return False
+    return head.lstrip().startswith(b"{") and b"nnlin-session" in head
+
+
+def data_source(text: str) -> str:
+    """DATA as given, unless it is a session file: those are read by ``nnlin grade``."""
+    if not text.startswith("builtin:") and is_session_file(text):
+        raise argparse.ArgumentTypeError(
+            f"{text} is a session file, not a data table; summarise sessions with "
+            f"'nnlin grade {text} --csv OUT.csv' or open it in the window"
+        )
+    return text
 
 
 def add_task_argument(parser: argparse.ArgumentParser) -> None:

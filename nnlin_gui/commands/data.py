@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from nnlin_gui.commands.common import write_json
+from nnlin_gui.commands.common import data_source, write_json
 
 __all__ = ["register", "run"]
 
@@ -19,7 +19,9 @@ def register(subparsers) -> None:
         "print how many rows it has, how many are dropped for missing values, and what "
         "each column is used for, with the reason.",
     )
-    parser.add_argument("data", metavar="DATA", help="CSV/TSV/TXT file or builtin:NAME")
+    parser.add_argument(
+        "data", metavar="DATA", type=data_source, help="CSV/TSV/TXT file or builtin:NAME"
+    )
     parser.add_argument(
         "--missing",
         choices=("drop", "mean"),

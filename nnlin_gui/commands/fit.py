@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import os
 import sys
 
 from nnlin_gui.commands.common import (
@@ -23,6 +24,12 @@ def register(subparsers) -> None:
     add_task_argument(p)
     add_network_arguments(p)
     p.add_argument("--json", metavar="PATH|-", help="write the full result as JSON")
+    p.add_argument(
+        "--session",
+        metavar="PATH",
+        help="also save the trained network as a session file (.nnlin) the window opens "
+        "(data, network, settings, weights and history; grade many with 'nnlin grade')",
+    )
     p.set_defaults(func=run)
 
 
@@ -35,6 +42,8 @@ def run(args: argparse.Namespace) -> int:
     )
     check_network_data(dataset)
     report = fit_report(dataset, **network_settings(args))
+    if args.session and not report["training"]["diverged"]:
+        save_fit_session(args, dataset)
     if dataset.class_labels:  # the values the class indices stand for
         report["data"].setdefault("class_labels", list(dataset.class_labels))
     if args.json:
@@ -44,8 +53,29 @@ def run(args: argparse.Namespace) -> int:
     if report["training"]["diverged"]:
         # The report (with "diverged": true) is written; the status says the fit failed.
         print(f"nnlin: {report['training']['message']}", file=sys.stderr)
+        if args.session:
+            print(f"nnlin: no session written to {args.session}", file=sys.stderr)
         return 2
     return 0
+
+
+def save_fit_session(args: argparse.Namespace, dataset) -> None:
+    """Train (or solve) the network of ``args`` again and save it as a session.
+
+    ``fit_report`` keeps no trainer; the run is seeded, so the second one is the same run.
+    """
+    from nnlin_gui.core.files.session import save_session, session_from_trainer
+    from nnlin_gui.core.statistics.fitting import fit_network
+
+    if not args.session.lower().endswith(".nnlin"):
+        args.session += ".nnlin"
+    trainer, _ = fit_network(dataset, **network_settings(args))
+    source = args.data if args.data.startswith("builtin:") else os.path.abspath(args.data)
+    state = session_from_trainer(
+        trainer, dataset, source=source, extra={"solved": bool(args.solve)}
+    )
+    save_session(args.session, state)
+    print(f"session written to {args.session}", file=sys.stderr)
 
 
 def _fmt(v: float) -> str:
