@@ -47,14 +47,15 @@ class MapIntents:
 
     def _use_drawn(self, points: DrawnPoints) -> None:
         task = "classification" if points.classification else "regression"
+        spec = self.wb.transforms  # x1², ... are made again from the drawn columns
+        features = tuple(points.feature_names)
         try:
             table = drawn_table(points)
-            dataset = dataset_for(table, points.target_name, points.feature_names, task)
+            dataset = dataset_for(table, points.target_name, features, task, spec)
             model = jobs.build_model(dataset, self.wb.layers, self.wb.config)
         except UserError as exc:
             return self.error.emit(str(exc))
-        features = tuple(points.feature_names)
-        self._adopt_opened(jobs.Opened(table, dataset, model, task, features))
+        self._adopt_opened(jobs.Opened(table, dataset, model, task, features, spec))
 
     def save_table_csv(self, path: str) -> str | None:
         """Write the current table (drawn points, typically) to ``path`` as CSV."""

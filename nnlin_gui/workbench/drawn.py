@@ -29,12 +29,17 @@ class DrawnPoints:
 
 
 def points_of(dataset: Dataset) -> DrawnPoints:
-    """A two-feature dataset's rows as drawn points (to draw on top of them)."""
-    if dataset.X.shape[1] != 2:
+    """A two-feature dataset's rows as drawn points (to draw on top of them); transformed
+    columns (x1², ...) come after the two and are left out: they are made again."""
+    if dataset.X.shape[1] < 2:
         raise DataError("points can be drawn on two-feature data only")
     names = (dataset.feature_names[0], dataset.feature_names[1])
     return DrawnPoints(
-        dataset.X.copy(), dataset.y.copy(), names, dataset.target_name, dataset.task != "regression"
+        dataset.X[:, :2].copy(),
+        dataset.y.copy(),
+        names,
+        dataset.target_name,
+        dataset.task != "regression",
     )
 
 

@@ -6,7 +6,7 @@ Everything here is a plain function of a trainer that is not training (or of a c
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -18,6 +18,12 @@ from nnlin_gui.core.networks.collapse import (
 )
 from nnlin_gui.core.networks.training import Trainer
 from nnlin_gui.core.statistics.fitting import Baseline
+from nnlin_gui.workbench.transforms import (
+    NO_TRANSFORMS,
+    FeatureTransforms,
+    apply_transforms,
+    base_features,
+)
 
 # Rows the fit view's scatter (more than two features) shows at most.
 SCATTER_ROWS = 2000
@@ -116,9 +122,18 @@ class FitView:
     actual: np.ndarray | None = None
 
 
-def fit_view_for(dataset: Dataset) -> FitView:
-    """Where to evaluate the network for the fit view, by the number of features."""
+def fit_view_for(dataset: Dataset, transforms: FeatureTransforms = NO_TRANSFORMS) -> FitView:
+    """Where to evaluate the network for the fit view, by the number of features (of the
+    table's own columns when ``transforms`` added some: x1, x2 with x1² still make a map)."""
     X = dataset.X
+    transforms = transforms.restricted_to(dataset.feature_names)  # as dataset_for applied
+    k = len(base_features(dataset, transforms)) if not transforms.empty else X.shape[1]
+    if k < X.shape[1] and k in (1, 2):
+        own = replace(dataset, X=X[:, :k], feature_names=dataset.feature_names[:k])
+        view = fit_view_for(own)
+        grid = replace(own, X=view.probe.X, y=np.zeros(len(view.probe.X)))
+        # The probe rows get the same transformed columns as the data (they come last).
+        return FitView(view.mode, FitProbe(apply_transforms(grid, transforms).X))
     k = X.shape[1]
     lo, hi = X.min(axis=0), X.max(axis=0)
     pad = 0.05 * np.where(hi > lo, hi - lo, 1.0)

@@ -23,7 +23,13 @@ from nnlin_gui.core.statistics.fitting import Baseline, solve_to_baseline
 from nnlin_gui.core.statistics.numeric_range import check_network_range
 from nnlin_gui.workbench.curves import TrainingCurves
 from nnlin_gui.workbench.jobs import Model
-from nnlin_gui.workbench.results import FitView, Results, predict_probe, results_for
+from nnlin_gui.workbench.results import (
+    FitView,
+    Results,
+    fit_view_for,
+    predict_probe,
+    results_for,
+)
 from nnlin_gui.workbench.sources import choosable_columns
 from nnlin_gui.workbench.transforms import NO_TRANSFORMS, FeatureTransforms, apply_transforms
 
@@ -175,6 +181,9 @@ class Workbench:
 
     def adopt_model(self, model: Model) -> None:
         """Use a freshly built model: new curves, no baseline until it is fitted."""
+        if not self.transforms.empty and self.dataset is not None:
+            # The fit view over the table's own columns (a map of x1, x2 with x1², x2²).
+            model = replace(model, fit=fit_view_for(self.dataset, self.transforms))
         self.model = model
         self.layers = tuple(model.spec.layers)
         self.baseline, self.baseline_error = None, None

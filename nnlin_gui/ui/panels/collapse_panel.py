@@ -52,6 +52,7 @@ from nnlin_gui.core.statistics.comparison import (
 )
 from nnlin_gui.ui.font_roles import ratio_of, set_relative
 from nnlin_gui.ui.panels.collapse_summary import CollapseSummary
+from nnlin_gui.ui.panels.polynomial_check import PolynomialCheck
 from nnlin_gui.ui.widgets.capping import cap_note, largest
 from nnlin_gui.ui.widgets.collapse_compare import ComparePlots
 from nnlin_gui.ui.widgets.collapse_equation import (
@@ -246,6 +247,8 @@ class CollapsePanel(CollapseSummary):
             table_lay.addWidget(w)
         table_lay.addWidget(buttons)
         table_lay.addWidget(self.poly_result)
+        self.poly_check = PolynomialCheck(controller)  # x, x² inputs: fit_polynomial beside
+        table_lay.addWidget(self.poly_check)
 
         # -- linear vs nonlinear --------------------------------------------------------------
         pair_box, pair_lay = _group("Linear vs nonlinear: same network, same data", "comparePair")

@@ -28,6 +28,8 @@ from PySide6.QtWidgets import (
 )
 
 from nnlin_gui.core.data.builtin import BuiltinInfo, builtin_info, builtin_names
+from nnlin_gui.ui.panels.transforms_box import TransformsBox
+from nnlin_gui.ui.widgets.dataset_gallery import attach_gallery
 from nnlin_gui.ui.widgets.feature_list import FeatureListModel
 from nnlin_gui.ui.widgets.table_model import FrameTableModel
 from nnlin_gui.workbench.readouts import data_summary
@@ -143,6 +145,9 @@ class DataPanel(QWidget):
         up.setContentsMargins(0, 0, 0, 0)
         up.addWidget(builtin)
         up.addWidget(columns)
+        self.transforms = TransformsBox(controller)  # x1², x1·x2, sin x1 ... as inputs
+        up.addWidget(self.transforms)
+        self.gallery_button = attach_gallery(self)  # thumbnails of the built-in sets
         # A plain layout (not a splitter): wrapped descriptions get the height they need and
         # the preview takes the rest.
         self.table.setMinimumHeight(160)

@@ -1,5 +1,6 @@
 """Training settings: optimizer, learning rate (Playground presets or any value), batch size,
-epochs, L1/L2 penalties, the share of rows held out for testing, and the seed."""
+epochs, early stopping (patience), L1/L2 penalties, the share of rows held out for testing,
+and the seed."""
 
 from __future__ import annotations
 
@@ -66,6 +67,13 @@ class SettingsPanel(QWidget):
         self.epochs_spin.setSingleStep(100)
         self.epochs_spin.setGroupSeparatorShown(True)
         self.epochs_spin.setToolTip("Train runs until this many epochs (again from there)")
+        self.patience_spin = QSpinBox(objectName="patienceSpin", minimum=0, maximum=1_000_000)
+        self.patience_spin.setSpecialValueText("off")
+        self.patience_spin.setSingleStep(10)
+        self.patience_spin.setToolTip(
+            "Early stopping: stop when the test loss (the training loss without test rows) "
+            "has not improved for this many epochs; 0 = off"
+        )
         self.l1_spin = self._penalty("l1Spin", "L1 penalty on the weights (sum |w|)")
         self.l2_spin = self._penalty(
             "l2Spin",
@@ -90,6 +98,7 @@ class SettingsPanel(QWidget):
         form.addRow("Learning rate", self.lr_combo)
         form.addRow("Batch size", self.batch_spin)
         form.addRow("Epochs", self.epochs_spin)
+        form.addRow("Early stop", self.patience_spin)
         form.addRow("L1", self.l1_spin)
         form.addRow("L2", self.l2_spin)
         form.addRow("Test rows", self.test_spin)
@@ -102,6 +111,7 @@ class SettingsPanel(QWidget):
         for spin in (
             self.batch_spin,
             self.epochs_spin,
+            self.patience_spin,
             self.l1_spin,
             self.l2_spin,
             self.test_spin,
@@ -151,6 +161,7 @@ class SettingsPanel(QWidget):
             learning_rate=lr if lr > 0 else cfg.learning_rate,
             batch_size=self.batch_spin.value(),
             epochs=self.epochs_spin.value(),
+            patience=self.patience_spin.value(),
             l1=self.l1_spin.value(),
             l2=self.l2_spin.value(),
             test_fraction=self.test_spin.value() / 100.0,
@@ -167,6 +178,7 @@ class SettingsPanel(QWidget):
         self.lr_combo.setCurrentText(f"{cfg.learning_rate:g}")
         self.batch_spin.setValue(cfg.batch_size)
         self.epochs_spin.setValue(cfg.epochs)
+        self.patience_spin.setValue(cfg.patience)
         self.l1_spin.setValue(cfg.l1)
         self.l2_spin.setValue(cfg.l2)
         self.test_spin.setValue(int(round(cfg.test_fraction * 100)))

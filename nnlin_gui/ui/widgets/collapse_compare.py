@@ -11,6 +11,7 @@ import pyqtgraph as pg
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QHBoxLayout, QWidget
 
+from nnlin_gui.ui.widgets.log_axis import LogAxis
 from nnlin_gui.ui.widgets.plot_style import new_plot
 from nnlin_gui.workbench.jobs import MAX_PAIR_EPOCHS, PairResult, TrainedRun, train_pair
 
@@ -29,11 +30,13 @@ class ComparePlots(QWidget):
         lay = QHBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         self.loss = new_plot("compareLossPlot", "Training loss", "epoch", "loss (log)")
+        self.loss.getPlotItem().setAxisItems({"left": LogAxis("left", text="loss (log)")})
         self.loss.getPlotItem().setLogMode(y=True)
         self.fit = new_plot("compareFitPlot", "Fits", "x", "y")
         for plot in (self.loss, self.fit):
             plot.setMinimumHeight(260)
-            plot.getPlotItem().addLegend(offset=(-10, 10), labelTextSize="10pt")
+            legend = plot.getPlotItem().addLegend(offset=(-10, 10), labelTextSize="10pt")
+            legend.hide()  # an empty legend is an empty square: shown with the first result
             lay.addWidget(plot, 1)
 
     def show_result(self, res: PairResult) -> None:
@@ -41,6 +44,8 @@ class ComparePlots(QWidget):
         loss, fit = self.loss.getPlotItem(), self.fit.getPlotItem()
         loss.clear()
         fit.clear()
+        for item in (loss, fit):
+            item.legend.show()
         for run, colour in ((res.linear, LINEAR), (res.nonlinear, NONLINEAR)):
             pen = pg.mkPen(colour, width=2.5)
             ok = np.isfinite(run.train_loss) & (run.train_loss > 0)

@@ -22,8 +22,16 @@ _INDEXED = re.compile(r"^([A-Za-z_]+?)_?(\d+)$")
 
 
 def var(name: str) -> str:
-    """A variable name in italics, a trailing index as a subscript: x1 -> <i>x</i><sub>1</sub>."""
-    m = _INDEXED.match(str(name))
+    """A variable name in italics, a trailing index as a subscript: x1 -> <i>x</i><sub>1</sub>;
+    transformed columns keep that look: x1², x1·x2, sin(x1)."""
+    name = str(name)
+    if name.endswith("²") and len(name) > 1:
+        return f"{var(name[:-1])}²"
+    if "·" in name:
+        return "·".join(var(part) for part in name.split("·"))
+    if name.startswith("sin(") and name.endswith(")"):
+        return f"sin({var(name[4:-1])})"
+    m = _INDEXED.match(name)
     if m:
         return f"<i>{html.escape(m.group(1))}</i><sub>{m.group(2)}</sub>"
     return f"<i>{html.escape(str(name))}</i>"

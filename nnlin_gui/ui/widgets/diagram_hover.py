@@ -56,7 +56,8 @@ class UnitHover:
         """(image, title, caption) of unit ``u`` of column ``c``, or None."""
         ctrl = self.controller
         ds = ctrl.dataset
-        if ds is None or ds.X.shape[1] > 2:
+        mode = ctrl.fit_mode  # 'heatmap': two input columns, 'curve': one (transforms aside)
+        if ds is None or mode not in ("heatmap", "curve"):
             return None
         col = self._columns[c]
         names = ds.feature_names
@@ -64,7 +65,7 @@ class UnitHover:
             title = f"input {names[u] if u < len(names) else u + 1}"
         else:
             title = f"{col.title}, unit {u + 1}" if col.n > 1 else col.title
-        if col.kind == "output" and col.n == 1 and ds.X.shape[1] == 2:
+        if col.kind == "output" and col.n == 1 and mode == "heatmap":
             image = output_image(ctrl, self.map_style, coarse=False)
             if image is not None:
                 lo, hi = self.map_style.levels
@@ -72,8 +73,8 @@ class UnitHover:
         values = unit_values(ctrl, c, u)
         if values is None:
             return None
-        axes = f"{names[0]} across, {names[1]} up; " if ds.X.shape[1] == 2 else ""
+        axes = f"{names[0]} across, {names[1]} up; " if mode == "heatmap" else ""
         caption = f"{axes}{_range(values)}"
-        if ds.X.shape[1] == 2:
+        if mode == "heatmap":
             return thumbs.heat_image(values), title, caption
         return curve_image(values), title, f"{names[0]} across; {_range(values)}"

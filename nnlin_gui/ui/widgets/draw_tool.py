@@ -49,7 +49,7 @@ class DrawTool(QObject):
     def start(self) -> bool:
         """Draw on top of the current two-feature data; False when there is none."""
         ds = self.controller.dataset
-        if ds is None or ds.X.shape[1] != 2:
+        if ds is None or self.controller.fit_mode != "heatmap":
             self.hint.emit("Drawing needs data with two features (e.g. circle).")
             return False
         self.points = points_of(ds)

@@ -135,7 +135,9 @@ class FitPlot:
             if sample.item is self.ols:
                 label.setText(BASELINE_SHORT.get(base.kind, base.kind))
         x = self._probe.X[:, 0]
-        z = float(np.ravel(base.b)[0]) + float(np.ravel(base.W)[0]) * x
+        # Every input column: with x and x² (transforms) the closed form is a parabola.
+        w = np.ravel(np.atleast_2d(base.W)[0])
+        z = float(np.ravel(base.b)[0]) + self._probe.X[:, : len(w)] @ w
         self.ols.setData(x, _sigmoid(z) if self._binary else z)
 
     def refresh(self, controller) -> None:

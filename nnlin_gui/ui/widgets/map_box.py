@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from nnlin_gui.ui.widgets.draw_tool import DrawTool
+from nnlin_gui.ui.widgets.reflow import Reflow
 from nnlin_gui.workbench.drawn import is_drawn
 
 
@@ -64,14 +65,22 @@ class MapBox(QWidget):
         self.hint = QLabel(objectName="drawHint")
         self.hint.setStyleSheet("color: #a0281a;")
 
-        self.controls = QWidget(objectName="mapControls")
-        row = QHBoxLayout(self.controls)
-        row.setContentsMargins(4, 0, 4, 0)
-        for w in (self.show_test, self.discretize, self.draw, self.draw_class, self.draw_value):
-            row.addWidget(w)
-        row.addWidget(self.clear)
-        row.addWidget(self.save)
-        row.addStretch(1)
+        # The view toggles and the drawing tools: one row, or two where the cell is narrow
+        # (one row of all of them squeezed the diagram beside the map).
+        self.controls = Reflow(0, spacing=4)
+        self.controls.setObjectName("mapControls")
+        self.controls.box.setContentsMargins(4, 0, 4, 0)
+        for group in (
+            (self.show_test, self.discretize),
+            (self.draw, self.draw_class, self.draw_value, self.clear, self.save),
+        ):
+            host = QWidget()
+            row = QHBoxLayout(host)
+            row.setContentsMargins(0, 0, 0, 0)
+            for w in group:
+                row.addWidget(w)
+            row.addStretch(1)
+            self.controls.add(host)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.setSpacing(2)
@@ -134,7 +143,7 @@ class MapBox(QWidget):
 
     def _sync(self) -> None:
         ds = self.controller.dataset
-        two = ds is not None and ds.X.shape[1] == 2
+        two = ds is not None and self.controller.fit_mode == "heatmap"  # transforms aside
         classes = ds is not None and ds.task != "regression"
         self.draw.setEnabled(two or self.tool.active)
         drawing = self.tool.active

@@ -224,7 +224,8 @@ class NetworkDiagram(UnitHover, QWidget):
         net, ds, trainer, probe = c.diagram_net, c.dataset, c.trainer, c.fit_probe
         if net is None or ds is None or trainer is None or probe is None:
             return None
-        k = ds.X.shape[1]
+        # The input space drawn: the table's own columns when transforms added some.
+        k = {"curve": 1, "heatmap": 2}.get(c.fit_mode, ds.X.shape[1])
         grid = thumbs.coarse_grid(probe.X, k)
         if grid is None:
             return None

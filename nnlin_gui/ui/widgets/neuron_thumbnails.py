@@ -23,7 +23,9 @@ def coarse_grid(probe_X: np.ndarray, n_features: int) -> np.ndarray | None:
         if side * side != len(probe_X):
             return None
         step = max(1, side // GRID_2D)
-        return probe_X.reshape(side, side, 2)[::step, ::step].reshape(-1, 2)
+        # Transformed inputs (x1², sin x1, ...) ride along as extra columns.
+        m = probe_X.shape[1]
+        return probe_X.reshape(side, side, m)[::step, ::step].reshape(-1, m)
     return None
 
 

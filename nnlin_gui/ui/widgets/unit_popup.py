@@ -17,8 +17,8 @@ SIZE = 200  # pixels of the large map
 
 def output_image(controller, style, coarse: bool) -> QImage | None:
     """The fit view's map as an image (``coarse``: the thumbnails' grid), or None."""
-    fit, probe, ds = controller.latest_fit, controller.fit_probe, controller.dataset
-    if style is None or fit is None or probe is None or ds is None or ds.X.shape[1] != 2:
+    fit, probe = controller.latest_fit, controller.fit_probe
+    if style is None or fit is None or probe is None or controller.fit_mode != "heatmap":
         return None
     side = int(round(np.sqrt(len(fit))))
     if len(fit) != len(probe.X) or side * side != len(fit):
