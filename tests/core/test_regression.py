@@ -227,7 +227,8 @@ def test_to_dict_is_plain_json_and_frozen(random_data):
     d = json.loads(json.dumps(result.to_dict(), allow_nan=False))
     assert set(d) == {
         "params", "bse", "tvalues", "pvalues", "conf_int", "r2", "adj_r2", "resid_sd",
-        "df_resid", "nobs",
+        "df_resid", "nobs", "cov_type", "weighted", "fstat", "f_pvalue", "df_model", "llf",
+        "aic", "bic",
     }  # fmt: skip
     assert list(d["params"]) == ["const", "a", "b", "c"]
     assert d["params"]["b"] == pytest.approx(result.params[2], rel=0, abs=0)

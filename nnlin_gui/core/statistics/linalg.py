@@ -83,6 +83,10 @@ class LstsqSolution:
         times ``x_scale`` (long double; ``cov_scaled`` float64 or None):
         ``coef = coef_scaled * x_scale / y_scale``, ``ssr = ssr_scaled / y_scale**2``,
         ``cov_unscaled = cov_scaled * outer(x_scale, x_scale)``.
+    q, cov_root : with ``keep_q``: the thin ``Q`` (n, p) of the working design and ``M``
+        (p, p) with ``cov_scaled = M M'`` and ``(D'D)^-1 D' = M Q'`` for the scaled design
+        ``D`` (columns times ``x_scale``): sandwich covariances are ``M (Q' Omega Q) M'``
+        and the leverages are the squared row norms of ``Q``. None otherwise.
     """
 
     coef: np.ndarray
@@ -95,6 +99,8 @@ class LstsqSolution:
     coef_scaled: np.ndarray | None = None
     ssr_scaled: float = 0.0
     cov_scaled: np.ndarray | None = None
+    q: np.ndarray | None = None
+    cov_root: np.ndarray | None = None
 
 
 class _Design:
@@ -248,6 +254,7 @@ def lstsq(
     names: Sequence[str],
     intercept: bool = True,
     penalty: float = 0.0,
+    keep_q: bool = False,
 ) -> LstsqSolution:
     """Minimise ``||y - b - X w||^2 + penalty^2 * ||w||^2`` accurately.
 
@@ -261,6 +268,8 @@ def lstsq(
         Fit an unpenalised intercept ``b`` (returned first in ``coef``).
     penalty : float
         Square root of the ridge weight; 0 gives ordinary least squares.
+    keep_q : bool
+        Keep ``Q`` and ``M`` (see :class:`LstsqSolution`) for sandwich covariances.
 
     Returns
     -------
@@ -301,9 +310,10 @@ def lstsq(
     if intercept:
         theta[0] -= np.sum(design.centre.astype(_LD) * theta[1:])
     x_scale = design.total / design.scale.astype(_LD)  # [1, pre]
-    cov = cov_scaled = None
+    cov = cov_scaled = root = None
     if not design.penalised:
-        cov_scaled = _cov_prescaled(R, perm, design)
+        root = _cov_root(R, perm, design)
+        cov_scaled = root @ root.T
         with np.errstate(over="ignore", under="ignore"):
             cov = (cov_scaled * np.outer(x_scale, x_scale)).astype(np.float64)
     ssr_scaled = np.sum(resid * resid)
@@ -322,6 +332,8 @@ def lstsq(
         coef_scaled=theta,
         ssr_scaled=ssr_scaled,
         cov_scaled=cov_scaled,
+        q=Q[:n] if keep_q and not design.penalised else None,
+        cov_root=root if keep_q else None,
     )
 
 
@@ -363,15 +375,15 @@ def _refine(design: _Design, ys: np.ndarray, solve, n: int, p: int) -> np.ndarra
     return x
 
 
-def _cov_prescaled(R: np.ndarray, perm: np.ndarray, design: _Design) -> np.ndarray:
-    """``(D'D)^-1`` for ``D = [1, X * pre]`` from ``R^-1`` (never ``inv(R'R)``)."""
+def _cov_root(R: np.ndarray, perm: np.ndarray, design: _Design) -> np.ndarray:
+    """``M`` with ``(D'D)^-1 = M M'`` for ``D = [1, X * pre]``, from ``R^-1`` (never
+    ``inv(R'R)``)."""
     p = R.shape[0]
     # Map R^-1 to the prescaled parametrisation: theta = T x.
     M = sla.solve_triangular(R, np.eye(p))[perm].astype(_LD) * design.scale[:, None]
     if design.intercept:
         M[0] -= design.centre.astype(_LD) @ M[1:]
-    M64 = M.astype(np.float64)
-    return M64 @ M64.T
+    return M.astype(np.float64)
 
 
 def is_separable(A: np.ndarray, y: np.ndarray) -> bool:

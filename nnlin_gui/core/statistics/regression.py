@@ -36,6 +36,7 @@ __all__ = [
 MAX_DEGREE = 10
 _LD = np.longdouble
 _CI = "the 95% interval of"
+COV_TYPES = ("nonrobust", "HC0", "HC1", "HC2", "HC3", "HAC")
 
 
 def _freeze(obj) -> None:
@@ -62,7 +63,10 @@ class OLSResult:
 
     ``df_resid`` is ``nobs`` minus the number of columns (no numerical rank guessing);
     ``resid_sd`` is ``sqrt(SSR / df_resid)``; ``conf_int`` is the 95 % interval, (p, 2).
-    ``cov_params`` is ``resid_sd**2 * (X'X)^-1``.
+    ``cov_params`` is ``resid_sd**2 * (X'X)^-1`` (nonrobust) or the ``cov_type`` sandwich;
+    ``fstat`` (on ``df_model``, ``df_resid``) is summary.lm's classical F whatever the
+    covariance; ``llf``, ``aic``, ``bic`` as R's ``logLik``/``AIC``/``BIC`` (sigma counts
+    as a parameter).
     """
 
     names: tuple[str, ...]
@@ -80,6 +84,15 @@ class OLSResult:
     resid: np.ndarray
     cov_params: np.ndarray
     intercept: bool = True
+    cov_type: str = "nonrobust"
+    hac_lags: int | None = None
+    weighted: bool = False
+    fstat: float = float("nan")
+    f_pvalue: float = float("nan")
+    df_model: int = 0
+    llf: float = float("nan")
+    aic: float = float("nan")
+    bic: float = float("nan")
 
     def __post_init__(self) -> None:
         _freeze(self)
@@ -100,6 +113,15 @@ class OLSResult:
             "resid_sd": _num(self.resid_sd),
             "df_resid": int(self.df_resid),
             "nobs": int(self.nobs),
+            "cov_type": self.cov_type,
+            **({"hac_lags": int(self.hac_lags)} if self.hac_lags is not None else {}),
+            "weighted": bool(self.weighted),
+            "fstat": _num(self.fstat),
+            "f_pvalue": _num(self.f_pvalue),
+            "df_model": int(self.df_model),
+            "llf": _num(self.llf),
+            "aic": _num(self.aic),
+            "bic": _num(self.bic),
         }
 
 
@@ -130,8 +152,17 @@ def _prepare(X, y, names: Sequence[str] | None, intercept: bool):
     return X, y, tuple(all_names)
 
 
-def fit_ols(X, y, names: Sequence[str] | None = None, intercept: bool = True) -> OLSResult:
-    """Fit ordinary least squares ``y = b + X w`` accurately.
+def fit_ols(
+    X,
+    y,
+    names: Sequence[str] | None = None,
+    intercept: bool = True,
+    *,
+    cov_type: str = "nonrobust",
+    hac_lags: int | None = None,
+    weights=None,
+) -> OLSResult:
+    """Fit ordinary (or weighted) least squares ``y = b + X w`` accurately.
 
     Parameters
     ----------
@@ -141,6 +172,18 @@ def fit_ols(X, y, names: Sequence[str] | None = None, intercept: bool = True) ->
         Feature names; ``x1..xk`` by default.
     intercept : bool
         Fit an intercept (named ``"const"``, first).
+    cov_type : {"nonrobust", "HC0", "HC1", "HC2", "HC3", "HAC"}
+        The coefficient covariance: classical, White's HC0-HC3 as ``sandwich::vcovHC``, or
+        Newey-West (Bartlett kernel, ``hac_lags`` lags, no prewhitening, no small-sample
+        factor: ``sandwich::NeweyWest(fm, lag, prewhite = FALSE, adjust = FALSE)``). Every
+        type uses the t distribution with ``n - p`` degrees of freedom for t, p and
+        intervals (as ``lmtest::coeftest``). The sandwich is ``M (Q' Omega Q) M'`` from the
+        QR factor (``M M' = (X'X)^-1``); leverages are the squared row norms of ``Q``.
+    hac_lags : int, optional
+        Lags for HAC; default ``floor(4 (n / 100)^(2/9))``.
+    weights : array_like, shape (n,), optional
+        Positive weights: weighted least squares as ``lm(..., weights = w)`` (the rows of
+        ``sqrt(w) [1, X]`` and ``sqrt(w) y``); ``fitted``/``resid`` are unweighted as R's.
 
     Returns
     -------
@@ -149,21 +192,43 @@ def fit_ols(X, y, names: Sequence[str] | None = None, intercept: bool = True) ->
     Raises
     ------
     DataError
-        Non-finite values, too few rows, constant or collinear columns (named).
+        Non-finite values, too few rows, constant or collinear columns (named), bad
+        weights or covariance options.
     """
     from scipy import stats
 
+    cov_type = _check_cov_type(cov_type)
     X, y, all_names = _prepare(X, y, names, intercept)
-    sol = lstsq(X, y, all_names, intercept=intercept)
+    n, p = len(y), len(all_names)
+    robust = cov_type != "nonrobust"
+    if cov_type == "HAC":
+        hac_lags = _check_hac_lags(hac_lags, n)
+    else:
+        hac_lags = None
+    sw = None
+    if weights is None:
+        sol = lstsq(X, y, all_names, intercept=intercept, keep_q=robust)
+    else:
+        w = _check_weights(weights, n)
+        _check_constant_columns(X, all_names, intercept)
+        sw = np.sqrt(w)
+        Xd = X * sw[:, None]
+        if intercept:
+            Xd = np.column_stack([sw.astype(Xd.dtype), Xd])
+        sol = lstsq(Xd, y * sw, all_names, intercept=False, keep_q=robust)
     # An unpenalised fit carries the scaled covariance, coefficients and column scales.
     assert sol.cov_scaled is not None and sol.coef_scaled is not None
     assert sol.x_scale is not None
-    n, p = len(y), len(all_names)
     df = n - p
     # Statistics of the exactly rescaled fit (target and columns times powers of two), mapped
     # back at the end: data near 1e+-308 give the same digits as data near 1.
     sd_s = np.sqrt(_LD(sol.ssr_scaled) / df)
-    bse_s = sd_s * np.sqrt(np.diag(sol.cov_scaled).astype(_LD))
+    if robust:
+        cov_s = _sandwich(sol, cov_type, hac_lags, df)
+        with np.errstate(invalid="ignore"):  # leverage 1 (HC2, HC3) gives nan, as sandwich
+            bse_s = np.sqrt(np.diag(cov_s).astype(_LD))
+    else:
+        bse_s = sd_s * np.sqrt(np.diag(sol.cov_scaled).astype(_LD))
     with np.errstate(divide="ignore", invalid="ignore"):  # an exact fit has zero errors
         tvalues = np.asarray(sol.coef_scaled / bse_s, dtype=np.float64)
     pvalues = 2.0 * stats.t.sf(np.abs(tvalues), df)
@@ -171,22 +236,46 @@ def fit_ols(X, y, names: Sequence[str] | None = None, intercept: bool = True) ->
     to_data = sol.x_scale / sol.y_scale  # coefficient units: exact powers of two
     hint = "rescale that column or the target by a power of ten first"
     params = to_doubles(sol.coef_scaled * to_data, all_names, "the coefficient of", hint)
-    bse = to_doubles(bse_s * to_data, all_names, "the standard error of", hint)
-    conf = np.column_stack(
-        [
-            to_doubles((sol.coef_scaled - half_s) * to_data, all_names, _CI, hint),
-            to_doubles((sol.coef_scaled + half_s) * to_data, all_names, _CI, hint),
-        ]
-    )
+    with np.errstate(invalid="ignore"):
+        bse = to_doubles(bse_s * to_data, all_names, "the standard error of", hint)
+        conf = np.column_stack(
+            [
+                to_doubles((sol.coef_scaled - half_s) * to_data, all_names, _CI, hint),
+                to_doubles((sol.coef_scaled + half_s) * to_data, all_names, _CI, hint),
+            ]
+        )
     sd = float(to_doubles([sd_s / sol.y_scale], ["the fit"], "the residual SD of", hint)[0])
-    ys = y.astype(_LD) * sol.y_scale
-    centred = ys - ys.mean() if intercept else ys  # uncentred R^2 without intercept
+    if sw is None:
+        ys = y.astype(_LD) * sol.y_scale
+        centred = ys - ys.mean() if intercept else ys  # uncentred R^2 without intercept
+        fitted, resid = sol.fitted, sol.resid
+    else:
+        # summary.lm: weighted sums of squares about the weighted mean.
+        swl = sw.astype(_LD)
+        ys = y.astype(_LD) * swl * sol.y_scale
+        centred = ys - swl * (np.sum(swl * ys) / np.sum(swl * swl)) if intercept else ys
+        resid = np.asarray(sol.resid / sw, dtype=np.float64)
+        fitted = np.asarray(y - resid, dtype=np.float64)
     tss = np.sum(centred * centred)
+    ssr_s = _LD(sol.ssr_scaled)
     with np.errstate(divide="ignore", invalid="ignore"):
-        r2 = float(1 - _LD(sol.ssr_scaled) / tss)
+        r2 = float(1 - ssr_s / tss)
     adj = 1.0 - (n - int(intercept)) / df * (1.0 - r2)
-    with np.errstate(over="ignore", under="ignore"):  # variances beyond 1e308 stay inf
-        cov = (sol.cov_scaled * np.outer(to_data, to_data) * sd_s**2).astype(np.float64)
+    df_model = p - int(intercept)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        fstat = float(((tss - ssr_s) / df_model) / (ssr_s / df)) if df_model else np.nan
+    f_pvalue = float(stats.f.sf(fstat, df_model, df)) if np.isfinite(fstat) else np.nan
+    # logLik.lm: 0.5 (sum log w - n (log 2 pi + 1 - log n + log sum w r^2)).
+    with np.errstate(divide="ignore"):
+        log_ssr = np.log(ssr_s) - 2 * np.log(_LD(sol.y_scale))
+        sum_log_w = float(np.sum(np.log(sw * sw))) if sw is not None else 0.0
+        llf = float(0.5 * (sum_log_w - n * (np.log(2 * np.pi) + 1 - np.log(n) + log_ssr)))
+    with np.errstate(over="ignore", under="ignore", invalid="ignore"):
+        # variances beyond 1e308 stay inf
+        if robust:
+            cov = (cov_s.astype(_LD) * np.outer(to_data, to_data)).astype(np.float64)
+        else:
+            cov = (sol.cov_scaled * np.outer(to_data, to_data) * sd_s**2).astype(np.float64)
     return OLSResult(
         names=all_names,
         params=params,
@@ -199,11 +288,87 @@ def fit_ols(X, y, names: Sequence[str] | None = None, intercept: bool = True) ->
         resid_sd=sd,
         df_resid=df,
         nobs=n,
-        fitted=sol.fitted,
-        resid=sol.resid,
+        fitted=fitted,
+        resid=resid,
         cov_params=cov,
         intercept=intercept,
+        cov_type=cov_type,
+        hac_lags=hac_lags,
+        weighted=sw is not None,
+        fstat=fstat,
+        f_pvalue=f_pvalue,
+        df_model=df_model,
+        llf=llf,
+        aic=-2.0 * llf + 2.0 * (p + 1),
+        bic=-2.0 * llf + np.log(n) * (p + 1),
     )
+
+
+def _check_cov_type(cov_type: str) -> str:
+    for name in COV_TYPES:
+        if str(cov_type).lower() == name.lower():
+            return name
+    raise DataError(f"the covariance must be one of {', '.join(COV_TYPES)}; got {cov_type!r}")
+
+
+def _check_hac_lags(lags, n: int) -> int:
+    if lags is None:
+        return int(np.floor(4.0 * (n / 100.0) ** (2.0 / 9.0)))
+    if isinstance(lags, bool) or not isinstance(lags, (int, np.integer)) or not 0 <= lags < n:
+        raise DataError(f"the HAC lags must be a whole number from 0 to {n - 1}; got {lags!r}")
+    return int(lags)
+
+
+def _check_weights(weights, n: int) -> np.ndarray:
+    w = np.asarray(weights, dtype=np.float64)
+    if w.shape != (n,):
+        raise DataError(f"{w.size} weights given for {n} rows")
+    if not np.isfinite(w).all():
+        raise DataError("the weights contain missing or infinite values")
+    if (w <= 0).any():
+        bad = int(np.sum(w <= 0))
+        raise DataError(
+            f"weights must be positive; {bad} row{'s' if bad != 1 else ''} "
+            f"{'have' if bad != 1 else 'has'} a weight of zero or less (drop those rows)"
+        )
+    return w
+
+
+def _check_constant_columns(X: np.ndarray, names: Sequence[str], intercept: bool) -> None:
+    """The messages lstsq gives unweighted fits, for the weighted design (no intercept there)."""
+    start = int(intercept)
+    for j in range(X.shape[1]):
+        column = X[:, j]
+        if intercept and np.all(column == column[0]):
+            raise DataError(
+                f"column {names[j + start]!r} is constant, so it cannot be told apart "
+                "from the intercept"
+            )
+
+
+def _sandwich(sol, cov_type: str, lags: int | None, df: int) -> np.ndarray:
+    """The robust covariance of the scaled coefficients, ``M (Q' Omega Q) M'``."""
+    Q, M = sol.q, sol.cov_root
+    assert Q is not None and M is not None
+    e = np.asarray(sol.resid.astype(_LD) * sol.y_scale, dtype=np.float64)  # scaled residuals
+    n = len(e)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        if cov_type == "HAC":
+            G = Q * e[:, None]
+            S = G.T @ G
+            K = int(lags or 0)
+            for lag in range(1, K + 1):
+                C = G[lag:].T @ G[:-lag]
+                S += (1.0 - lag / (K + 1.0)) * (C + C.T)  # Bartlett weights
+        else:
+            u = e * e
+            if cov_type == "HC1":
+                u = u * (n / df)
+            elif cov_type in ("HC2", "HC3"):
+                h = np.einsum("ij,ij->i", Q, Q)  # leverages from the thin Q
+                u = u / (1.0 - h) if cov_type == "HC2" else u / (1.0 - h) ** 2
+            S = (Q * u[:, None]).T @ Q
+        return M @ S @ M.T
 
 
 @dataclass(frozen=True)
@@ -429,9 +594,16 @@ def _long_double_powers(X: np.ndarray, degree: int) -> np.ndarray:
 
 
 def fit_polynomial(
-    X, y, degree: int, names: Sequence[str] | None = None, intercept: bool = True
+    X,
+    y,
+    degree: int,
+    names: Sequence[str] | None = None,
+    intercept: bool = True,
+    **options,
 ) -> OLSResult:
     """OLS on the powers of each feature (see :func:`polynomial_design`).
+
+    ``options`` (``cov_type``, ``hac_lags``, ``weights``) go to :func:`fit_ols`.
 
     Raises
     ------
@@ -447,7 +619,7 @@ def fit_polynomial(
     # against powers kept in long double instead (10.5 digits).
     powers = _long_double_powers(X, degree)
     try:
-        return fit_ols(powers, y, design_names, intercept=intercept)
+        return fit_ols(powers, y, design_names, intercept=intercept, **options)
     except CollinearError as exc:
         if degree == 1:
             raise
