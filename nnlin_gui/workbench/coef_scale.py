@@ -39,5 +39,5 @@ def _sd(A: np.ndarray) -> np.ndarray:
 def scale_label(trainer: Trainer) -> str:
     """What the standardised axis shows, in words."""
     if trainer.spec.head == "identity":
-        return "standardised: coef × sd(x)/sd(y)"
+        return "coef × sd(x) / sd(y)"
     return "log-odds per sd(x)"

@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -99,6 +100,16 @@ def grab_widget(app, widget, path: Path) -> None:
     save(widget.grab().toImage(), path)
 
 
+def grab_top(app, window, path: Path) -> None:
+    """The diagram and the map close up: the plots' splitter moved down for a moment."""
+    outer = window.plots.splitters[2]
+    sizes = outer.sizes()
+    outer.setSizes([int(sum(sizes) * 0.75), int(sum(sizes) * 0.25)])
+    grab_widget(app, window.plots.splitters[0], path)
+    outer.setSizes(sizes)
+    settle(app, 0.3)
+
+
 def save(image, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     image.save(str(path))
@@ -111,11 +122,39 @@ def maps(app, window, out: Path) -> None:
     for name in ("circle", "xor", "spiral"):
         builtin(app, window, name)
         child(window, QPushButton, "allReluButton").click()
-        set_spin(child(window, QSpinBox, "epochsSpin"), 1500 if name == "spiral" else 600)
+        if name == "spiral":  # a spiral needs more units than the default 4-4
+            layers = window.controller.layers
+            window.controller.set_layers([replace(lay, width=8) for lay in layers])
+        set_spin(child(window, QSpinBox, "epochsSpin"), 2000 if name == "spiral" else 600)
         train(app, window)
         if name == "circle":
             grab_window(app, window, out / "playground-map-circle-window.png")
-        grab_widget(app, window.plots.splitters[0], out / f"playground-map-{name}.png")
+        if name == "spiral":
+            hover_unit(app, window, out / "playground-hover-unit.png")
+        grab_top(app, window, out / f"playground-map-{name}.png")
+
+
+def hover_unit(app, window, path: Path) -> None:
+    """Move the mouse over a unit of the first hidden layer: its map, large."""
+    from PySide6.QtCore import QPoint
+    from PySide6.QtGui import QCursor, QImage
+
+    diagram = window.plots.diagram
+    _, pt = diagram._columns[1].units[1]
+    QCursor.setPos(diagram.mapToGlobal(QPoint(int(pt.x()), int(pt.y()))))
+    settle(app, 1.0)
+    popup = diagram._popup
+    if popup is None or not popup.isVisible():
+        raise RuntimeError("hovering a unit showed no map")
+    top = diagram.mapToGlobal(QPoint(0, 0))
+    bottom = popup.frameGeometry().bottomRight()
+    shot = window.screen().grabWindow(
+        0, top.x(), top.y(), max(bottom.x(), top.x() + diagram.width()) - top.x() + 4,
+        max(bottom.y(), top.y() + diagram.height()) - top.y() + 4,
+    )  # fmt: skip
+    save(shot.toImage().convertToFormat(QImage.Format.Format_RGB32), path)
+    QCursor.setPos(window.mapToGlobal(QPoint(5, 5)))
+    settle(app, 0.3)
 
 
 def coef(app, window, out: Path) -> None:
@@ -149,7 +188,7 @@ def transforms(app, window, out: Path) -> None:
     set_spin(child(window, QSpinBox, "epochsSpin"), 600)
     train(app, window)
     grab_window(app, window, out / "playground-transforms-circle-window.png")
-    grab_widget(app, window.plots.splitters[0], out / "playground-transforms-circle.png")
+    grab_top(app, window, out / "playground-transforms-circle.png")
     window.collapse_dock.raise_()
     grab_widget(app, window.collapse_summary, out / "playground-transforms-collapse.png")
     child(box, QCheckBox, "transform_sq_x1").setChecked(False)
@@ -169,8 +208,9 @@ def drawn(app, window, out: Path) -> None:
     box.tool.clear()
     rng = np.random.default_rng(4)
     # A smile: class 1 eyes and mouth on a class 0 face.
+    smile = [(-2, 2), (2, 2)] + [(t, -2 - 0.15 * (4 - t * t)) for t in np.linspace(-3, 3, 9)]
     for _ in range(3):
-        for x, y in [(-2, 2), (2, 2)] + [(t, -2 - 0.15 * (4 - t * t)) for t in np.linspace(-3, 3, 9)]:
+        for x, y in smile:
             box.draw_class.setCurrentIndex(1)
             box.tool.add(x + rng.normal(0, 0.3), y + rng.normal(0, 0.3))
     for a in np.linspace(0, 2 * np.pi, 36, endpoint=False):
@@ -181,7 +221,7 @@ def drawn(app, window, out: Path) -> None:
     set_spin(child(window, QSpinBox, "epochsSpin"), 800)
     train(app, window)
     grab_window(app, window, out / "playground-drawn-window.png")
-    grab_widget(app, window.plots.splitters[0], out / "playground-drawn.png")
+    grab_top(app, window, out / "playground-drawn.png")
     child(window, QToolButton, "drawPoints").setChecked(False)
 
 

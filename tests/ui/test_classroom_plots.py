@@ -42,7 +42,7 @@ def test_coefficients_are_standardised_by_default_and_raw_on_request(window, qtb
     W = np.ravel(c.baseline.W)
     assert coef.lines[j].value() == pytest.approx(W[j] * sx[j] / sy, rel=1e-9)
     assert coef.curves[j].getData()[1][-1] == pytest.approx(W[j] * sx[j] / sy, rel=1e-6)
-    assert "sd(x)/sd(y)" in coef.item.getAxis("left").labelText
+    assert "sd(x) / sd(y)" in coef.item.getAxis("left").labelText
     _pick(window.findChild(QComboBox, "coefScaleCombo"), "raw")
     assert coef.lines[j].value() == pytest.approx(W[j], rel=1e-9)
     assert coef.curves[j].getData()[1][-1] == pytest.approx(W[j], rel=1e-6)
