@@ -63,6 +63,55 @@ UI_KEYS = {
     "diagnostics_source": ("ols", "network", "both"),
     "polynomial_degree": tuple(range(1, 11)),
 }
+#: The closed-form models a network is compared with (``fitting.baseline_for``'s kinds).
+BASELINES = ("ols", "logistic", "ridge", "logistic_l2", "weight_decay", "logistic_weight_decay")
+#: What a verdict metric can be (``diagnostics.report``: VERDICTS and NOT_APPLICABLE).
+VERDICT_VALUES = ("ok", "warning", "violated", "not applicable")
+#: Every metric a check can read: name -> (kind, allowed values or (), meaning). These are
+#: the keys of ``lesson_state`` (a test makes sure it gives no other), plus
+#: ``verdict.<assumption>`` and ``network_verdict.<assumption>`` (see ``known_metrics``).
+#: docs/lessons.md documents each one (a test makes sure).
+METRICS: dict[str, tuple[str, tuple, str]] = {
+    "epoch": ("number", (), "epochs trained so far"),
+    "solved": ("bool", (), "the weights were set analytically (Solve) and not trained since"),
+    "is_linear": ("bool", (), "every activation is the identity"),
+    "parameter_count": ("number", (), "weights and biases of the network"),
+    "hidden_layers": ("number", (), "hidden layers (a residual block counts as one)"),
+    "diverged": ("bool", (), "training blew up (non-finite loss)"),
+    "optimizer": ("text", ("sgd", "momentum", "adam"), "the optimizer setting"),
+    "learning_rate": ("number", (), "the learning-rate setting"),
+    "batch_size": ("number", (), "the batch-size setting (0 = full batch)"),
+    "l2": ("number", (), "the L2 (weight decay) setting"),
+    "data_name": ("text", (), "builtin:NAME of a built-in data set, else the file's path"),
+    "data_seed": ("number", (), "the seed of a generated built-in data set"),
+    "train_loss": ("number", (), "training loss (standardised units, as minimised)"),
+    "test_loss": ("number", (), "test loss"),
+    "train_mse": ("number", (), "mean squared error on the training rows (regression)"),
+    "test_mse": ("number", (), "mean squared error on the test rows (regression)"),
+    "train_r2": ("number", (), "R² on the training rows (regression)"),
+    "test_r2": ("number", (), "R² on the test rows (regression)"),
+    "train_accuracy": ("number", (), "accuracy on the training rows (classification)"),
+    "test_accuracy": ("number", (), "accuracy on the test rows (classification)"),
+    "collapsible": ("bool", (), "the network collapses to one affine map y = W x + b"),
+    "linear_approx_r2": ("number", (), "R² of the best affine map of a nonlinear network"),
+    "slope_spread": ("number", (), "how much a nonlinear network's slopes vary"),
+    "baseline": ("text", BASELINES, "the closed-form model the network is compared with"),
+    "max_abs_diff": ("number", (), "largest |network - baseline| coefficient (the best "
+                     "affine map's for a nonlinear network)"),
+    "max_rel_diff": ("number", (), "max_abs_diff divided by max(1, largest |baseline| "
+                     "coefficient)"),
+    "baseline_train_r2": ("number", (), "R² of the baseline on the training rows"),
+    "baseline_test_r2": ("number", (), "R² of the baseline on the test rows"),
+    "baseline_train_accuracy": ("number", (), "accuracy of the baseline, training rows"),
+    "baseline_test_accuracy": ("number", (), "accuracy of the baseline, test rows"),
+    "poly_train_r2": ("number", (), "R² of the student's polynomial, training rows"),
+    "poly_test_r2": ("number", (), "R² of the student's polynomial, test rows"),
+    "polynomial_degree": ("number", UI_KEYS["polynomial_degree"],
+                          "degree of the polynomial fitted in the Collapse panel"),
+    "diagnostics_source": ("text", UI_KEYS["diagnostics_source"],
+                           "whose residuals the Diagnostics panel shows"),
+}  # fmt: skip
+VERDICT_PREFIXES = ("verdict.", "network_verdict.")
 _TRAINING_KEYS = {f.name for f in fields(TrainingConfig)}
 _LAYER_KEYS = {f.name for f in fields(LayerSpec)}
 
@@ -153,6 +202,60 @@ class Check:
             return joiner.join(c.describe() for c in self.all + self.any)
         right = self.ref if self.ref else self.value
         return f"{self.metric} {self.op} {right}"
+
+
+def known_metrics() -> dict[str, tuple[str, tuple, str]]:
+    """``METRICS`` plus ``verdict.<assumption>`` and ``network_verdict.<assumption>`` for
+    every assumption the diagnostics test."""
+    from nnlin_gui.core.statistics.diagnostics import ASSUMPTIONS
+
+    out = dict(METRICS)
+    for a in ASSUMPTIONS:
+        out[f"verdict.{a}"] = ("text", VERDICT_VALUES, f"verdict on {a}, OLS residuals")
+        out[f"network_verdict.{a}"] = (
+            "text", VERDICT_VALUES, f"verdict on {a}, the network's residuals"
+        )  # fmt: skip
+    return out
+
+
+def check_metrics(check: Check, where: str) -> None:
+    """Refuse a check that reads an unknown metric or compares it the wrong way.
+
+    Numbers take any op and a number (``in``: a list of numbers); true/false and text
+    metrics take ``==``, ``!=`` or ``in``, with a value of their kind (one of the listed
+    values, for text with a fixed set); ``ref`` names a metric of the same kind.
+    """
+    if check.all or check.any:
+        combo = "all" if check.all else "any"
+        for i, sub in enumerate(check.all + check.any):
+            check_metrics(sub, f"{where}.{combo}[{i}]")
+        return
+    known = known_metrics()
+    for name in (check.metric, check.ref):
+        if name and name not in known:
+            raise LessonError(
+                f"{where}: unknown metric {name!r}; the metrics are listed in docs/lessons.md"
+            )
+    kind, allowed, _ = known[check.metric]
+    if check.ref:
+        if known[check.ref][0] != kind:
+            raise LessonError(f"{where}: {check.metric!r} and {check.ref!r} are not comparable")
+        return
+    if kind != "number" and check.op not in ("==", "!=", "in"):
+        raise LessonError(f"{where}: {check.metric!r} is {kind}; use ==, != or in")
+    values = check.value if check.op == "in" else [check.value]
+    for v in values:
+        ok = {
+            "number": isinstance(v, int | float) and not isinstance(v, bool),
+            "bool": isinstance(v, bool),
+            "text": isinstance(v, str),
+        }[kind]
+        if not ok:
+            raise LessonError(f"{where}: {check.metric!r} is compared with {v!r}, not a {kind}")
+        if kind == "text" and allowed and v not in allowed:
+            raise LessonError(
+                f"{where}: {check.metric!r} cannot be {v!r}; use one of {', '.join(allowed)}"
+            )
 
 
 def _compare(left: Any, op: str, right: Any) -> bool:
@@ -385,6 +488,9 @@ def _lesson_from_dict(doc: Mapping, name: str, path: str = "") -> Lesson:
     if not isinstance(steps_raw, list) or not steps_raw:
         raise LessonError(f"{name}: a lesson needs at least one [[steps]] table")
     steps = [_step(s, f"{name}: step {i + 1}") for i, s in enumerate(steps_raw)]
+    for i, step in enumerate(steps):
+        if step.check is not None:
+            check_metrics(step.check, f"{name}: step {i + 1} check")
     order = doc.get("order", 100)
     if not isinstance(order, int):
         raise LessonError(f"{name}: 'order' must be a whole number")
