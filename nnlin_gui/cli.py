@@ -16,7 +16,7 @@ from nnlin_gui import __version__
 from nnlin_gui.core.errors import UserError
 
 # Subcommand modules in nnlin_gui.commands; each defines register(subparsers).
-COMMANDS = ("fit", "ols", "data", "diagnose", "report", "regions", "grade", "lesson")
+COMMANDS = ("fit", "ols", "logistic", "data", "diagnose", "report", "regions", "grade", "lesson")
 
 log = logging.getLogger(__name__)
 

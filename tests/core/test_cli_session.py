@@ -56,7 +56,9 @@ def test_unwritable_session_is_one_line_status_2(tmp_path, capsys):
     assert err[-1].startswith("nnlin: s.nnlin: cannot write")
 
 
-@pytest.mark.parametrize("command", ["fit", "report", "diagnose", "ols", "regions", "data"])
+@pytest.mark.parametrize(
+    "command", ["fit", "report", "diagnose", "ols", "logistic", "regions", "data"]
+)
 def test_session_given_as_data_points_at_grade(tmp_path, capsys, command):
     path = _fit(tmp_path)
     renamed = tmp_path / "lab.json"  # recognised by content too, whatever its name

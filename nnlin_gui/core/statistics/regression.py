@@ -26,10 +26,12 @@ __all__ = [
     "LogisticResult",
     "OLSResult",
     "RidgeResult",
+    "binary_auc",
     "fit_logistic",
     "fit_ols",
     "fit_polynomial",
     "fit_ridge",
+    "hosmer_lemeshow",
     "polynomial_design",
 ]
 
@@ -428,7 +430,16 @@ def fit_ridge(
 
 @dataclass(frozen=True)
 class LogisticResult:
-    """A logistic regression fit (intercept first as ``"const"``)."""
+    """A logistic regression fit (intercept first as ``"const"``).
+
+    Wald statistics: ``zvalues = params / bse``, two-sided normal ``pvalues``, ``conf_int``
+    the 95 % Wald interval (R's ``confint.default``), shape (p, 2). ``fitted`` are the
+    probabilities, bit-identical for identical rows. ``deviance = -2 llf`` (0/1 data),
+    ``aic``/``bic`` count the p coefficients, ``pseudo_r2_mcfadden = 1 - llf / llnull``,
+    ``auc`` the Mann-Whitney area (ties count one half), ``confusion`` (tn, fp, fn, tp)
+    predicting 1 when the probability is at least 0.5, ``hosmer_lemeshow`` as
+    ``ResourceSelection::hoslem.test(y, fitted, g = 10)`` (see :func:`hosmer_lemeshow`).
+    """
 
     names: tuple[str, ...]
     params: np.ndarray
@@ -437,13 +448,40 @@ class LogisticResult:
     converged: bool
     llf: float
     nobs: int
+    zvalues: np.ndarray | None = None
+    conf_int: np.ndarray | None = None
+    fitted: np.ndarray | None = None
+    llnull: float = float("nan")
+    auc: float = float("nan")
+    confusion: tuple[int, int, int, int] = (0, 0, 0, 0)
+    hosmer_lemeshow: dict | None = None
 
     def __post_init__(self) -> None:
         _freeze(self)
 
+    @property
+    def deviance(self) -> float:
+        return -2.0 * self.llf
+
+    @property
+    def null_deviance(self) -> float:
+        return -2.0 * self.llnull
+
+    @property
+    def aic(self) -> float:
+        return -2.0 * self.llf + 2.0 * len(self.params)
+
+    @property
+    def bic(self) -> float:
+        return -2.0 * self.llf + float(np.log(self.nobs)) * len(self.params)
+
+    @property
+    def pseudo_r2_mcfadden(self) -> float:
+        return 1.0 - self.llf / self.llnull
+
     def to_dict(self) -> dict:
         """JSON-ready summary (None for inf/nan)."""
-        return {
+        out = {
             "params": _by_name(self.names, self.params),
             "bse": _by_name(self.names, self.bse),
             "pvalues": _by_name(self.names, self.pvalues),
@@ -451,6 +489,100 @@ class LogisticResult:
             "llf": _num(self.llf),
             "nobs": int(self.nobs),
         }
+        if self.zvalues is None or self.conf_int is None:
+            return out
+        tn, fp, fn, tp = self.confusion
+        hl = self.hosmer_lemeshow
+        out.update(
+            {
+                "zvalues": _by_name(self.names, self.zvalues),
+                "conf_int": {
+                    n: [_num(lo), _num(hi)]
+                    for n, (lo, hi) in zip(self.names, self.conf_int, strict=True)
+                },
+                "llnull": _num(self.llnull),
+                "deviance": _num(self.deviance),
+                "null_deviance": _num(self.null_deviance),
+                "aic": _num(self.aic),
+                "bic": _num(self.bic),
+                "pseudo_r2_mcfadden": _num(self.pseudo_r2_mcfadden),
+                "auc": _num(self.auc),
+                "confusion": {"tn": int(tn), "fp": int(fp), "fn": int(fn), "tp": int(tp)},
+                "hosmer_lemeshow": None
+                if hl is None
+                else {
+                    "statistic": _num(hl["statistic"]),
+                    "df": int(hl["df"]),
+                    "pvalue": _num(hl["pvalue"]),
+                    "groups": int(hl["groups"]),
+                    "groups_used": int(hl["groups_used"]),
+                },
+            }
+        )
+        return out
+
+
+def _r_quantile7(x: np.ndarray, probs: np.ndarray) -> np.ndarray:
+    """R's ``quantile(x, probs)`` (type 7), computed as R computes it."""
+    xs = np.sort(x)
+    n = len(xs)
+    index = 1.0 + max(n - 1, 0) * probs  # 1-based, as R
+    lo = np.floor(index).astype(np.intp)
+    hi = np.ceil(index).astype(np.intp)
+    qs = xs[lo - 1].copy()
+    interp = (index > lo) & (xs[hi - 1] != qs)
+    h = (index - lo)[interp]
+    qs[interp] = (1.0 - h) * qs[interp] + h * xs[hi - 1][interp]
+    return qs
+
+
+def hosmer_lemeshow(y, fitted, groups: int = 10) -> dict | None:
+    """The Hosmer-Lemeshow test as ``ResourceSelection::hoslem.test(y, fitted, g)``.
+
+    Cut points ``unique(quantile(fitted, seq(0, 1, 1/g)))`` (type 7), groups by
+    ``cut(fitted, cut points, include.lowest = TRUE)`` (intervals closed on the right),
+    statistic ``sum((observed - expected)^2 / expected)`` over both classes, ``df = g - 2``.
+    A group no row falls into is left out (R would give NaN). None when every fitted value
+    is the same.
+    """
+    from scipy import stats
+
+    y = np.asarray(y, dtype=np.float64)
+    p = np.asarray(fitted, dtype=np.float64)
+    probs = np.arange(groups + 1) * (1.0 / groups)  # seq(0, 1, 1/g) as R builds it
+    cuts = np.unique(_r_quantile7(p, probs))
+    if len(cuts) < 2:
+        return None
+    code = np.clip(np.searchsorted(cuts, p, side="left") - 1, 0, len(cuts) - 2)
+    k = len(cuts) - 1
+    count = np.bincount(code, minlength=k).astype(np.float64)
+    obs1 = np.bincount(code, weights=y, minlength=k)
+    exp1 = np.bincount(code, weights=p, minlength=k)
+    exp0 = np.bincount(code, weights=1.0 - p, minlength=k)
+    used = count > 0
+    obs0 = count - obs1
+    with np.errstate(divide="ignore", invalid="ignore"):
+        terms = (obs0 - exp0) ** 2 / exp0 + (obs1 - exp1) ** 2 / exp1
+    statistic = float(np.sum(terms[used]))
+    df = groups - 2
+    return {
+        "statistic": statistic,
+        "df": df,
+        "pvalue": float(stats.chi2.sf(statistic, df)),
+        "groups": groups,
+        "groups_used": int(used.sum()),
+    }
+
+
+def binary_auc(y, score) -> float:
+    """Area under the ROC curve by Mann-Whitney: ties between the classes count one half."""
+    from scipy.stats import rankdata
+
+    y = np.asarray(y, dtype=np.float64)
+    ranks = rankdata(np.asarray(score, dtype=np.float64))  # average ranks for ties
+    n1 = float(np.sum(y == 1))
+    n0 = float(len(y) - n1)
+    return float((np.sum(ranks[y == 1]) - n1 * (n1 + 1) / 2.0) / (n1 * n0))
 
 
 class _Separated(Exception):
@@ -531,15 +663,54 @@ def fit_logistic(X, y, names: Sequence[str] | None = None) -> LogisticResult:
     exact = np.asarray(res.params, _LD) * to_data
     params = to_doubles(exact, all_names, "the coefficient of", hint)
     with np.errstate(over="ignore", under="ignore"):
-        bse = np.asarray(bse, _LD) * to_data  # an inf error (quasi-separation) stays inf
+        bse_data = np.asarray(bse, _LD) * to_data  # an inf error (quasi-separation) stays inf
+    from scipy import stats
+    from scipy.special import expit
+
+    scaled = np.asarray(res.params, np.float64)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        zvalues = scaled / bse
+    half = _LD(stats.norm.ppf(0.975)) * np.asarray(bse, _LD)
+    with np.errstate(over="ignore", invalid="ignore"):
+        conf = np.column_stack(
+            [
+                to_doubles((exact / to_data - half) * to_data, all_names, _CI, hint),
+                to_doubles((exact / to_data + half) * to_data, all_names, _CI, hint),
+            ]
+        )
+    # The linear predictor column by column with elementwise operations (each rounded on
+    # its own): identical rows get bit-identical probabilities, which a matrix product (its
+    # blocking and vector lanes depend on the row's position) does not promise.
+    eta = np.full(len(y), scaled[0])
+    for j in range(1, A.shape[1]):
+        eta += A[:, j] * scaled[j]
+    fitted = expit(eta)
+    n1 = float(y.sum())
+    n = len(y)
+    llnull = n1 * np.log(n1 / n) + (n - n1) * np.log((n - n1) / n)
+    predicted = fitted >= 0.5
+    actual = y == 1
+    confusion = (
+        int(np.sum(~predicted & ~actual)),
+        int(np.sum(predicted & ~actual)),
+        int(np.sum(~predicted & actual)),
+        int(np.sum(predicted & actual)),
+    )
     return LogisticResult(
         names=all_names,
         params=params,
-        bse=bse.astype(np.float64),
+        bse=bse_data.astype(np.float64),
         pvalues=pvalues.astype(np.float64),
         converged=converged,
         llf=float(res.llf),
-        nobs=len(y),
+        nobs=n,
+        zvalues=zvalues,
+        conf_int=conf,
+        fitted=fitted,
+        llnull=float(llnull),
+        auc=binary_auc(y, fitted),
+        confusion=confusion,
+        hosmer_lemeshow=hosmer_lemeshow(y, fitted),
     )
 
 
