@@ -197,6 +197,9 @@ class ThemeManager(QObject):
                 fit_legend(item)
             for curve in item.listDataItems():
                 self._style_curve(curve, scheme)
+            for text in item.getViewBox().addedItems:
+                if isinstance(text, pg.TextItem):
+                    self._style_text(text, fg)
 
     def _style_title(self, item, fg: QColor) -> None:
         """The title's colour, its sizes scaled in presentation mode, fitted to the plot."""
@@ -223,6 +226,18 @@ class ThemeManager(QObject):
         for _sample, label in getattr(legend, "items", []):
             label.setText(label.text, color=fg, size=size)
         legend.opts["labelTextSize"] = size  # entries added later get it too
+
+    @staticmethod
+    def _style_text(text, fg: QColor) -> None:
+        """A grey note in a plot ("No collapse while the network is nonlinear") in the
+        theme's muted text colour: its dark grey vanished on the dark background."""
+        base = getattr(text, "_nnlin_base_colour", None)
+        if base is None:
+            base = text._nnlin_base_colour = QColor(text.color)
+        if base.hsvSaturation() < 40:  # greys follow the theme; coloured notes keep theirs
+            muted = QColor(fg)
+            muted.setAlphaF(0.75)
+            text.setColor(muted)
 
     def _style_curve(self, curve, scheme: str) -> None:
         import pyqtgraph as pg  # loaded: only style_plots gets here

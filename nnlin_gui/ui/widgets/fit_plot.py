@@ -92,6 +92,7 @@ class FitPlot:
             self.diagonal.setData(
                 [self._levels[0], self._levels[1]], [self._levels[0], self._levels[1]]
             )
+        self.legend.setVisible(self.mode == "curve")  # no empty legend box over the map
         heatmap = self.mode == "heatmap"
         self.map.enter(heatmap, self._levels, ds.task, what if heatmap else "")
         if heatmap:
