@@ -40,7 +40,7 @@ def dock_sizes(size: QSize, font_scale: float = 1.0, training_height: int = 300)
 
 def apply_default(window: QMainWindow, font_scale: float = 1.0) -> DockSizes:
     """Size ``window``'s docks for its current size."""
-    training = window.training_settings.sizeHint().height() + 30  # + the dock's title bar
+    training = window.training_settings.sizeHint().height() + 26  # + the dock's title bar
     sizes = dock_sizes(window.size(), font_scale, training)
     horizontal, vertical = Qt.Orientation.Horizontal, Qt.Orientation.Vertical
     window.resizeDocks(

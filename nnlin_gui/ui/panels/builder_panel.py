@@ -55,7 +55,7 @@ class BuilderPanel(QWidget):
         self.layer_list = QListWidget(objectName="layerList")
         self.layer_list.setToolTip("Hidden layers, from the inputs to the output")
         self.layer_list.setMinimumHeight(60)
-        self.layer_list.setMaximumHeight(84)  # four rows: the column fits a 720-pixel screen
+        self.layer_list.setMaximumHeight(70)  # three rows: the column fits a 720-pixel screen
         self.add_button = QPushButton("Add", objectName="addLayerButton")
         self.remove_button = QPushButton("Remove", objectName="removeLayerButton")
         self.up_button = QPushButton("Up", objectName="moveLayerUpButton")
