@@ -111,6 +111,7 @@ def grab_top(app, window, path: Path) -> None:
 
 
 def save(image, path: Path) -> None:
+    # Full colour: a 256-colour palette tinted the map's washed colours and its colour bar.
     path.parent.mkdir(parents=True, exist_ok=True)
     image.save(str(path))
     print(f"{path.name}  {path.stat().st_size // 1024} KB", flush=True)

@@ -82,3 +82,11 @@ def test_loss_plot_labels_do_not_overlap(window, wait_idle):
     height = axis.fontMetrics().height() if hasattr(axis, "fontMetrics") else 14
     pixels = np.sort(np.array(shown) - lo) / (hi - lo) * 120
     assert len(shown) >= 1 and (np.diff(pixels) > height).all()
+
+
+def test_comparison_plots_show_no_empty_legend_square(window):
+    compare = window.collapse_summary.pair_plots
+    for plot in (compare.loss, compare.fit):
+        assert not plot.getPlotItem().legend.isVisible()  # nothing to name yet
+    axis = compare.loss.getPlotItem().getAxis("left")
+    assert axis.label.isVisible() and "log" in axis.labelText

@@ -68,6 +68,8 @@ class LogAxis(pg.AxisItem):
         # As plot_style does for its axes: re-rendered only when the range changes.
         self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self._labels: dict[float, str] = {}
+        if kwargs.get("text"):
+            self.showLabel(True)  # PlotItem.setAxisItems leaves a new axis's label hidden
 
     def _room(self, size: float) -> int:
         metrics = QFontMetricsF(self.style.get("tickFont") or QFont())
