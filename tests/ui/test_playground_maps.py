@@ -133,3 +133,37 @@ def test_map_style_discretises_and_keeps_its_range():
     shown = style.shown(np.linspace(0, 10, 50))
     assert len(np.unique(shown)) == 6 and shown.min() > 0 and shown.max() < 10
     assert style.rgb(np.array([np.nan])).shape == (1, 3)
+
+
+def test_draw_mode_takes_the_maps_clicks_and_drags(window, qtbot):
+    from PySide6.QtCore import QPointF as P
+
+    c = window.controller
+    _load(c, qtbot, "gauss")
+    box = window.plots.map_box
+    tool, vb = box.tool, window.plots.fit.item.getViewBox()
+
+    class Event:  # what pyqtgraph hands a view box
+        def __init__(self, x: float, y: float) -> None:
+            self._pos = vb.mapViewToScene(P(x, y))
+            self.accepted = False
+
+        def scenePos(self):  # noqa: N802 (pyqtgraph API)
+            return self._pos
+
+        def button(self):
+            return Qt.MouseButton.LeftButton
+
+        def accept(self) -> None:
+            self.accepted = True
+
+    window.findChild(QToolButton, "drawPoints").setChecked(True)
+    n = len(tool.points.y)
+    click = Event(0.5, 0.5)
+    vb.mouseClickEvent(click)
+    assert click.accepted and len(tool.points.y) == n + 1
+    np.testing.assert_allclose(tool.points.X[-1], [0.5, 0.5], atol=1e-6)
+    vb.mouseDragEvent(Event(0.5, 0.5))
+    assert len(tool.points.y) <= n
+    window.findChild(QToolButton, "drawPoints").setChecked(False)
+    assert not tool.active and window.plots.fit.points.isVisible()

@@ -100,3 +100,19 @@ def test_drawn_points_become_a_table_and_a_csv(tmp_path):
         drawn_table(DrawnPoints(X, np.zeros(5), ("x1", "x2"), "label", True))
     with pytest.raises(UserError, match="at least 4"):
         drawn_table(DrawnPoints(X[:2], np.array([0, 1]), ("x1", "x2"), "label", True))
+
+
+def test_the_columns_job_applies_transforms_and_the_fit_view_stays_a_map():
+    table = _table("builtin:xor?n=80&seed=2")
+    spec = FeatureTransforms(products=("x1", "x2"))
+    wb = Workbench()
+    opened = jobs.columns_job(
+        table, "label", None, None, wb.layers, wb.config, None, threading.Event(),
+        transforms=spec,
+    )  # fmt: skip
+    assert opened.transforms == spec and opened.dataset.feature_names[-1] == "x1·x2"
+    wb.adopt_data(opened.table, opened.dataset, None, None, opened.transforms)
+    wb.adopt_model(opened.model)
+    assert wb.fit.mode == "heatmap"  # over x1, x2, with x1·x2 computed at every probe row
+    probe = wb.fit.probe.X
+    np.testing.assert_allclose(probe[:, 2], probe[:, 0] * probe[:, 1])
