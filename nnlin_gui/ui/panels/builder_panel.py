@@ -58,14 +58,23 @@ class BuilderPanel(QWidget):
         self.layer_list.setMaximumHeight(70)  # three rows: the column fits a 720-pixel screen
         self.add_button = QPushButton("Add", objectName="addLayerButton")
         self.remove_button = QPushButton("Remove", objectName="removeLayerButton")
-        self.up_button = QPushButton("Up", objectName="moveLayerUpButton")
-        self.down_button = QPushButton("Down", objectName="moveLayerDownButton")
+        self.up_button = QPushButton("\u2191", objectName="moveLayerUpButton")
+        self.down_button = QPushButton("\u2193", objectName="moveLayerDownButton")
+        self.up_button.setToolTip("Move the selected layer up (towards the inputs)")
+        self.down_button.setToolTip("Move the selected layer down (towards the output)")
         self.add_button.setToolTip("Add a layer after the selected one (a copy of it)")
+        # One row (arrows for up and down): the Network column fits a 720-pixel screen.
         buttons = QGridLayout()
         buttons.addWidget(self.add_button, 0, 0)
         buttons.addWidget(self.remove_button, 0, 1)
-        buttons.addWidget(self.up_button, 1, 0)
-        buttons.addWidget(self.down_button, 1, 1)
+        buttons.addWidget(self.up_button, 0, 2)
+        buttons.addWidget(self.down_button, 0, 3)
+        buttons.setColumnStretch(0, 2)
+        buttons.setColumnStretch(1, 2)
+        buttons.setColumnStretch(2, 1)
+        buttons.setColumnStretch(3, 1)
+        for arrow in (self.up_button, self.down_button):
+            arrow.setMinimumWidth(32)  # not the style's 80
 
         self.kind_combo = QComboBox(objectName="layerKindCombo")
         for kind, label in KINDS.items():
