@@ -119,12 +119,33 @@ def grab(app, window, path: Path, colours: int = 256) -> None:
     print(f"{path.name}  {path.stat().st_size // 1024} KB", flush=True)
 
 
+def docks(app, window, stem: Path) -> None:
+    """The last data set in presentation mode with the Diagnostics, then the Lessons dock
+    in front (their cards and text scale too)."""
+    from PySide6.QtWidgets import QDockWidget, QWidget
+
+    set_mode(app, window, "presentation")
+    child(window, QDockWidget, "diagnosticsDock").raise_()
+    panel = child(window, QWidget, "diagnosticsPanel")
+    wait(app, lambda: panel.result is not None and panel.up_to_date)
+    settle(app, 1.0)
+    grab(app, window, stem.with_name(f"{stem.name}-diagnostics-presentation.png"))
+    child(window, QDockWidget, "lessonsDock").raise_()
+    settle(app, 0.5)
+    grab(app, window, stem.with_name(f"{stem.name}-lessons-presentation.png"))
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data", nargs="*", default=list(DATASETS), choices=DATASETS)
     parser.add_argument("--modes", nargs="*", default=list(MODES), choices=MODES)
     parser.add_argument("--out", type=Path, default=OUT)
     parser.add_argument("--prefix", default="window")
+    parser.add_argument(
+        "--docks",
+        action="store_true",
+        help="also the Diagnostics and Lessons docks raised, in presentation mode",
+    )
     args = parser.parse_args(argv)
 
     sys.path.insert(0, str(ROOT))
@@ -153,6 +174,8 @@ def main(argv: list[str] | None = None) -> int:
             for mode in args.modes:
                 set_mode(app, window, mode)
                 grab(app, window, args.out / f"{args.prefix}-{tag}-{name}-{mode}.png")
+        if args.docks:
+            docks(app, window, args.out / f"{args.prefix}-{tag}-{args.data[-1]}")
     finally:
         window.teaching.theme.set_presentation(False)
         window.close()
