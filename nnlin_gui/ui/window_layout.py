@@ -95,3 +95,7 @@ def hide_stale_tab_bars(window: QMainWindow) -> None:
         )
         if not used and bar.isVisible():
             bar.hide()
+        elif used:
+            # Whole titles and scroll arrows, not "D…", "Les…" in a narrow tabbed column.
+            bar.setElideMode(Qt.TextElideMode.ElideNone)
+            bar.setUsesScrollButtons(True)

@@ -24,12 +24,12 @@ from dataclasses import dataclass
 from functools import partial
 
 import numpy as np
-from PySide6.QtCore import QTimer, Slot
+from PySide6.QtCore import QEvent, QTimer, Slot
 from PySide6.QtWidgets import QComboBox, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from nnlin_gui.core.networks.network import Network, NetworkSpec
 from nnlin_gui.core.networks.scaling import Scaling
-from nnlin_gui.ui.font_roles import ratio_of, set_relative
+from nnlin_gui.ui.font_roles import BASE_PT, ratio_of, set_relative
 from nnlin_gui.ui.widgets.diagnostic_card import DiagnosticCard
 
 log = logging.getLogger(__name__)
@@ -361,8 +361,16 @@ class DiagnosticsPanel(QWidget):
         super().resizeEvent(event)
         self._layout_cards()
 
+    def changeEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:  # presentation mode: wider cards
+            self._columns = 0
+            self._layout_cards()
+
     def _layout_cards(self) -> None:
         per_card = BOTH_WIDTH if len(self._shown()) == 2 else CARD_WIDTH
+        # The widths were chosen at the usual 9 pt font: larger text, wider cards.
+        per_card = int(per_card * max(1.0, self.font().pointSizeF() / BASE_PT))
         columns = int(np.clip(self.width() // per_card, 1, 3))
         if columns == self._columns:
             return
