@@ -250,6 +250,7 @@ class MainWindow(QMainWindow):
         self._plots_placeholder.deleteLater()
         self._collapse_summary = CollapsePanel(c)  # the compact read-out and the full panel
         self.set_panel("collapseDock", self._collapse_summary).deleteLater()
+        self._collapse_summary.regions.watch(self._plots.regions)  # map clicks -> equation
         self._diagnostics_panel = DiagnosticsPanel(c)
         self.set_panel("diagnosticsDock", self._diagnostics_panel).deleteLater()
         self._teaching = install_teaching(self)  # lessons, sessions, exports, plot colours

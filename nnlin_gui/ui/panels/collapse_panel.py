@@ -53,6 +53,7 @@ from nnlin_gui.core.statistics.comparison import (
 from nnlin_gui.ui.font_roles import ratio_of, set_relative
 from nnlin_gui.ui.panels.collapse_summary import CollapseSummary
 from nnlin_gui.ui.panels.polynomial_check import PolynomialCheck
+from nnlin_gui.ui.panels.region_box import RegionBox
 from nnlin_gui.ui.widgets.capping import cap_note, largest
 from nnlin_gui.ui.widgets.collapse_compare import ComparePlots
 from nnlin_gui.ui.widgets.collapse_equation import (
@@ -190,7 +191,9 @@ class CollapsePanel(CollapseSummary):
         set_relative(self.equation_rich, ratio_of(15))
         self.chain = _rich("collapseChain")
         self.bias = _rich("collapseBias")
-        for w in (self.equation_rich, self.chain, self.bias):
+        # Under the refusal of a nonlinear network: its regions (a ReLU net: many regressions).
+        self.regions = RegionBox(controller)
+        for w in (self.equation_rich, self.regions, self.chain, self.bias):
             how_lay.addWidget(w)
         how_lay.addStretch(1)
 

@@ -16,6 +16,7 @@ from nnlin_gui.ui.widgets.fit_plot import FitPlot
 from nnlin_gui.ui.widgets.loss_plot import LossPlot
 from nnlin_gui.ui.widgets.map_box import MapBox
 from nnlin_gui.ui.widgets.network_diagram import NetworkDiagram
+from nnlin_gui.ui.widgets.region_overlay import RegionOverlay
 
 
 class PlotsArea(QWidget):
@@ -52,6 +53,8 @@ class PlotsArea(QWidget):
         controller.model_reset.connect(self._on_model_reset)
         controller.baseline_changed.connect(self._on_baseline)
         controller.results_changed.connect(self._on_results)
+        # After the connections above: it reads the fit view's new layout on a reset.
+        self.regions = RegionOverlay(controller, self.fit, self.map_box, self.coef)
 
     def _on_model_reset(self) -> None:
         c = self.controller
