@@ -32,6 +32,7 @@ KNOWN_METRICS = {
     "hidden_layers", "batch_size", "data_name", "data_seed", "polynomial_degree",
     "diagnostics_source", "verdict.collinearity", "network_verdict.homoskedasticity",
     "network_verdict.independence", "network_verdict.normality", "network_verdict.influence",
+    "regions_count",
 }  # fmt: skip
 NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
 

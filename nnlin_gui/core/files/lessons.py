@@ -95,6 +95,8 @@ METRICS: dict[str, tuple[str, tuple, str]] = {
     "collapsible": ("bool", (), "the network collapses to one affine map y = W x + b"),
     "linear_approx_r2": ("number", (), "R² of the best affine map of a nonlinear network"),
     "slope_spread": ("number", (), "how much a nonlinear network's slopes vary"),
+    "regions_count": ("number", (), "linear regions the training rows meet (ReLU, leaky "
+                      "ReLU, identity networks; 1 for a linear network)"),
     "baseline": ("text", BASELINES, "the closed-form model the network is compared with"),
     "max_abs_diff": ("number", (), "largest |network - baseline| coefficient (the best "
                      "affine map's for a nonlinear network)"),
@@ -645,6 +647,7 @@ def lesson_state(
         ``max_abs_diff`` and ``max_rel_diff`` (network vs baseline; the best affine map
         when nonlinear), ``baseline_train_r2`` / ``baseline_test_r2`` (or
         ``_accuracy``); ``linear_approx_r2`` and ``slope_spread`` (nonlinear networks);
+        ``regions_count`` (piecewise-linear networks: the regions the training rows meet);
         ``poly_train_r2`` / ``poly_test_r2`` with ``polynomial_degree``; the ``ui`` keys;
         with ``diagnostics``, ``verdict.<assumption>`` (OLS residuals) and
         ``network_verdict.<assumption>`` (the network's residuals).
@@ -665,6 +668,7 @@ def lesson_state(
     }
     state.update({k: float(v) for k, v in trainer.evaluate().items()})
     state.update(_collapse_metrics(trainer, dataset))
+    state.update(_regions_count(trainer))
     head = trainer.spec.head
     degree = ui.get("polynomial_degree")
     if degree is not None and head == "identity":
@@ -699,6 +703,16 @@ def _data_identity(source: str) -> dict[str, Any]:
     if seed is not None:
         out["data_seed"] = int(float(seed))
     return out
+
+
+def _regions_count(trainer: Trainer) -> dict[str, Any]:
+    """``regions_count``: the activation regions the training rows meet (none when an
+    activation is not piecewise linear)."""
+    from nnlin_gui.core.networks.regions import count_regions, nonpiecewise_reason
+
+    if nonpiecewise_reason(trainer.spec) is not None:
+        return {}
+    return {"regions_count": int(count_regions(trainer.network, None, trainer.Xtrain))}
 
 
 def _collapse_metrics(trainer: Trainer, dataset: Dataset) -> dict[str, Any]:

@@ -165,12 +165,10 @@ class RegionBox(QWidget):
         W, b = np.atleast_2d(region.W)[:1], np.ravel(region.b)[:1]
         eq = equation_html(W, b, names, target)
         if region.exact:
-            text = (
-                f"At ({where}): in this region the network is the linear regression "
-                f"{eq} <b>(exact)</b>."
-            )
+            text = f"In this region the network is the linear regression {eq} <b>(exact)</b>."
         else:
-            text = f"At ({where}): the tangent plane here is {eq} <i>(an approximation)</i>."
+            text = f"The tangent plane here is {eq} <i>(an approximation)</i>."
+        text += f" <span style='color:#888'>(clicked at {where})</span>"
         base = c.baseline
         if base is not None:
             text += (

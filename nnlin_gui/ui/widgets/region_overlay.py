@@ -304,11 +304,15 @@ class RegionOverlay(QObject):
         if token == self._token:
             self._busy = False
             self._last_cost = time.monotonic() - self._last_start
-            self.slow_note = (
-                "the regions are redrawn less often while training (a big network)"
-                if self._last_cost * SLOW_FACTOR > 1.0 / MAX_HZ
-                else ""
-            )
+            slow = self._last_cost * SLOW_FACTOR > 1.0 / MAX_HZ
+            if slow and not self.slow_note:
+                self.controller.message.emit(
+                    f"The regions take {self._last_cost:.2f} s to compute: while training "
+                    "they are redrawn less often (every "
+                    f"{SLOW_FACTOR * self._last_cost:.1f} s)."
+                )
+            self.slow_note = "redrawn less often while training (a big network)" if slow else ""
+            self.toggle.setText("Show regions (slow)" if slow else "Show regions")
             if result is not None:
                 self._drawn_version = self._pending_version
                 self._draw(result)
