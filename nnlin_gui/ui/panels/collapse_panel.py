@@ -191,9 +191,10 @@ class CollapsePanel(CollapseSummary):
         set_relative(self.equation_rich, ratio_of(15))
         self.chain = _rich("collapseChain")
         self.bias = _rich("collapseBias")
-        # Under the refusal of a nonlinear network: its regions (a ReLU net: many regressions).
+        # Under the refusal of a nonlinear network (the table's headline): its regions (a
+        # ReLU net: many regressions) and the clicked one; the local slopes below the chain.
         self.regions = RegionBox(controller)
-        for w in (self.equation_rich, self.regions, self.chain, self.bias):
+        for w in (self.equation_rich, self.chain, self.bias, self.regions.histogram):
             how_lay.addWidget(w)
         how_lay.addStretch(1)
 
@@ -246,7 +247,9 @@ class CollapsePanel(CollapseSummary):
         buttons.add(poly)
         self.poly_result = _rich("polyResult")
         # The verdict and the table first: the rows a dock of 250 px shows.
-        for w in (self.headline, self.table, self.table_note, self.baseline_note, self.spread):
+        for w in (self.headline, self.regions, self.table, self.table_note):
+            table_lay.addWidget(w)
+        for w in (self.baseline_note, self.spread):
             table_lay.addWidget(w)
         table_lay.addWidget(buttons)
         table_lay.addWidget(self.poly_result)

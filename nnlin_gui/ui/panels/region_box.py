@@ -18,6 +18,7 @@ from PySide6.QtCore import Qt, Slot
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from nnlin_gui.core.networks.regions import nonpiecewise_reason
+from nnlin_gui.core.statistics.comparison import BASELINE_SHORT
 from nnlin_gui.ui.widgets import plot_style
 from nnlin_gui.ui.widgets.collapse_equation import equation_html
 from nnlin_gui.workbench.region_click import slopes_job
@@ -61,8 +62,9 @@ class RegionBox(QWidget):
         self.hist_legend = self.hist_item.addLegend(offset=(6, 6), labelTextSize="8pt")
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
-        for w in (self.sentence, self.equation, self.histogram):
+        for w in (self.sentence, self.equation):
             lay.addWidget(w)
+        # ``histogram`` is placed by the panel (below the equations, not above the table).
         controller.model_reset.connect(self._on_reset)
         controller.results_changed.connect(self._on_results)
         controller.background_done.connect(self._on_done)
@@ -83,6 +85,7 @@ class RegionBox(QWidget):
         self.hist_legend.clear()
         nonlinear = spec is not None and not spec.is_linear
         self.setVisible(nonlinear)
+        self.histogram.setVisible(nonlinear)
         self.sentence.setText("")
 
     def _on_results(self, _results) -> None:
@@ -155,6 +158,7 @@ class RegionBox(QWidget):
         """Write the clicked region's map beside OLS."""
         self.clicked = region
         self.setVisible(True)
+        self.histogram.setVisible(True)
         c = self.controller
         ds = c.dataset
         names = list(ds.feature_names) if ds is not None else ["x"]
@@ -172,7 +176,8 @@ class RegionBox(QWidget):
         base = c.baseline
         if base is not None:
             text += (
-                "<br><span style='color:#888'>OLS on all rows: "
+                f"<br><span style='color:#888'>{BASELINE_SHORT.get(base.kind, base.kind)} "
+                "on all rows: "
                 f"{equation_html(np.atleast_2d(base.W)[:1], np.ravel(base.b)[:1], names, target)}"
                 "</span>"
             )

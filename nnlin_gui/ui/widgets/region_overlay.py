@@ -19,8 +19,9 @@ from functools import partial
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QObject, QTimer, Signal, Slot
-from PySide6.QtWidgets import QCheckBox
+from PySide6.QtCore import QObject, QPointF, QTimer, Signal, Slot
+from PySide6.QtGui import QPolygonF
+from PySide6.QtWidgets import QCheckBox, QGraphicsPolygonItem
 
 from nnlin_gui.core.networks.regions import Partition1D, Partition2D, nonpiecewise_reason
 from nnlin_gui.workbench.region_click import live_trainer, region_at_job
@@ -28,6 +29,7 @@ from nnlin_gui.workbench.regions_jobs import region_count_job, regions_job
 
 MAX_HZ = 5.0
 SLOW_FACTOR = 4.0  # while training, wait this many times a partition's cost between two
+SLOW_SECONDS = 0.5  # a partition slower than this is a big network's: say so
 COUNT_INTERVAL = 1.0  # seconds between two region counts while training
 COUNT_ROWS = 5000  # training rows counted (evenly spaced) while training
 OUTLINE = (20, 20, 20, 170)
@@ -73,6 +75,12 @@ class RegionOverlay(QObject):
         )
         self.marker.setZValue(6)
         fit.item.addItem(self.marker)
+        self.highlight = QGraphicsPolygonItem()
+        self.highlight.setPen(pg.mkPen((200, 30, 30), width=2.5, cosmetic=True))
+        self.highlight.setBrush(pg.mkBrush(255, 220, 0, 70))
+        self.highlight.setZValue(4)
+        self.highlight.setVisible(False)
+        fit.item.addItem(self.highlight, ignoreBounds=True)
         self.count_curve = pg.PlotDataItem(
             pen=pg.mkPen((120, 60, 170), width=2), symbol="o", symbolSize=4
         )
@@ -132,6 +140,7 @@ class RegionOverlay(QObject):
         self._last_cost = 0.0
         self.slow_note = ""
         self.marker.setData([], [])
+        self.highlight.setVisible(False)
         self._clear()
         spec = self.controller.spec
         piecewise = spec is not None and nonpiecewise_reason(spec) is None
@@ -304,7 +313,7 @@ class RegionOverlay(QObject):
         if token == self._token:
             self._busy = False
             self._last_cost = time.monotonic() - self._last_start
-            slow = self._last_cost * SLOW_FACTOR > 1.0 / MAX_HZ
+            slow = self._last_cost > SLOW_SECONDS
             if slow and not self.slow_note:
                 self.controller.message.emit(
                     f"The regions take {self._last_cost:.2f} s to compute: while training "
@@ -312,7 +321,9 @@ class RegionOverlay(QObject):
                     f"{SLOW_FACTOR * self._last_cost:.1f} s)."
                 )
             self.slow_note = "redrawn less often while training (a big network)" if slow else ""
-            self.toggle.setText("Show regions (slow)" if slow else "Show regions")
+            self.toggle.setToolTip(
+                self.toggle.toolTip().split("\n")[0] + (f"\n({self.slow_note})" if slow else "")
+            )
             if result is not None:
                 self._drawn_version = self._pending_version
                 self._draw(result)
@@ -323,7 +334,22 @@ class RegionOverlay(QObject):
             if result is not None:
                 self._add_count(*result)
         elif token == self._click_token and result is not None:
+            self._highlight(result.point)
             self.region_clicked.emit(result)
+
+    def _highlight(self, point) -> None:
+        """Fill the polygon of the drawn partition holding ``point`` (two features)."""
+        self.highlight.setVisible(False)
+        part = None if self.view is None else self.view.partition
+        if not isinstance(part, Partition2D) or len(point) != 2:
+            return
+        for poly in part.polygons():
+            edge = np.roll(poly, -1, axis=0) - poly
+            rel = np.asarray(point) - poly
+            if np.all(edge[:, 0] * rel[:, 1] - edge[:, 1] * rel[:, 0] >= -1e-12):
+                self.highlight.setPolygon(QPolygonF([QPointF(*map(float, v)) for v in poly]))
+                self.highlight.setVisible(True)
+                return
 
     @Slot(int, str, str)
     def _on_failed(self, token: int, kind: str, message: str) -> None:
