@@ -522,7 +522,7 @@ class MainWindow(QMainWindow):
             self._collapse_summary.show_readout(readout)
         self.epoch_label.setText(readout.epoch_text)
         self.loss_label.setText(readout.loss_text)
-        self.headline.show_headline(readout.headline)
+        self.headline.show_headline(readout.headline, live=c.is_training)
         if c.is_training:
             span = max(1, c.run_end_epoch - self._run_start)
             self.train_progress.setValue(int(1000 * (c.epoch - self._run_start) / span))

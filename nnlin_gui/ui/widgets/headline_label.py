@@ -8,6 +8,8 @@ tooltip and ``text()`` keep the whole sentence.
 
 from __future__ import annotations
 
+import time
+
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QColor, QPainter, QPalette
 from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
@@ -21,6 +23,7 @@ COLOURS = {
     ON_ITS_WAY: QColor(56, 132, 220),
     CANNOT: QColor(224, 112, 30),
 }
+LIVE_INTERVAL = 0.2  # seconds between live updates: five a second reads fine
 MARKS = {COLLAPSED: "\u2714", ON_ITS_WAY: "\u279c", CANNOT: "\u2716"}
 
 
@@ -33,11 +36,18 @@ class HeadlineLabel(QLabel):
         self.setTextFormat(Qt.TextFormat.PlainText)
         self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.verdict = ""
+        self._shown_at = 0.0
         set_relative(self, ratio_of(11), bold=True)  # read from the back row
 
-    def show_headline(self, head: Headline) -> None:
+    def show_headline(self, head: Headline, live: bool = False) -> None:
+        """Show ``head``; while training (``live``) the number moves every frame, so a new
+        text with the same verdict waits for ``LIVE_INTERVAL``."""
         if head.text == self.text() and head.verdict == self.verdict:
             return
+        now = time.perf_counter()
+        if live and head.verdict == self.verdict and now - self._shown_at < LIVE_INTERVAL:
+            return
+        self._shown_at = now
         self.verdict = head.verdict
         self.setText(head.text)
         self.setToolTip(head.text)
