@@ -136,3 +136,21 @@ def test_refreshes_on_solve(window, qtbot):
     ols = panel.result.ols.assumption("homoskedasticity").test("Breusch-Pagan (Koenker)")
     net = panel.result.network.assumption("homoskedasticity").test("Breusch-Pagan (Koenker)")
     assert net.statistic == pytest.approx(ols.statistic, rel=1e-6)
+
+
+def test_computes_only_while_its_tab_can_be_seen(window, qtbot):
+    c = window.controller
+    panel = panel_of(window)
+    window.collapse_dock.raise_()  # the default: Diagnostics is the tab behind Collapse
+    qtbot.wait(400)  # well past the debounce
+    assert panel.result is None and not panel.up_to_date  # nothing computed for no one
+    window.diagnostics_dock.raise_()
+    qtbot.waitUntil(lambda: panel.result is not None and panel.up_to_date, timeout=30000)
+    first = panel.result
+    # Hidden again: a change waits until the tab is raised, then the report follows it.
+    window.collapse_dock.raise_()
+    c.solve()
+    qtbot.wait(400)
+    assert panel.result is first and not panel.up_to_date
+    window.diagnostics_dock.raise_()
+    qtbot.waitUntil(lambda: panel.result is not first and panel.up_to_date, timeout=30000)

@@ -3,8 +3,11 @@ with a traffic light, for the OLS residuals, the network's, or both side by side
 
 The reports are computed on the controller's task thread (``run_background``) when the
 controller is idle: after a run, a step, a solve, a reset, a weight edit, and a data or
-target change (a tabbed-away dock still counts as visible to Qt, so the panel does not
-try to guess whether it is seen: the work is a fraction of a second off the GUI thread). Both
+target change, and only while the panel can be seen. A tabbed-away dock still counts as
+visible to Qt, so the panel follows its dock's ``visibilityChanged`` (sent when the tab
+is raised or hidden) instead: at 1M rows the tests take seconds of CPU and their imports
+and GIL-holding LAPACK calls slowed the window (a file dropped at start-up waited behind
+them) for a report nobody was looking at. Raising the tab computes the report. Both
 sources are computed together, so the switch answers at once. The diagnostics limit BLAS
 to one thread process-wide, so they are never scheduled while training runs.
 
@@ -25,7 +28,15 @@ from functools import partial
 
 import numpy as np
 from PySide6.QtCore import QEvent, QTimer, Slot
-from PySide6.QtWidgets import QComboBox, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDockWidget,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QVBoxLayout,
+    QWidget,
+)
 
 from nnlin_gui.core.networks.network import Network, NetworkSpec
 from nnlin_gui.core.networks.scaling import Scaling
@@ -169,6 +180,7 @@ class DiagnosticsPanel(QWidget):
         # Card steps still to draw, one per event-loop turn: (assumption, "table" | "plot").
         self._draw_queue: list[tuple[str, str]] = []
         self._columns = 0
+        self._dock: QDockWidget | None = None  # the dock whose visibility we follow
 
         top = QHBoxLayout()
         caption = QLabel("<b>Residuals of</b>")
@@ -259,6 +271,8 @@ class DiagnosticsPanel(QWidget):
             return  # training_finished schedules us again
         if trainer.spec.n_inputs != len(ds.feature_names) or len(trainer.y) != ds.n_rows:
             return  # a new dataset whose trainer is still being built: results_changed follows
+        if not self._seen():
+            return  # stays stale: raising the tab schedules us again
         self._stale = False
         if trainer.spec.head != "identity":
             self._show_classification(trainer)
@@ -271,6 +285,24 @@ class DiagnosticsPanel(QWidget):
         self._draw_queue = []
         self._token = c.run_background("panel:diagnostics", partial(diagnostics_job, inputs))
         self.status.setText(f"Running the assumption tests on {len(inputs.rows):,} training rows…")
+
+    def _seen(self) -> bool:
+        """Whether a user can see the panel: its dock is shown and its tab raised (True
+        outside a dock: a panel on its own always computes)."""
+        dock = self.parent()
+        while dock is not None and not isinstance(dock, QDockWidget):
+            dock = dock.parent()
+        if dock is None:
+            return True
+        if dock is not self._dock:
+            self._dock = dock
+            dock.visibilityChanged.connect(self._on_dock_visibility)
+        return dock.isVisible() and not self.visibleRegion().isEmpty()
+
+    @Slot(bool)
+    def _on_dock_visibility(self, visible: bool) -> None:
+        if visible and self._stale:
+            self.schedule()
 
     def _show_classification(self, trainer) -> None:
         self._shown_key, self._pending_key = ("classification", id(trainer)), None
