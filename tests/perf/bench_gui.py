@@ -320,10 +320,13 @@ def measure_load(window, meter: StallMeter, path: str) -> dict:
     return out
 
 
-def case_big(rows: int, profile: bool) -> dict:
-    """(a) load rows x 10, (b) start training on it, (c) stop it."""
+def case_big(rows: int, profile: bool, diagnostics: bool = False) -> dict:
+    """(a) load rows x 10, (b) start training on it, (c) stop it; with ``diagnostics`` the
+    Diagnostics tab is in front (its report is computed only while it can be seen)."""
     path = cached_csv(rows, 10)
     _, window = new_window()
+    if diagnostics:
+        window.diagnostics_dock.raise_()
     c = window.controller
     window.open_initial(None)
     settle(c)
@@ -437,9 +440,12 @@ def stall_rows(args) -> list[tuple[str, dict | None, str]]:
     rows = 100_000 if args.quick else 1_000_000
     flags = ["--profile"] if args.profile else []
     repeats = 1 if args.quick else max(1, args.stall_repeats)
-    big, wide, drop = [], [], []
+    big, diag, wide, drop = [], [], [], []
     for _ in range(repeats):  # interleaved, so a burst of load elsewhere hits every case
         big.append(run_case(["--case", "big", "--rows", str(rows), *flags], args.timeout))
+        diag.append(
+            run_case(["--case", "big", "--rows", str(rows), "--diagnostics", *flags], args.timeout)
+        )
         wide.append(
             run_case(["--case", "wide", "--columns", str(args.columns), *flags], args.timeout)
         )
@@ -449,6 +455,8 @@ def stall_rows(args) -> list[tuple[str, dict | None, str]]:
         (f"(a) {label} CSV loads", median_run(big, "load"), "load"),
         (f"(b) training starts ({label})", median_run(big, "start"), ""),
         (f"(c) training stops ({label})", median_run(big, "stop"), "settle"),
+        (f"(a') {label} CSV loads, Diagnostics tab in front", median_run(diag, "load"), "load"),
+        ("(c') training stops, Diagnostics tab in front", median_run(diag, "stop"), "settle"),
         (f"(d) {WIDE_ROWS} x {args.columns:,} CSV loads", median_run(wide, "load"), "wide"),
         ("(e) 10,000 x 10 CSV dropped 1.5 s after start", median_run(drop, "drop"), "drop"),
     ]
@@ -500,7 +508,7 @@ def run_single_case(args) -> int:
     import json
 
     if args.case == "big":
-        out = case_big(args.rows, args.profile)
+        out = case_big(args.rows, args.profile, args.diagnostics)
     elif args.case == "wide":
         out = case_wide(args.columns, args.profile)
     else:
@@ -522,6 +530,7 @@ def main() -> int:
     parser.add_argument("--timeout", type=float, default=900.0, help="seconds per case")
     parser.add_argument("--stall-repeats", type=int, default=3, help="runs per stall case")
     parser.add_argument("--case", choices=("big", "wide", "drop"), help=argparse.SUPPRESS)
+    parser.add_argument("--diagnostics", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.case:
         return run_single_case(args)
