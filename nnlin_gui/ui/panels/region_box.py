@@ -175,8 +175,9 @@ class RegionBox(QWidget):
         text += f" <span style='color:#888'>(clicked at {where})</span>"
         base = c.baseline
         if base is not None:
+            short = BASELINE_SHORT.get(base.kind, base.kind)
             text += (
-                f"<br><span style='color:#888'>{BASELINE_SHORT.get(base.kind, base.kind)} "
+                f"<br><span style='color:#888'>{short[:1].upper()}{short[1:]} "
                 "on all rows: "
                 f"{equation_html(np.atleast_2d(base.W)[:1], np.ravel(base.b)[:1], names, target)}"
                 "</span>"
