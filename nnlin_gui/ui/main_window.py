@@ -600,8 +600,8 @@ class MainWindow(QMainWindow):
     def _on_table(self, table) -> None:
         title = table_title(table)
         self.setWindowTitle(f"{title} — nnlin")
-        if table.source.startswith("builtin:"):
-            return
+        if not os.path.isfile(table.source):
+            return  # built-in sets, drawn points and sessions' arrays are not files to reopen
         recent = [p for p in self.recent_files() if p != table.source]
         self.settings.setValue("recentFiles", [table.source] + recent[: MAX_RECENT - 1])
 
