@@ -51,13 +51,15 @@ def system_scheme() -> str:
 def dark_palette() -> QPalette:
     """A calm dark palette (Fusion colours)."""
     p = QPalette()
-    base, window, text = QColor(30, 31, 34), QColor(43, 45, 48), QColor(220, 220, 220)
+    # Fields a little lighter than the window: Fusion outlines a check box or a field with
+    # the window colour darkened, which vanished on a darker base.
+    base, window, text = QColor(52, 54, 58), QColor(40, 42, 45), QColor(220, 220, 220)
     role = QPalette.ColorRole
     for r, c in (
         (role.Window, window),
         (role.WindowText, text),
         (role.Base, base),
-        (role.AlternateBase, window),
+        (role.AlternateBase, QColor(46, 48, 52)),
         (role.ToolTipBase, window),
         (role.ToolTipText, text),
         (role.Text, text),
@@ -190,6 +192,10 @@ class ThemeManager(QObject):
                 axis.setStyle(tickFont=tick_font)
                 axis.label.setDefaultTextColor(fg)
                 axis.label.setFont(tick_font)
+            for extra in widget.scene().items():  # a colour bar's axis, for one
+                if isinstance(extra, pg.AxisItem) and extra.parentItem() is not item:
+                    extra.setPen(pg.mkPen(fg))
+                    extra.setTextPen(pg.mkPen(fg))
             self._style_title(item, fg)
             legend = getattr(item, "legend", None)
             if legend is not None:

@@ -103,17 +103,33 @@ def set_mode(app, window, mode: str) -> None:
     settle(app, 1.0)
 
 
+def indexed(image, colours: int):
+    """``image`` with the ``colours`` commonest colours of its own (a window has few; Qt's
+    default 256-colour table merged the dark theme's greys: fields and boxes vanished)."""
+    import numpy as np
+    from PySide6.QtGui import QImage
+
+    pixels = np.frombuffer(image.constBits(), np.uint32, image.width() * image.height())
+    values, counts = np.unique(pixels, return_counts=True)
+    # A coarse colour cube too, so rare hues (icons, gradients) keep roughly their colour.
+    cube = [
+        0xFF000000 | (r << 16) | (g << 8) | b
+        for r in (0, 85, 170, 255)
+        for g in (0, 85, 170, 255)
+        for b in (0, 128, 255)
+    ]
+    common = [int(v) for v in values[np.argsort(-counts, kind="stable")[: colours - len(cube)]]]
+    return image.convertToFormat(QImage.Format.Format_Indexed8, common + cube)
+
+
 def grab(app, window, path: Path, colours: int = 256) -> None:
-    from PySide6.QtCore import Qt
     from PySide6.QtGui import QImage
 
     geo = window.frameGeometry()
     shot = window.screen().grabWindow(0, geo.x(), geo.y(), geo.width(), geo.height())
     image = shot.toImage().convertToFormat(QImage.Format.Format_RGB32)
     if colours:
-        image = image.convertToFormat(
-            QImage.Format.Format_Indexed8, Qt.ImageConversionFlag.ThresholdDither
-        )
+        image = indexed(image, colours)
     path.parent.mkdir(parents=True, exist_ok=True)
     image.save(str(path))
     print(f"{path.name}  {path.stat().st_size // 1024} KB", flush=True)
