@@ -145,9 +145,10 @@ class NetworkDiagram(UnitHover, QWidget):
             + 12.0
         )
         bottom = 18.0
-        # No more rows than the labels have room for (a short diagram in presentation mode
-        # printed the input names over each other).
-        most = int((h - top - bottom) // (QFontMetricsF(small).height() + 2.0))
+        # No more rows than the labels and circles have room for (a short diagram printed
+        # the input names and units over each other).
+        row = max(QFontMetricsF(small).height() + 2.0, 21.0)  # a label, or a unit's circle
+        most = int((h - top - bottom) // row)
         for c, (title, sub, n, kind) in enumerate(cols):
             x = left + c * step
             shown = shown_units(n, min(MAX_SHOWN, most))
