@@ -192,10 +192,13 @@ class ThemeManager(QObject):
                 axis.setStyle(tickFont=tick_font)
                 axis.label.setDefaultTextColor(fg)
                 axis.label.setFont(tick_font)
-            for extra in widget.scene().items():  # a colour bar's axis, for one
+            own_legend = getattr(item, "legend", None)
+            for extra in widget.scene().items():  # a colour bar's axis, a side legend
                 if isinstance(extra, pg.AxisItem) and extra.parentItem() is not item:
                     extra.setPen(pg.mkPen(fg))
                     extra.setTextPen(pg.mkPen(fg))
+                elif isinstance(extra, pg.LegendItem) and extra is not own_legend:
+                    self._style_legend(extra, colours)
             self._style_title(item, fg)
             legend = getattr(item, "legend", None)
             if legend is not None:
