@@ -5,7 +5,15 @@ intercept, which the plot does not draw, in words (``coefInterceptNote``)."""
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
 
 from nnlin_gui.core.statistics.comparison import BASELINE_SHORT
 from nnlin_gui.workbench.coef_scale import scale_label, standardised_factors
@@ -35,6 +43,12 @@ class CoefBox(QWidget):
         self.legend.setToolTip("Show which curve is which, beside the plot")
         self.note = QLabel(objectName="coefInterceptNote")
         self.note.setToolTip("The intercept is not drawn: it has no standardised value")
+        # The controls keep their full width (presentation fonts cut "Standardised"); the
+        # note gives way instead and keeps its whole text as a tooltip.
+        self.scale.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.scale.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+        self.legend.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+        self.note.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         row = QHBoxLayout()
         row.setContentsMargins(4, 0, 4, 0)
         row.addWidget(self.scale)
