@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -22,41 +21,9 @@ OUT = ROOT / "docs" / "screenshots"
 MTCARS = ROOT / "tests" / "data" / "r" / "mtcars.csv"
 SHOTS = ("maps", "coef", "transforms", "drawn", "gallery")
 
-
-def settle(app, seconds: float = 0.6) -> None:
-    end = time.perf_counter() + seconds
-    while time.perf_counter() < end:
-        app.processEvents()
-        time.sleep(0.01)
-
-
-def wait(app, condition, timeout: float = 120.0) -> None:
-    end = time.perf_counter() + timeout
-    while not condition():
-        if time.perf_counter() > end:
-            raise TimeoutError("the window did not get there in time")
-        app.processEvents()
-        time.sleep(0.005)
-
-
-def child(window, cls, name):
-    widget = window.findChild(cls, name)
-    if widget is None:
-        raise LookupError(f"no {cls.__name__} named {name!r}")
-    return widget
-
-
-def pick(combo, data=None, text=None) -> None:
-    index = combo.findData(data) if data is not None else combo.findText(text)
-    if index < 0:
-        raise LookupError(f"{combo.objectName()} has no {data or text!r}")
-    combo.setCurrentIndex(index)
-    combo.activated.emit(index)
-
-
-def set_spin(spin, value) -> None:
-    spin.setValue(value)
-    spin.editingFinished.emit()
+# The same small drivers as the window screenshots (this folder is not a package).
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from take_screenshots import child, pick, set_spin, settle, wait  # noqa: E402
 
 
 def ready(app, window) -> None:

@@ -40,19 +40,12 @@ from PySide6.QtWidgets import (
 
 from nnlin_gui.core.networks.network import Network, NetworkSpec
 from nnlin_gui.core.networks.scaling import Scaling
+from nnlin_gui.core.statistics.diagnostics.report import ASSUMPTIONS
 from nnlin_gui.ui.font_roles import BASE_PT, ratio_of, set_relative
 from nnlin_gui.ui.widgets.diagnostic_card import DiagnosticCard
 
 log = logging.getLogger(__name__)
 
-ASSUMPTIONS = (
-    "collinearity",
-    "homoskedasticity",
-    "independence",
-    "normality",
-    "linearity",
-    "influence",
-)
 SOURCES = (("ols", "OLS residuals"), ("network", "Network residuals"), ("both", "Both"))
 CARD_WIDTH = 470  # the narrowest a single-source card reads well at
 BOTH_WIDTH = 920  # ... and a card with two sources side by side
