@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import json
+from abc import ABC, abstractmethod
 from dataclasses import asdict, dataclass, field, replace
 
 import numpy as np
@@ -159,7 +160,7 @@ class NetworkSpec:
 # --------------------------------------------------------------------------------------------
 
 
-class _Layer:
+class _Layer(ABC):
     name: str = ""
     activation: str = "identity"
     in_dim: int
@@ -169,19 +170,21 @@ class _Layer:
         """Parameter shapes, each with True for weights (penalised) and False for biases."""
         return []
 
+    @abstractmethod
     def bind(self, params: list[np.ndarray], grads: list[np.ndarray]) -> None:
-        pass
+        """Take views of the network's flat parameter and gradient vectors."""
 
+    @abstractmethod
     def init(self, rng: np.random.Generator) -> None:
-        pass
+        """Draw the initial parameters."""
 
+    @abstractmethod
     def forward(self, x: np.ndarray, train: bool) -> np.ndarray:
         """The layer's outputs for rows ``x``; ``train`` caches what ``backward`` needs."""
-        raise NotImplementedError
 
+    @abstractmethod
     def backward(self, g: np.ndarray) -> np.ndarray | None:
         """Write the parameter gradients; dLoss/dx, or None when no layer needs it."""
-        raise NotImplementedError
 
     def affine(self) -> tuple[np.ndarray, np.ndarray]:
         """(A, c) with layer(x) = A x + c when the activation is the identity."""
