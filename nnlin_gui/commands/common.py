@@ -139,3 +139,22 @@ def _plain(value):
     if isinstance(value, np.ndarray):
         return value.tolist()
     raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+
+
+def coefficient_lines(names, params, bse, stat, pvalues, conf_int, stat_name: str) -> list[str]:
+    """The coefficient table of ``ols`` and ``logistic`` (``stat_name`` 't' or 'z'), ruled
+    above and below; the caller adds its fit statistics."""
+    width = max(8, *(len(n) for n in names))
+    head = (
+        f"{'':<{width}}  {'coef':>12} {'std err':>11} {stat_name:>9} "
+        f"{f'P>|{stat_name}|':>9}  {'[0.025':>12} {'0.975]':>12}"
+    )
+    lines = [head, "-" * len(head)]
+    for i, name in enumerate(names):
+        lo, hi = conf_int[i]
+        lines.append(
+            f"{name:<{width}}  {params[i]:>12.6g} {bse[i]:>11.4g} "
+            f"{stat[i]:>9.3f} {pvalues[i]:>9.3g}  {lo:>12.6g} {hi:>12.6g}"
+        )
+    lines.append("-" * len(head))
+    return lines

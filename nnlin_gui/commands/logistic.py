@@ -6,7 +6,7 @@ import argparse
 import json
 import sys
 
-from nnlin_gui.commands.common import add_data_arguments, feature_list
+from nnlin_gui.commands.common import add_data_arguments, coefficient_lines, feature_list
 from nnlin_gui.core.errors import UserError
 
 __all__ = ["register", "run"]
@@ -31,19 +31,8 @@ def register(subparsers) -> None:
 
 def format_table(result) -> str:
     """A readable coefficient table with the fit statistics below it."""
-    width = max(8, *(len(n) for n in result.names))
-    head = (
-        f"{'':<{width}}  {'coef':>12} {'std err':>11} {'z':>9} {'P>|z|':>9}  "
-        f"{'[0.025':>12} {'0.975]':>12}"
-    )
-    lines = [head, "-" * len(head)]
-    for i, name in enumerate(result.names):
-        lo, hi = result.conf_int[i]
-        lines.append(
-            f"{name:<{width}}  {result.params[i]:>12.6g} {result.bse[i]:>11.4g} "
-            f"{result.zvalues[i]:>9.3f} {result.pvalues[i]:>9.3g}  {lo:>12.6g} {hi:>12.6g}"
-        )
-    lines.append("-" * len(head))
+    r = result
+    lines = coefficient_lines(r.names, r.params, r.bse, r.zvalues, r.pvalues, r.conf_int, "z")
     lines.append(
         f"log-likelihood {result.llf:.6g} (null {result.llnull:.6g})   deviance "
         f"{result.deviance:.6g} (null {result.null_deviance:.6g})   n {result.nobs}"

@@ -8,7 +8,7 @@ import sys
 
 import numpy as np
 
-from nnlin_gui.commands.common import add_data_arguments, feature_list
+from nnlin_gui.commands.common import add_data_arguments, coefficient_lines, feature_list
 from nnlin_gui.core.errors import UserError
 
 __all__ = ["register", "run"]
@@ -65,19 +65,8 @@ def _cov_choice(text: str) -> str:
 
 def format_table(result) -> str:
     """A readable coefficient table with the fit statistics below it."""
-    width = max(8, *(len(n) for n in result.names))
-    head = (
-        f"{'':<{width}}  {'coef':>12} {'std err':>11} {'t':>9} {'P>|t|':>9}  "
-        f"{'[0.025':>12} {'0.975]':>12}"
-    )
-    lines = [head, "-" * len(head)]
-    for i, name in enumerate(result.names):
-        lo, hi = result.conf_int[i]
-        lines.append(
-            f"{name:<{width}}  {result.params[i]:>12.6g} {result.bse[i]:>11.4g} "
-            f"{result.tvalues[i]:>9.3f} {result.pvalues[i]:>9.3g}  {lo:>12.6g} {hi:>12.6g}"
-        )
-    lines.append("-" * len(head))
+    r = result
+    lines = coefficient_lines(r.names, r.params, r.bse, r.tvalues, r.pvalues, r.conf_int, "t")
     lines.append(
         f"R^2 {result.r2:.6f}   adj. R^2 {result.adj_r2:.6f}   residual SD {result.resid_sd:.6g}"
         f"   n {result.nobs}   df {result.df_resid}"
