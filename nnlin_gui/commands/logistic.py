@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import json
-import sys
 
-from nnlin_gui.commands.common import add_data_arguments, coefficient_lines, feature_list
-from nnlin_gui.core.errors import UserError
+from nnlin_gui.commands.common import (
+    add_data_arguments,
+    coefficient_lines,
+    feature_list,
+    write_json,
+)
 
 __all__ = ["register", "run"]
 
@@ -84,13 +86,5 @@ def run(args: argparse.Namespace) -> int:
             },
             "logistic": result.to_dict(),
         }
-        text = json.dumps(payload, indent=2, allow_nan=False)
-        if args.json == "-":
-            sys.stdout.write(text + "\n")
-        else:
-            try:
-                with open(args.json, "w", encoding="utf-8") as fh:
-                    fh.write(text + "\n")
-            except OSError as exc:
-                raise UserError(f"cannot write {args.json}: {exc.strerror}") from None
+        write_json(payload, args.json)
     return 0
