@@ -1,5 +1,10 @@
-"""The main window: dock panels, menus, the training toolbar, the status bar, drag and drop,
-and the frame timer that repaints the live views from the controller's newest data.
+"""The main window: it puts the panels in docks, follows the controller's state, and runs
+the frame timer that repaints the live views from the controller's newest data.
+
+Its parts live beside it: the docks (``window_docks``), actions, toolbar and menus
+(``window_menus``), the banner and status bar (``window_status``), files, recent files and
+drag and drop (``window_files``), saved layout and presentation mode (``window_state``,
+``window_layout``, ``screen_fit``).
 
 Start-up comes in two steps. ``__init__`` builds what the first painted window needs (the
 data, network and training panels, toolbar, menus, status bar, theme palette) with a
@@ -18,37 +23,33 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QDialog,
     QDockWidget,
-    QFileDialog,
-    QHBoxLayout,
-    QLabel,
     QMainWindow,
-    QMessageBox,
-    QProgressBar,
-    QPushButton,
-    QScrollArea,
-    QSizePolicy,
-    QToolBar,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
-from nnlin_gui.ui import screen_fit, space_key, window_layout
+from nnlin_gui.ui import (
+    screen_fit,
+    space_key,
+    window_docks,
+    window_files,
+    window_layout,
+    window_menus,
+    window_state,
+    window_status,
+)
 from nnlin_gui.ui.controller import DEFAULT_SOURCE, ModelController
-from nnlin_gui.ui.font_roles import ratio_of, set_relative
 from nnlin_gui.ui.gui_gc import collect_in_gui_thread
 from nnlin_gui.ui.panels.builder_panel import BuilderPanel
 from nnlin_gui.ui.panels.data_panel import DataPanel
 from nnlin_gui.ui.panels.settings_panel import SettingsPanel
-from nnlin_gui.ui.theme import FONT_SCALE, ThemeManager
-from nnlin_gui.ui.widgets.headline_label import HeadlineLabel
+from nnlin_gui.ui.theme import ThemeManager
 from nnlin_gui.ui.widgets.icons import app_icon, make_icon
-from nnlin_gui.ui.widgets.panel_scroll import PanelScroll
-from nnlin_gui.workbench.sources import table_title
+from nnlin_gui.ui.window_state import STATE_VERSION
 
 if TYPE_CHECKING:  # imported by finish_startup: they pull in pyqtgraph (0.5-0.9 s)
     from nnlin_gui.ui.panels.collapse_panel import CollapsePanel
@@ -59,16 +60,8 @@ if TYPE_CHECKING:  # imported by finish_startup: they pull in pyqtgraph (0.5-0.9
 log = logging.getLogger(__name__)
 
 FRAME_MS = 40  # 25 frames a second while training: smooth, and leaves the GIL to the worker
-MAX_RECENT = 8
-STATE_VERSION = 3  # bumped when the default layout changes: old saved layouts are ignored
-DATA_SUFFIXES = (".csv", ".tsv", ".txt", ".dat", ".tab")
-FILE_FILTER = "Data files (*.csv *.tsv *.txt *.dat *.tab);;All files (*)"
 # If no paint comes (a window shown minimised), the rest is built after this anyway.
 FINISH_FALLBACK_MS = 1500
-DIAGNOSTICS_HINT = (
-    "The OLS assumption tests (collinearity, homoskedasticity, independence, normality, "
-    "linearity, influence) appear here."
-)
 
 
 def default_settings() -> QSettings:
@@ -76,15 +69,6 @@ def default_settings() -> QSettings:
     return QSettings(
         QSettings.Format.IniFormat, QSettings.Scope.UserScope, "nnlin_gui", "nnlin-gui"
     )
-
-
-def placeholder(name: str, text: str = "Loading…") -> QLabel:
-    """What a dock or the central area shows until ``finish_startup`` fills it."""
-    label = QLabel(text, objectName=name)
-    label.setWordWrap(True)
-    label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-    label.setStyleSheet("padding: 12px;")
-    return label
 
 
 class MainWindow(QMainWindow):
@@ -130,13 +114,13 @@ class MainWindow(QMainWindow):
         # The palette and font before any widget exists: no light flash under a dark theme.
         self.theme_manager = ThemeManager(self, self.settings, c)
         self.theme_manager.apply()
-        self.banner = self._make_banner()
+        self.banner = window_status.make_banner(self)
         central = QWidget(objectName="centralArea")
         lay = QVBoxLayout(central)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.setSpacing(0)
         lay.addWidget(self.banner)
-        self._plots_placeholder = placeholder("plotsPlaceholder", "Loading the plots…")
+        self._plots_placeholder = window_docks.placeholder("plotsPlaceholder", "Loading the plots…")
         lay.addWidget(self._plots_placeholder, 1)
         self._central_layout = lay
         self.setCentralWidget(central)
@@ -145,38 +129,13 @@ class MainWindow(QMainWindow):
         self.builder = BuilderPanel(c)
         self.training_settings = SettingsPanel(c)
 
-        self.data_dock = self.add_panel(
-            "dataDock", "Data", self.data_panel, Qt.DockWidgetArea.LeftDockWidgetArea
-        )
-        self.network_dock = self.add_panel(
-            "networkDock", "Network", self.builder, Qt.DockWidgetArea.RightDockWidgetArea
-        )
-        self.training_dock = self.add_panel(
-            "trainingDock",
-            "Training",
-            self.training_settings,
-            Qt.DockWidgetArea.RightDockWidgetArea,
-        )
-        self.collapse_dock = self.add_panel(
-            "collapseDock",
-            "Collapse",
-            placeholder("collapsePlaceholder"),
-            Qt.DockWidgetArea.BottomDockWidgetArea,
-        )
-        self.diagnostics_dock = self.add_panel(
-            "diagnosticsDock",
-            "Diagnostics",
-            placeholder("diagnosticsPlaceholder", DIAGNOSTICS_HINT),
-            Qt.DockWidgetArea.BottomDockWidgetArea,
-        )
-        self.tabifyDockWidget(self.collapse_dock, self.diagnostics_dock)
-        self.collapse_dock.raise_()
+        window_docks.make_docks(self)
 
-        self._make_actions()
+        window_menus.make_actions(self)
         space_key.install(self)  # Space trains from a number field too
-        self._make_toolbar()
-        self._make_menus()
-        self._make_status_bar()
+        window_menus.make_toolbar(self)
+        window_menus.make_menus(self)
+        window_status.make_status_bar(self)
 
         self.frame_timer = QTimer(self, objectName="frameTimer", interval=FRAME_MS)
         self.frame_timer.timeout.connect(self._on_frame)
@@ -190,7 +149,6 @@ class MainWindow(QMainWindow):
         c.results_changed.connect(self._on_results)
         c.model_reset.connect(self._on_results)
         self.data_panel.open_requested.connect(self.open_file_dialog)
-        self.lessons_dock = self._add_lessons_dock()
         self._place_on_screen()
         self._default_state = self.saveState(STATE_VERSION)
         self._normal_state: QByteArray | None = None  # the layout before presentation mode
@@ -208,19 +166,6 @@ class MainWindow(QMainWindow):
         self.setWindowState(Qt.WindowState.WindowNoState)
         self.resize(size)
         window_layout.apply_default(self)
-
-    def _add_lessons_dock(self) -> QDockWidget:
-        """The Lessons dock, reserved now so that the saved layout restores it; the lessons
-        panel moves in with ``finish_startup``."""
-        dock = self.add_panel(
-            "lessonsDock",
-            "Lessons",
-            placeholder("lessonsPlaceholder"),
-            Qt.DockWidgetArea.LeftDockWidgetArea,
-        )
-        self.tabifyDockWidget(self.data_dock, dock)
-        self.data_dock.raise_()
-        return dock
 
     def _place_on_screen(self) -> None:
         """Open inside the screen's available area (maximised on a small one), with a
@@ -317,187 +262,13 @@ class MainWindow(QMainWindow):
 
     def add_panel(self, name: str, title: str, widget: QWidget, area) -> QDockWidget:
         """Put ``widget`` in a dock named ``name`` (later issues add their panels this way)."""
-        dock = QDockWidget(title, self, objectName=name)
-        # Panels wrap to the dock's width rather than scroll sideways; never clipped.
-        dock.setWidget(PanelScroll(widget))
-        self.addDockWidget(area, dock)
-        return dock
+        return window_docks.add_panel(self, name, title, widget, area)
 
     def set_panel(self, dock_name: str, widget: QWidget) -> QWidget:
         """Put ``widget`` in the existing dock ``dock_name`` (e.g. the collapse panel into
         ``collapseDock``); returns the widget it replaces, kept hidden (the window may
         still update it)."""
-        dock = self.findChild(QDockWidget, dock_name)
-        if dock is None:
-            raise KeyError(f"no dock named {dock_name!r}")
-        scroll = dock.widget()
-        old = scroll.takeWidget()
-        scroll.setWidget(widget)
-        if old is not None:
-            old.setParent(self)
-            old.hide()
-        return old
-
-    def _make_banner(self) -> QWidget:
-        banner = QWidget(objectName="errorBanner")
-        banner.setStyleSheet(
-            "#errorBanner { background: #fbe3e0; border-bottom: 1px solid #e0a39a; }"
-        )
-        lay = QHBoxLayout(banner)
-        lay.setContentsMargins(10, 4, 6, 4)
-        self.banner_label = QLabel(objectName="errorLabel")
-        self.banner_label.setWordWrap(True)
-        self.banner_label.setStyleSheet("color: #8a1f11;")
-        close = QToolButton(objectName="errorCloseButton", text="✕")
-        close.setAutoRaise(True)
-        close.clicked.connect(banner.hide)
-        lay.addWidget(self.banner_label, 1)
-        lay.addWidget(close)
-        banner.hide()
-        self._banner_timer = QTimer(self, singleShot=True, interval=15000)
-        self._banner_timer.timeout.connect(banner.hide)
-        return banner
-
-    def _action(
-        self, text: str, slot, shortcut=None, icon: str | None = None, tip: str = ""
-    ) -> QAction:
-        action = QAction(text, self)
-        if icon:
-            action.setIcon(make_icon(icon))
-        if shortcut is not None:
-            keys = shortcut if isinstance(shortcut, list) else [shortcut]
-            action.setShortcuts([QKeySequence(k) for k in keys])
-        if tip:
-            keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
-            action.setToolTip(f"{tip} ({keys})" if keys else tip)
-            action.setStatusTip(tip)
-        action.triggered.connect(slot)
-        self.addAction(action)  # shortcuts work even with the toolbar hidden
-        return action
-
-    def _make_actions(self) -> None:
-        c = self.controller
-        self.act_train = self._action(
-            "Train", c.toggle_training, "Space", "train", "Train or pause"
-        )
-        self.act_step = self._action(
-            "Step", c.step, ["F10", "Ctrl+Right"], "step", "Train one epoch"
-        )
-        self.act_reset = self._action(
-            "Reset", c.reset, "Ctrl+R", "reset", "Back to the starting weights (from the seed)"
-        )
-        self.act_solve = self._action(
-            "Solve analytically",
-            c.solve,
-            "Ctrl+L",
-            "solve",
-            "Set the weights to the closed-form (OLS) solution, no gradient descent",
-        )
-        self.act_open = self._action(
-            "Open CSV…",
-            self.open_file_dialog,
-            QKeySequence.StandardKey.Open,
-            "open",
-            "Open a CSV or TSV file",
-        )
-        self.act_quit = self._action("Quit", self.close, QKeySequence.StandardKey.Quit)
-        self.act_reset_layout = self._action("Reset layout", self.reset_layout)
-        self.act_fullscreen = self._action("Full screen", self.toggle_fullscreen, "F11")
-        self.act_about = self._action("About nnlin", self.show_about)
-        self.act_manual = self._action("Manual", self.show_manual, "F1")
-        self.act_manual.setObjectName("manualAction")
-        self.act_shortcuts = self._action("Keyboard shortcuts", self.show_shortcuts)
-
-    def _make_toolbar(self) -> None:
-        bar = QToolBar("Toolbar", self, objectName="mainToolBar")
-        bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        bar.setMovable(False)
-        for action, name in (
-            (self.act_train, "trainButton"),
-            (self.act_step, "stepButton"),
-            (self.act_reset, "resetButton"),
-            (self.act_solve, "solveButton"),
-        ):
-            bar.addAction(action)
-            bar.widgetForAction(action).setObjectName(name)
-        bar.widgetForAction(self.act_train).setMinimumWidth(92)
-        bar.addSeparator()
-        bar.addAction(self.act_open)
-        bar.widgetForAction(self.act_open).setObjectName("openButton")
-        spacer = QWidget()
-        spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
-        bar.addWidget(spacer)
-        self.epoch_label = QLabel(objectName="epochLabel")
-        self.epoch_label.setTextFormat(Qt.TextFormat.PlainText)  # no rich-text layout per frame
-        set_relative(self.epoch_label, ratio_of(14), bold=True)
-        self.loss_label = QLabel(objectName="lossLabel")
-        self.loss_label.setTextFormat(Qt.TextFormat.PlainText)
-        # Margins, not a style sheet: a sheet pinned the palette (dark text on dark).
-        self.loss_label.setContentsMargins(14, 0, 8, 0)
-        bar.addWidget(self.epoch_label)
-        bar.addWidget(self.loss_label)
-        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, bar)
-        self.toolbar = bar
-
-    def _make_menus(self) -> None:
-        menu = self.menuBar()
-        file = menu.addMenu("&File")
-        file.addAction(self.act_open)
-        self.recent_menu = file.addMenu("Open &Recent")
-        self.recent_menu.setObjectName("recentMenu")
-        self.recent_menu.aboutToShow.connect(self._fill_recent)
-        builtin = file.addMenu("&Built-in datasets")
-        for info in self.data_panel.catalog:
-            act = builtin.addAction(info.title)
-            act.setToolTip(info.description)
-            act.triggered.connect(lambda _=False, n=info.name: self.controller.load_builtin(n))
-        file.addSeparator()
-        file.addAction(self.act_quit)
-        train = menu.addMenu("&Train")
-        for act in (self.act_train, self.act_step, self.act_reset, self.act_solve):
-            train.addAction(act)
-        view = menu.addMenu("&View")
-        for dock in (
-            self.data_dock,
-            self.network_dock,
-            self.training_dock,
-            self.collapse_dock,
-            self.diagnostics_dock,
-        ):
-            view.addAction(dock.toggleViewAction())
-        view.addAction(self.toolbar.toggleViewAction())
-        view.addSeparator()
-        view.addAction(self.act_reset_layout)
-        view.addAction(self.act_fullscreen)
-        self.view_menu = view
-        help_menu = menu.addMenu("&Help")
-        help_menu.addAction(self.act_manual)
-        help_menu.addAction(self.act_shortcuts)
-        help_menu.addAction(self.act_about)
-
-    def _make_status_bar(self) -> None:
-        bar = self.statusBar()
-        self.status_label = QLabel(objectName="statusLabel")
-        self.load_progress = QProgressBar(objectName="loadProgress", maximum=1000)
-        self.load_progress.setMaximumWidth(180)
-        self.load_progress.setTextVisible(False)
-        self.cancel_load_button = QPushButton("Cancel", objectName="cancelLoadButton")
-        self.cancel_load_button.clicked.connect(self.controller.cancel_load)
-        self.train_progress = QProgressBar(objectName="trainProgress", maximum=1000)
-        self.train_progress.setMaximumWidth(180)
-        self.train_progress.setFormat("%p% of the run")
-        self.rate_label = QLabel(objectName="rateLabel")
-        # The collapse verdict stays in sight whatever the docks show.
-        self.headline = HeadlineLabel()
-        bar.addWidget(self.headline, 3)
-        bar.addWidget(self.status_label, 1)
-        bar.addPermanentWidget(self.load_progress)
-        bar.addPermanentWidget(self.cancel_load_button)
-        bar.addPermanentWidget(self.train_progress)
-        bar.addPermanentWidget(self.rate_label)
-        self.train_progress.hide()
-        self.load_progress.hide()
-        self.cancel_load_button.hide()
+        return window_docks.set_panel(self, dock_name, widget)
 
     # -- live views ------------------------------------------------------------------------------
 
@@ -544,24 +315,13 @@ class MainWindow(QMainWindow):
             if self._built:
                 self._plots.stop_live()
             self.refresh_views(force=True)
-            res = self.controller.last_result
-            if res is not None and res.seconds > 0:
-                pace = self.controller.pace
-                self.rate_label.setText(
-                    f"{res.samples_per_second:,.0f} samples/s"
-                    if pace <= 0
-                    else f"shown at {pace:,.0f} epochs/s"
-                )
+            window_status.show_rate(self)
 
     # -- messages --------------------------------------------------------------------------------
 
     def show_error(self, message: str) -> None:
         """One line in the banner and the status bar; nothing the user had is lost."""
-        log.info("error shown: %s", message)
-        self.banner_label.setText(message)
-        self.banner.show()
-        self._banner_timer.start()
-        self.status_label.setText(f"<span style='color:#a0281a'>{message}</span>")
+        window_status.show_error(self, message)
         if self.controller.dataset is None and not self.controller.is_loading and not self._closing:
             self.controller.open_source(DEFAULT_SOURCE)  # never leave the window empty
 
@@ -585,79 +345,40 @@ class MainWindow(QMainWindow):
         self.controller.open_source(os.path.abspath(path))
 
     def open_file_dialog(self) -> None:
-        folder = str(self.settings.value("lastFolder", os.path.expanduser("~")))
-        path, _ = QFileDialog.getOpenFileName(self, "Open data", folder, FILE_FILTER)
-        if path:
-            self.settings.setValue("lastFolder", os.path.dirname(path))
-            self.open_path(path)
+        window_files.open_file_dialog(self)
 
     def recent_files(self) -> list[str]:
-        value = self.settings.value("recentFiles", [])
-        if isinstance(value, str):
-            value = [value]
-        return [str(v) for v in (value or [])]
+        return window_files.recent_files(self.settings)
 
     def _on_table(self, table) -> None:
-        title = table_title(table)
-        self.setWindowTitle(f"{title} — nnlin")
-        if not os.path.isfile(table.source):
-            return  # built-in sets, drawn points and sessions' arrays are not files to reopen
-        recent = [p for p in self.recent_files() if p != table.source]
-        self.settings.setValue("recentFiles", [table.source] + recent[: MAX_RECENT - 1])
+        window_files.on_table(self, table)
 
     def _fill_recent(self) -> None:
-        self.recent_menu.clear()
-        files = self.recent_files()
-        if not files:
-            self.recent_menu.addAction("(none yet)").setEnabled(False)
-            return
-        for i, path in enumerate(files):
-            act = self.recent_menu.addAction(f"&{i + 1}  {os.path.basename(path)}")
-            act.setToolTip(path)
-            act.setEnabled(os.path.exists(path))
-            act.triggered.connect(lambda _=False, p=path: self.open_path(p))
-        self.recent_menu.addSeparator()
-        self.recent_menu.addAction("Clear list", lambda: self.settings.setValue("recentFiles", []))
+        window_files.fill_recent(self, self.recent_menu)
 
     def _pages_to_top(self, *_args) -> None:
-        """New data: the long pages start from their top, not where the old data left them."""
-        for dock in (self.diagnostics_dock, self.collapse_dock):
-            scroll = dock.widget()
-            if isinstance(scroll, QScrollArea):
-                scroll.verticalScrollBar().setValue(0)
+        window_docks.pages_to_top(self)
 
     def _on_loading(self, loading: bool) -> None:
         if loading:
             self.finish_startup()  # the panels must exist before the data arrives
-        self.load_progress.setVisible(loading)
-        self.cancel_load_button.setVisible(loading)
-        self.load_progress.setValue(0)
+        window_status.show_loading(self, loading)
 
     def _on_load_progress(self, fraction: float) -> None:
         self.load_progress.setValue(int(1000 * fraction))
 
-    @staticmethod
-    def _dropped_path(event) -> str | None:
-        mime = event.mimeData()
-        if not mime.hasUrls():
-            return None
-        for url in mime.urls():
-            if url.isLocalFile() and os.path.isfile(url.toLocalFile()):
-                return url.toLocalFile()
-        return None
-
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        if self._dropped_path(event):
+        if window_files.dropped_path(event):
             event.acceptProposedAction()
         else:
             event.ignore()
 
     def dragMoveEvent(self, event) -> None:
-        if self._dropped_path(event):
+        if window_files.dropped_path(event):
             event.acceptProposedAction()
 
     def dropEvent(self, event: QDropEvent) -> None:
-        path = self._dropped_path(event)
+        path = window_files.dropped_path(event)
         if path is None:
             event.ignore()
             return
@@ -667,85 +388,36 @@ class MainWindow(QMainWindow):
     # -- layout, settings, closing ---------------------------------------------------------------
 
     def restore_settings(self) -> None:
-        geometry = self.settings.value("geometry")
-        if isinstance(geometry, QByteArray | bytes) and geometry:
-            self.restoreGeometry(QByteArray(geometry))
-            # Saved on a bigger screen (the office monitor, now the projector): pull it in.
-            avail = screen_fit.available_geometry(self)
-            if not self.isMaximized() and not avail.contains(self.geometry()):
-                self.setGeometry(screen_fit.inside(self.geometry(), avail))
-        state = self.settings.value("windowState")
-        if isinstance(state, QByteArray | bytes) and state:
-            self.restoreState(QByteArray(state), STATE_VERSION)
+        window_state.restore(self)
 
     def save_settings(self) -> None:
-        self.settings.setValue("geometry", self.saveGeometry())
-        # The user's own layout, not the presentation one laid over it.
-        state = self._normal_state or self.saveState(STATE_VERSION)
-        self.settings.setValue("windowState", state)
-        self.settings.sync()
+        window_state.save(self)
 
     def _on_look(self, _scheme: str, presentation: bool) -> None:
         if presentation != (self._normal_state is not None):
             self._set_presenting(presentation)
 
     def _set_presenting(self, on: bool) -> None:
-        """Lay the docks out for presentation mode (or back to the user's layout)."""
-        if on:
-            self._normal_state = self.saveState(STATE_VERSION)
-            small = screen_fit.is_small(screen_fit.available_geometry(self))
-            # Once the panels' layouts have taken the larger font (their size hints).
-            QTimer.singleShot(0, self, lambda: self._present_now(small))
-            return
-        if self._normal_state is not None:
-            state, self._normal_state = self._normal_state, None
-            self.restoreState(state, STATE_VERSION)
-        self._tidy_tabs_soon()
-
-    def _present_now(self, small_screen: bool) -> None:
-        if self._normal_state is not None:  # still presenting
-            window_layout.present(self, FONT_SCALE, small_screen)
-            self._tidy_tabs_soon()
+        window_state.set_presenting(self, on)
 
     def _tidy_tabs_soon(self) -> None:
-        # Once the dock layout has settled (Qt leaves old tab bars shown).
-        QTimer.singleShot(0, self, lambda: window_layout.hide_stale_tab_bars(self))
+        window_state.tidy_tabs_soon(self)
 
     def reset_layout(self) -> None:
-        for dock in self.findChildren(QDockWidget):
-            dock.setFloating(False)
-            dock.show()
-        self.restoreState(self._default_state, STATE_VERSION)
-        window_layout.apply_default(self)  # sized for the window as it is now
-        self._tidy_tabs_soon()
-        if self._normal_state is not None:  # in presentation mode: its layout over it
-            self._normal_state = None
-            self._set_presenting(True)
+        window_state.reset_layout(self)
 
     def toggle_fullscreen(self) -> None:
         self.showNormal() if self.isFullScreen() else self.showFullScreen()
 
     def show_about(self) -> None:
-        from nnlin_gui.ui import about  # importlib.metadata: 40 ms not spent at start-up
-
-        QMessageBox.about(self, "About nnlin", about.about_html())
+        window_menus.show_about(self)
 
     def show_manual(self) -> QDialog:
         """The short manual: panels, formulas, assumptions, shortcuts (modeless)."""
-        from nnlin_gui.ui.manual import ManualDialog
-
-        dialog = ManualDialog(self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.show()
-        return dialog
+        return window_menus.show_manual(self)
 
     def show_shortcuts(self) -> None:
-        from nnlin_gui.ui.manual import shortcuts_html
-
-        box = QMessageBox(self)
-        box.setWindowTitle("Keyboard shortcuts")
-        box.setText(shortcuts_html(self.actions()))
-        box.open()
+        window_menus.show_shortcuts(self)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self._closing = True
