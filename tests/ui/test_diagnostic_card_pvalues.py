@@ -72,5 +72,10 @@ def test_panel_legend_says_which_p_the_lights_use(window, qtbot):
     legend = window.findChild(QLabel, "pValueLegend")
     assert "p (raw)" in legend.text() and "p (Holm)" in legend.text()
     assert "lights use it" in legend.text()
+    # Folded away until asked for (the notes filled a presentation-mode page).
+    button = window.findChild(QWidget, "diagnosticsNotesButton")
+    assert not legend.isVisible() and "lights use it" in button.toolTip()
+    button.click()
+    assert legend.isVisible()
     header = window.findChild(QWidget, "tests_normality").table()[0]
     assert header[2:4] == ["p (raw)", "p (Holm)"]

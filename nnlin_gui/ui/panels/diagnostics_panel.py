@@ -27,13 +27,14 @@ from dataclasses import dataclass
 from functools import partial
 
 import numpy as np
-from PySide6.QtCore import QEvent, QTimer, Slot
+from PySide6.QtCore import QEvent, Qt, QTimer, Slot
 from PySide6.QtWidgets import (
     QComboBox,
     QDockWidget,
     QGridLayout,
     QHBoxLayout,
     QLabel,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -191,6 +192,14 @@ class DiagnosticsPanel(QWidget):
         top.addWidget(self.source_combo)
         top.addSpacing(12)
         top.addWidget(self.status, 1)
+        # The notes and the p-value legend fold away (they filled a presentation-mode page):
+        # the cards come first, a click shows the notes.
+        self.notes_button = QToolButton(objectName="diagnosticsNotesButton", text="Notes ▸")
+        self.notes_button.setCheckable(True)
+        self.notes_button.setAutoRaise(True)
+        self.notes_button.setToolTip(P_LEGEND)
+        self.notes_button.toggled.connect(self._show_notes)
+        top.addWidget(self.notes_button, 0, Qt.AlignmentFlag.AlignTop)
         self.notes = QLabel(objectName="diagnosticsNotes")
         self.notes.setWordWrap(True)
         self.notes.setStyleSheet("color: #888;")  # readable on light and dark themes
@@ -208,6 +217,8 @@ class DiagnosticsPanel(QWidget):
         lay.addLayout(self.grid, 1)
         for widget in (caption, self.source_combo, self.status, self.notes, self.p_legend):
             set_relative(widget, ratio_of(11))  # presentation mode scales it
+        set_relative(self.notes_button, ratio_of(11))
+        self._show_notes()
         self._layout_cards()
 
         self._timer = QTimer(self, singleShot=True, interval=DEBOUNCE_MS)
@@ -380,7 +391,14 @@ class DiagnosticsPanel(QWidget):
         )
         notes = dict.fromkeys(n for _, r in shown for n in r.notes)
         self.notes.setText(" ".join(notes))
-        self.notes.setVisible(bool(notes))
+        self._show_notes()
+
+    def _show_notes(self, *_args) -> None:
+        """The notes and the p-value legend, when the Notes button is down."""
+        shown = self.notes_button.isChecked()
+        self.notes_button.setText("Notes ▾" if shown else "Notes ▸")
+        self.notes.setVisible(shown and bool(self.notes.text()))
+        self.p_legend.setVisible(shown)
 
     def resizeEvent(self, event) -> None:  # noqa: N802 (Qt override)
         super().resizeEvent(event)
