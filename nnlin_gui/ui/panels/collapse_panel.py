@@ -52,6 +52,7 @@ from nnlin_gui.core.statistics.comparison import (
 )
 from nnlin_gui.ui.font_roles import ratio_of, set_relative
 from nnlin_gui.ui.panels.collapse_summary import CollapseSummary
+from nnlin_gui.ui.panels.covariance_box import CovarianceBox
 from nnlin_gui.ui.panels.polynomial_check import PolynomialCheck
 from nnlin_gui.ui.panels.region_box import RegionBox
 from nnlin_gui.ui.widgets.capping import cap_note, largest
@@ -249,6 +250,11 @@ class CollapsePanel(CollapseSummary):
         # The verdict and the table first: the rows a dock of 250 px shows.
         for w in (self.headline, self.regions, self.table, self.table_note):
             table_lay.addWidget(w)
+        # The OLS column's covariance (covarianceCombo, hacLagsSpin) and the model's tests.
+        self.covariance = CovarianceBox(controller)
+        self.covariance.changed.connect(self._redraw_with_covariance)
+        self._shown_results = None  # as the controller sent them (before the covariance)
+        table_lay.addWidget(self.covariance)
         for w in (self.baseline_note, self.spread):
             table_lay.addWidget(w)
         table_lay.addWidget(buttons)
@@ -298,6 +304,8 @@ class CollapsePanel(CollapseSummary):
 
     def show_results(self, results) -> None:
         """Redraw everything from the controller's ``Results`` (idle)."""
+        self._shown_results = results
+        results = self.covariance.adjusted(results)  # the chosen SEs, once computed
         super().show_results(results)
         c = self.controller
         names, target = results.feature_names, results.target_name or "y"
@@ -339,6 +347,11 @@ class CollapsePanel(CollapseSummary):
             self.spread.setText(self._spread_text(ap))
         self._show_table(comp, base)
         self._show_table_note(len(comp.rows) if comp is not None else 0, len(names) + 1)
+
+    @Slot()
+    def _redraw_with_covariance(self) -> None:
+        if self._shown_results is not None and not self.controller.is_training:
+            self.show_results(self._shown_results)
 
     def _show_table_note(self, shown: int, total: int) -> None:
         note = cap_note(shown, total, "terms", "the constant and the largest") if shown else ""
@@ -389,6 +402,8 @@ class CollapsePanel(CollapseSummary):
         labels = list(COLUMNS)
         labels[1] = "network" if comp.collapsible else "best affine"
         labels[2] = BASELINE_SHORT.get(comp.baseline_kind, comp.baseline_kind)
+        if comp.baseline_kind == "ols":
+            labels[4] = self.covariance.se_label()
         self.table.setHorizontalHeaderLabels(labels)
         self.table.horizontalHeaderItem(2).setToolTip(title)
         self.table.setUpdatesEnabled(False)  # one repaint and resize, not one per cell

@@ -43,6 +43,7 @@ from nnlin_gui.core.networks.network import Network, NetworkSpec
 from nnlin_gui.core.networks.scaling import Scaling
 from nnlin_gui.core.statistics.diagnostics.report import ASSUMPTIONS
 from nnlin_gui.ui.font_roles import BASE_PT, ratio_of, set_relative
+from nnlin_gui.ui.remedy_intents import RemedyIntents
 from nnlin_gui.ui.widgets.diagnostic_card import DiagnosticCard
 
 log = logging.getLogger(__name__)
@@ -231,6 +232,7 @@ class DiagnosticsPanel(QWidget):
         controller.background_done.connect(self._on_done)
         controller.background_failed.connect(self._on_failed)
         self.status.setText("Waiting for the data…")
+        self.remedies = RemedyIntents(self)  # each card's Remedy button
 
     # -- public -----------------------------------------------------------------------------
 

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QVBoxLay
 from nnlin_gui.ui.font_roles import ratio_of, set_relative
 from nnlin_gui.ui.widgets.capping import cap_note, largest
 from nnlin_gui.ui.widgets.diagnostic_plots import draw, draw_histogram, new_diagnostic_plot
+from nnlin_gui.ui.widgets.remedy_box import RemedyBox
 
 LIGHT_COLOURS = {
     "ok": "#2ca02c",
@@ -309,6 +310,9 @@ class DiagnosticCard(QFrame):
         )
         self.remedy.setWordWrap(True)
         lay.addWidget(self.remedy)
+        # "Remedy" (remedyButton): applied to a copy, before and after side by side.
+        self.remedy_box = RemedyBox(assumption)
+        lay.addWidget(self.remedy_box)
         self.columns: list[SourceColumn] = []
         self._suffixes: tuple[str, ...] = ()
 
@@ -318,7 +322,8 @@ class DiagnosticCard(QFrame):
         name, points = self.objectName(), self.font().pointSizeF()
         self.setStyleSheet(
             f"#{name} {{ background: palette(base); border: 1px solid palette(mid); "
-            f"border-radius: 6px; }} QLabel {{ font-size: {points:.3g}pt; }}"
+            f"border-radius: 6px; }} QLabel, QTableWidget, QHeaderView, QComboBox, "
+            f"QPushButton {{ font-size: {points:.3g}pt; }}"
         )
 
     def changeEvent(self, event) -> None:  # noqa: N802 (Qt override)
