@@ -94,6 +94,18 @@ def _multiclass_collapse(c: dict, r: dict) -> list[str]:
     base = r.get("baseline", {})
     if base.get("reason"):
         lines.append(f"  no closed-form comparison: {base['reason']}")
+    relative = c.get("relative")
+    if relative and base.get("params"):
+        ref = c["reference_class"]
+        lines.append(f"  {base['title']}, its logit 0 for class {ref}:")
+        lines.append(f"  {'class':<10}{'term':<16}{'network':>14}{base['kind']:>14}")
+        for cls, terms in relative.items():
+            for name, v in terms.items():
+                lines.append(
+                    f"  {cls:<10}{name:<16}{_fmt(v):>14}{_fmt(base['params'][cls][name]):>14}"
+                )
+        if "max_abs_diff_to_baseline" in c:
+            lines.append(f"  largest difference: {c['max_abs_diff_to_baseline']:.3g}")
     return lines
 
 

@@ -205,7 +205,7 @@ class ModelController(DataIntents, ControllerViews, QObject):
         if trainer is None or ds is None:
             return
         self.wb.baseline, self.wb.baseline_error = None, None
-        job = partial(jobs.baseline_job, trainer.copy(), ds.feature_names)
+        job = partial(jobs.baseline_job, trainer.copy(), ds.feature_names, labels=ds.class_labels)
         self._submit("baseline", job)
 
     # -- training ---------------------------------------------------------------------------

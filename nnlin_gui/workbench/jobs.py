@@ -84,10 +84,15 @@ def model_job(
 
 
 def baseline_job(
-    trainer: Trainer, names: tuple[str, ...], progress: Progress, cancel: threading.Event
+    trainer: Trainer,
+    names: tuple[str, ...],
+    progress: Progress,
+    cancel: threading.Event,
+    labels: tuple[str, ...] = (),
 ) -> Baseline:
-    """The closed-form model the network is compared with (``trainer`` is a copy)."""
-    return baseline_for(trainer, names)
+    """The closed-form model the network is compared with (``trainer`` is a copy);
+    ``labels`` name a softmax head's classes (the first is the reference)."""
+    return baseline_for(trainer, names, labels)
 
 
 def evaluation_job(trainer: Trainer, progress: Progress, cancel: threading.Event):

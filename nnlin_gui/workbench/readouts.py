@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from nnlin_gui.core.statistics.comparison import COLLAPSED_RELATIVE, baseline_title
+from nnlin_gui.core.statistics.fitting import baseline_difference
 from nnlin_gui.workbench.state import Workbench
 
 # Verdicts of the collapse headline.
@@ -180,11 +181,11 @@ def _max_diff(wb: Workbench, training: bool) -> float | None:
     else from the results."""
     base = wb.baseline
     if training and base is not None and len(wb.curves.coef_epochs):
-        row = wb.curves.coef[-1]
-        ref = np.concatenate([np.ravel(base.W), np.ravel(base.b)])
-        if len(row) == len(ref):
-            return float(np.abs(row - ref).max())
-        return None
+        row = np.asarray(wb.curves.coef[-1])
+        W = np.shape(base.W)
+        if len(row) != W[0] * W[1] + np.size(base.b):
+            return None
+        return baseline_difference(base, row[: W[0] * W[1]].reshape(W), row[W[0] * W[1] :])
     results = wb.results
     return None if results is None else results.max_diff
 

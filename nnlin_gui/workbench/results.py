@@ -17,7 +17,7 @@ from nnlin_gui.core.networks.collapse import (
     best_affine_approximation,
 )
 from nnlin_gui.core.networks.training import Trainer
-from nnlin_gui.core.statistics.fitting import Baseline
+from nnlin_gui.core.statistics.fitting import Baseline, baseline_difference
 from nnlin_gui.workbench.transforms import (
     NO_TRANSFORMS,
     FeatureTransforms,
@@ -60,13 +60,12 @@ class Results:
 
 
 def max_difference(col: Collapse, base: Baseline | None) -> float | None:
-    """Largest |collapse − baseline| over W and b (None when they cannot be compared)."""
+    """Largest |collapse − baseline| over W and b (None when they cannot be compared);
+    a softmax network is compared relative to the reference class (``fitting.comparable``)."""
     if base is None or not col.collapsible:
         return None
     W, b = col.coefficients()
-    if W.shape != np.shape(base.W):
-        return None
-    return float(max(np.abs(W - base.W).max(), np.abs(b - np.ravel(base.b)).max()))
+    return baseline_difference(base, W, b)
 
 
 def results_for(

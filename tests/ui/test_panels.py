@@ -216,7 +216,11 @@ def test_about_lists_versions():
     assert info["nnlin_gui"] in about_html()
 
 
-def test_multiclass_has_no_baseline_and_says_so(window, qtbot, tmp_path):
+def test_multiclass_compares_with_multinomial_regression(window, qtbot, tmp_path):
+    """A softmax network's baseline is multinomial logistic regression, stated relative to
+    the first class; Solve sets the network onto it (before: "no closed-form comparison")."""
+    from PySide6.QtWidgets import QTableWidget
+
     c = window.controller
     rng = np.random.default_rng(0)
     X = rng.normal(size=(90, 2))
@@ -229,12 +233,20 @@ def test_multiclass_has_no_baseline_and_says_so(window, qtbot, tmp_path):
     c.set_task("classification")
     qtbot.waitUntil(lambda: c.dataset.task == "multiclass", timeout=20000)
     assert c.spec.head == "softmax" and c.spec.n_outputs == 3
-    qtbot.waitUntil(lambda: c.baseline_error is not None, timeout=20000)
-    assert "No closed-form comparison" in child(window, QLabel, "maxDiffLabel").text()
-    assert "more outputs" in child(window, QLabel, "equationLabel").text()
+    qtbot.waitUntil(lambda: c.baseline is not None, timeout=20000)
+    assert c.baseline.kind == "multinomial" and c.baseline_error is None
+    assert "log P(cls=1)/P(cls=0)" in child(window, QLabel, "baselineLabel").text()
     click(qtbot, window, "solveButton", QToolButton)
-    assert "Cannot solve analytically" in child(window, QLabel, "errorLabel").text()
-    assert not c._solve_pending
+    qtbot.waitUntil(
+        lambda: c.results.max_diff is not None and c.results.max_diff < 1e-9, timeout=20000
+    )
+    assert "Largest difference from multinomial" in child(window, QLabel, "maxDiffLabel").text()
+    assert "log P(cls=1)/P(cls=0)" in child(window, QLabel, "equationLabel").text()
+    headline = child(window, QLabel, "collapseTableHeadline").text()
+    assert "collapsed to multinomial logistic regression (relative to class 0)" in headline
+    table = child(window, QTableWidget, "collapseTable")
+    terms = [table.item(i, 0).text() for i in range(table.rowCount())]
+    assert terms == [f"{t} [{k} vs 0]" for k in "12" for t in ("const", "a", "b")]
 
 
 def test_hovering_an_edge_shows_its_weight(window, qtbot):

@@ -871,7 +871,8 @@ def _solve(trainer: Trainer, dataset: Dataset) -> None:
     from nnlin_gui.core.statistics.fitting import baseline_for, solve_to_baseline
 
     # As the window's Solve: with weight decay the factors are balanced (a rest point).
-    solve_to_baseline(trainer, baseline_for(trainer, list(dataset.feature_names)))
+    names = list(dataset.feature_names)
+    solve_to_baseline(trainer, baseline_for(trainer, names, dataset.class_labels))
 
 
 def run_step(

@@ -222,14 +222,14 @@ def _baseline_name(base) -> str:
 
 def _collapse_section(trainer: Trainer, ds: Dataset) -> tuple[str, dict]:
     from nnlin_gui.core.errors import SpecError
-    from nnlin_gui.core.statistics.fitting import baseline_for
+    from nnlin_gui.core.statistics.fitting import baseline_difference, baseline_for
 
     names = list(ds.feature_names)
     col = trainer.collapse()
     parts = ["<h2>Collapse: the network as one linear map</h2>"]
     info: dict = {"collapsible": col.collapsible}
     try:
-        base = baseline_for(trainer, names)
+        base = baseline_for(trainer, names, ds.class_labels)
     except (SpecError, UserError) as exc:
         base = None
         parts.append(f"<p class='note'>No closed-form baseline: {escape(str(exc))}</p>")
@@ -259,6 +259,14 @@ def _collapse_section(trainer: Trainer, ds: Dataset) -> tuple[str, dict]:
                 [f"output {o + 1}", _num(b[o])] + [_num(w) for w in W[o]] for o in range(W.shape[0])
             ]
             parts.append(_table(["", "b", *(escape(n) for n in names)], rows))
+            rel = None if base is None else baseline_difference(base, W, b)
+            if base is not None and rel is not None:  # softmax: relative to a class
+                info["max_abs_diff"] = rel
+                parts.append(
+                    f"<p>Largest difference between the network and "
+                    f"{escape(_baseline_name(base))}: <b>{_num(rel, 3)}</b></p>"
+                    f"<p class='note'>{escape(base.note)}</p>"
+                )
     else:
         approx = best_affine_approximation(trainer.raw_predict, ds.X[trainer.train_rows])
         info["linear_approx_r2"] = float(approx.r2)

@@ -14,7 +14,7 @@ import numpy as np
 
 from nnlin_gui.core.networks.collapse import AffineApproximation, best_affine_approximation
 from nnlin_gui.core.networks.training import Trainer
-from nnlin_gui.core.statistics.fitting import Baseline, baseline_for
+from nnlin_gui.core.statistics.fitting import Baseline, baseline_for, comparable
 
 # A collapse counts as "reached" when every coefficient is within this share of the largest
 # baseline coefficient (or of 1, for tiny coefficients).
@@ -27,6 +27,8 @@ BASELINE_TITLES = {
     "logistic_l2": "L2-penalised logistic regression",
     "weight_decay": "the weight-decay fit (a point on the ridge path, not ridge)",
     "logistic_weight_decay": "the weight-decay fit (a point on the L2 logistic path)",
+    "multinomial": "multinomial logistic regression",
+    "multinomial_l2": "L2-penalised multinomial logistic regression",
     "polynomial": "polynomial regression",
 }
 # Column headers and short names.
@@ -37,6 +39,8 @@ BASELINE_SHORT = {
     "logistic_l2": "L2 logistic",
     "weight_decay": "weight decay",
     "logistic_weight_decay": "weight decay",
+    "multinomial": "multinomial",
+    "multinomial_l2": "L2 multinomial",
 }
 
 
@@ -76,10 +80,22 @@ class CollapseComparison:
 
 
 def baseline_inference(base: Baseline, p: int) -> tuple[np.ndarray, ...]:
-    """(se, ci_low, ci_high, t, p) per term; NaN where the baseline has no inference (ridge)."""
+    """(se, ci_low, ci_high, t, p) per term; NaN where the baseline has no inference (ridge).
+
+    A multinomial fit gives them per class and term, flattened class by class (the
+    reference class has none)."""
+    from nnlin_gui.core.statistics.multinomial import MultinomialResult
     from nnlin_gui.core.statistics.regression import LogisticResult, OLSResult
 
     res = base.result
+    if isinstance(res, MultinomialResult):
+        return (
+            res.bse.ravel(),
+            res.conf_int[..., 0].ravel(),
+            res.conf_int[..., 1].ravel(),
+            res.zvalues.ravel(),
+            res.pvalues.ravel(),
+        )
     if base.kind in ("ols", "logistic") and isinstance(res, OLSResult | LogisticResult):
         bse = np.asarray(res.bse, dtype=float)
         params = np.asarray(res.params, dtype=float)
@@ -95,6 +111,28 @@ def baseline_inference(base: Baseline, p: int) -> tuple[np.ndarray, ...]:
         return bse, ci[:, 0], ci[:, 1], t, pvals
     nan = np.full(p, np.nan)
     return nan, nan, nan, nan, nan
+
+
+def coefficient_columns(
+    base: Baseline, W: np.ndarray, b: np.ndarray, names: Sequence[str]
+) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """(terms, network, baseline) as the table lists them, ``"const"`` first.
+
+    One output: the constant and the slopes. A softmax baseline: one row per class other
+    than the reference and term, ``"x [k vs ref]"``, both sides relative to the reference
+    class (its logit is 0; see ``fitting.comparable``), in the order of ``baseline_inference``.
+    """
+    terms = ["const", *map(str, names)]
+    if base.classes:
+        Wn, bn = comparable(base, W, b)
+        Wr, br = comparable(base, base.W, base.b)
+        net = np.column_stack([bn, Wn])[1:].ravel()
+        ref = np.column_stack([br, Wr])[1:].ravel()
+        ref_class = base.classes[0]
+        terms = [f"{t} [{c} vs {ref_class}]" for c in base.classes[1:] for t in terms]
+        return terms, net, ref
+    W = np.atleast_2d(W)
+    return terms, np.r_[np.ravel(b)[:1], W[0]], np.r_[np.ravel(base.b)[:1], base.W[0]]
 
 
 def compare(
@@ -113,8 +151,7 @@ def compare(
     else:
         approx = best_affine_approximation(trainer.raw_predict, trainer.X[trainer.train_rows])
         W, b = approx.W, approx.b
-    net = np.r_[b[:1], W[0]]
-    ref = np.r_[base.b[:1], base.W[0]]
+    terms, net, ref = coefficient_columns(base, W, b, names)
     diff = net - ref
     se, lo, hi, t, p = baseline_inference(base, len(ref))
     rows = tuple(
@@ -129,7 +166,7 @@ def compare(
             float(t[i]),
             float(p[i]),
         )
-        for i, n in enumerate(["const", *names])
+        for i, n in enumerate(terms)
     )
     max_diff = float(np.abs(diff).max())
     return CollapseComparison(

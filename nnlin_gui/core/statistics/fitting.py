@@ -1,6 +1,7 @@
 """One fit from start to finish: build the network for a dataset, train or solve it, and
-compare its collapse with the right closed-form baseline (OLS, ridge, logistic, or the
-weight-decay point of the ridge path for a deep network trained with L2).
+compare its collapse with the right closed-form baseline (OLS, ridge, logistic, multinomial
+logistic for a softmax head, or the weight-decay point of the ridge path for a deep network
+trained with L2).
 
 Used by ``nnlin fit``, ``nnlin diagnose`` and the GUI's self-test; the GUI itself drives a
 ``Trainer`` step by step.
@@ -22,6 +23,7 @@ from nnlin_gui.core.networks.network import LayerSpec, NetworkSpec
 from nnlin_gui.core.networks.training import Trainer, TrainingConfig, TrainingResult
 
 if TYPE_CHECKING:  # the fits are imported when first needed
+    from nnlin_gui.core.statistics.multinomial import MultinomialL2Fit, MultinomialResult
     from nnlin_gui.core.statistics.regression import LogisticResult, OLSResult, RidgeResult
     from nnlin_gui.core.statistics.weight_decay import WeightDecayFit
 
@@ -54,18 +56,56 @@ class Baseline:
 
     ``kind`` is 'ols', 'logistic' (no penalty), 'ridge' / 'logistic_l2' (L2 without a
     hidden layer: ``μ = λ``) or 'weight_decay' / 'logistic_weight_decay' (L2 on a dense
-    chain of ``n_matrices`` ≥ 2: a point of the ridge, or penalised-logistic, path at ``mu``).
+    chain of ``n_matrices`` ≥ 2: a point of the ridge, or penalised-logistic, path at ``mu``);
+    for a softmax head 'multinomial' (no penalty) or 'multinomial_l2' (L2 on one weight
+    matrix), with ``classes`` the class labels: a softmax's logits matter only up to a common
+    row, so such a baseline is compared relative to ``classes[0]`` (see ``comparable``).
     ``title`` names it in a sentence; ``note`` says what the penalty amounts to.
     """
 
     kind: str
     W: np.ndarray  # (n_outputs, k)
     b: np.ndarray  # (n_outputs,)
-    result: OLSResult | RidgeResult | LogisticResult | WeightDecayFit
+    result: (
+        OLSResult
+        | RidgeResult
+        | LogisticResult
+        | WeightDecayFit
+        | MultinomialResult
+        | MultinomialL2Fit
+    )
     title: str = ""
     note: str = ""
     mu: float | None = None  # the ridge penalty used, in the network's units
     n_matrices: int = 1
+    classes: tuple[str, ...] = ()  # softmax: the class labels, the reference first
+
+    @property
+    def reference(self) -> str | None:
+        """The class the coefficients are relative to (None: not a softmax baseline)."""
+        return self.classes[0] if self.classes else None
+
+
+def comparable(
+    base: Baseline | None, W: np.ndarray, b: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """``(W, b)`` in the form compared with ``base``: relative to the reference class for a
+    softmax baseline (row k minus row 0), as they are otherwise."""
+    if base is not None and base.classes:
+        from nnlin_gui.core.statistics.multinomial import relative_to_reference
+
+        return relative_to_reference(W, b)
+    return np.atleast_2d(W), np.atleast_1d(b)
+
+
+def baseline_difference(base: Baseline, W: np.ndarray, b: np.ndarray) -> float | None:
+    """Largest |network − baseline| over W and b in the compared form (None: other shapes)."""
+    W, b = np.atleast_2d(np.asarray(W, dtype=np.float64)), np.atleast_1d(b)
+    if W.shape != np.shape(base.W) or b.shape != np.shape(np.ravel(base.b)):
+        return None
+    Wn, bn = comparable(base, W, b)
+    Wr, br = comparable(base, base.W, np.ravel(base.b))
+    return float(max(np.abs(Wn - Wr).max(initial=0.0), np.abs(bn - br).max(initial=0.0)))
 
 
 def weight_matrices(spec: NetworkSpec) -> int:
@@ -77,17 +117,15 @@ def _no_baseline_reason(trainer: Trainer) -> str | None:
     """Why no closed-form model is what this network trains towards (None: there is one)."""
     spec, cfg = trainer.spec, trainer.config
     L = weight_matrices(spec)
-    if spec.head not in ("identity", "sigmoid"):
-        reason = "multi-class networks have no closed-form baseline to compare with"
-        if cfg.l2 > 0 and L > 1:
-            reason += (
-                f"; with L2 on {L} weight matrices the penalty on the collapse is "
-                f"{L}λ Σ σ_i(W_z)^(2/{L}) (a Schatten quasi-norm), not ridge"
-            )
-        return reason
+    if spec.head == "softmax" and cfg.l1 == 0 and cfg.l2 > 0 and L > 1:
+        return (
+            f"with L2 on {L} weight matrices the penalty on a softmax network's collapse is "
+            f"{L}λ Σ σ_i(W_z)^(2/{L}) (a Schatten quasi-norm), not ridge; this program has no "
+            "closed form for it with several outputs"
+        )
     if cfg.l1 > 0:
         what = (
-            "lasso on W_z"
+            ("an L1-penalised multinomial fit" if spec.head == "softmax" else "lasso on W_z")
             if L == 1
             else f"the penalty {L}·l1·‖W_z‖₁^(1/{L}) on W_z (not lasso, and not OLS)"
         )
@@ -164,25 +202,78 @@ def _weight_decay_words(res, logistic: bool, formula: str) -> tuple[str, str, st
     return kind, title, note
 
 
-def baseline_for(trainer: Trainer, names: Sequence[str]) -> Baseline:
+def _multinomial_baseline(trainer: Trainer, names: Sequence[str], labels: Sequence[str]):
+    """A softmax head: multinomial logistic regression relative to the first class (no
+    penalty), or the L2-penalised multinomial fit for one weight matrix with L2 = λ."""
+    from nnlin_gui.core.errors import DataError
+    from nnlin_gui.core.statistics import multinomial
+
+    K = trainer.spec.n_outputs
+    classes = tuple(str(c) for c in labels) if len(labels) == K else tuple(map(str, range(K)))
+    ref = f"relative to class {classes[0]}"
+    rows = trainer.train_rows
+    lam = trainer.config.l2
+    try:
+        if lam > 0:
+            res: multinomial.MultinomialResult | multinomial.MultinomialL2Fit
+            res = multinomial.fit_multinomial_l2(
+                trainer.Xtrain, trainer.y[rows], lam, K, names, classes
+            )
+            W, b = trainer.scaling.affine_to_original(res.coef, res.intercept)
+            note = (
+                f"L2 = {lam:g} on the one weight matrix penalises all {K} rows of W "
+                "(standardised units): the penalised multinomial fit, compared " + ref
+            )
+            return Baseline(
+                "multinomial_l2",
+                W,
+                b,
+                res,
+                f"L2-penalised multinomial logistic regression ({ref})",
+                note,
+                lam,
+                1,
+                classes,
+            )
+        res = multinomial.fit_multinomial(
+            trainer.X[rows], trainer.y[rows], names, classes, n_classes=K
+        )
+    except DataError as exc:
+        raise SpecError(str(exc)) from None
+    W = np.vstack([np.zeros((1, len(names))), res.params[:, 1:]])
+    b = np.r_[0.0, res.params[:, 0]]
+    note = (
+        f"a softmax's logits are defined up to a common row, so both are stated {ref} "
+        f"(its logit is 0), as R's nnet::multinom"
+    )
+    return Baseline(
+        "multinomial", W, b, res, f"multinomial logistic regression ({ref})", note, None, 1, classes
+    )
+
+
+def baseline_for(trainer: Trainer, names: Sequence[str], labels: Sequence[str] = ()) -> Baseline:
     """The model the trainer's network converges to when it is linear, in original units.
 
-    OLS (logistic regression for a binary target) without penalties; with L2 = λ on every
-    weight matrix, ridge (L2 logistic) with μ = λ for one weight matrix and the weight-decay
-    point of the ridge (L2 logistic) path for a dense chain of several (see
-    ``core.weight_decay``).
+    OLS (logistic regression for a binary target, multinomial logistic regression relative
+    to the first class for a softmax head) without penalties; with L2 = λ on every weight
+    matrix, ridge (L2 logistic, L2 multinomial) with μ = λ for one weight matrix and the
+    weight-decay point of the ridge (L2 logistic) path for a dense chain of several (see
+    ``core.weight_decay``). ``labels`` name a softmax head's classes.
 
     Raises
     ------
     SpecError
-        Multi-class heads, L1 penalties, and L2 on residual or convolution layers: there is
-        no closed-form comparison, and the message says what the penalty is instead.
+        L1 penalties, L2 on residual or convolution layers and on softmax chains of several
+        matrices: there is no closed-form comparison, and the message says what the penalty
+        is instead; separable classes (no maximum likelihood estimate).
     """
     from nnlin_gui.core.statistics import regression
 
     reason = _no_baseline_reason(trainer)
     if reason is not None:
         raise SpecError(reason)
+    if trainer.spec.head == "softmax":
+        return _multinomial_baseline(trainer, names, labels)
     if trainer.config.l2 > 0:
         return _penalised_baseline(trainer, names)
     rows = trainer.train_rows
@@ -240,7 +331,9 @@ def fit_network(
     cfg = config or TrainingConfig(**settings)
     trainer = Trainer(build_spec(dataset, layers, activation), dataset.X, dataset.y, cfg)
     if solve:
-        solve_to_baseline(trainer, baseline_for(trainer, dataset.feature_names))
+        solve_to_baseline(
+            trainer, baseline_for(trainer, dataset.feature_names, dataset.class_labels)
+        )
         return trainer, None
     return trainer, trainer.run()
 
@@ -253,14 +346,28 @@ def _report_baseline(
     report: dict, trainer: Trainer, dataset: Dataset, names: Sequence[str]
 ) -> Baseline | None:
     """Fill ``report["baseline"]`` (kind, the ridge penalty ``mu`` it used, and why) and
-    the OLS / logistic summaries; returns the baseline, or None when there is none."""
+    the OLS / logistic / multinomial summaries; returns the baseline, or None when there is
+    none."""
     try:
-        base = baseline_for(trainer, names)
+        base = baseline_for(trainer, names, dataset.class_labels)
     except SpecError as exc:
         report["baseline"] = {"kind": "none", "reason": str(exc)}
         return None
     info: dict = {"kind": base.kind, "title": base.title}
     res = base.result
+    if base.classes:
+        from nnlin_gui.core.statistics.multinomial import MultinomialL2Fit, MultinomialResult
+
+        assert isinstance(res, MultinomialResult | MultinomialL2Fit)
+        info.update(reference_class=base.classes[0], note=base.note)
+        if isinstance(res, MultinomialResult):
+            report["multinomial"] = res.to_dict()
+        else:
+            info.update(l2=trainer.config.l2, mu=base.mu, weight_matrices=1, fit=res.to_dict())
+        W, b = comparable(base, base.W, base.b)
+        info["params"] = _relative_table(base.classes, names, W, b)
+        report["baseline"] = info
+        return base
     if base.kind in ("ols", "logistic"):
         from nnlin_gui.core.statistics.regression import LogisticResult, OLSResult
 
@@ -282,6 +389,17 @@ def _report_baseline(
     info["params"] = {"const": float(base.b[0]), **_named(names, base.W[0])}
     report["baseline"] = info
     return base
+
+
+def _relative_table(
+    classes: Sequence[str], names: Sequence[str], W: np.ndarray, b: np.ndarray
+) -> dict:
+    """{class: {"const": b_k, feature: W_k}} for every class but the reference (row 0)."""
+    return {
+        str(c): {"const": float(b[k]), **_named(names, W[k])}
+        for k, c in enumerate(classes)
+        if k > 0
+    }
 
 
 def fit_report(
@@ -337,10 +455,14 @@ def fit_report(
         W, b = col.coefficients()
         report["collapse"]["W"] = _named(names, W[0]) if W.shape[0] == 1 else W.tolist()
         report["collapse"]["b"] = float(b[0]) if b.shape[0] == 1 else b.tolist()
-        if base is not None:
-            diff = np.abs(np.r_[b - base.b, (W - base.W).ravel()])
-            report["collapse"]["max_abs_diff_to_baseline"] = float(diff.max())
-            report["collapse"][f"max_abs_diff_to_{base.kind}"] = float(diff.max())
+        if base is not None and base.classes:
+            Wr, br = comparable(base, W, b)
+            report["collapse"]["reference_class"] = base.classes[0]
+            report["collapse"]["relative"] = _relative_table(base.classes, names, Wr, br)
+        diff = None if base is None else baseline_difference(base, W, b)
+        if base is not None and diff is not None:
+            report["collapse"]["max_abs_diff_to_baseline"] = diff
+            report["collapse"][f"max_abs_diff_to_{base.kind}"] = diff
     else:
         approx = best_affine_approximation(trainer.raw_predict, dataset.X[trainer.train_rows])
         report["linear_approx"] = {

@@ -13,6 +13,7 @@ from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QWidget
 
 from nnlin_gui.core.statistics.comparison import BASELINE_SHORT, baseline_title
+from nnlin_gui.core.statistics.fitting import comparable
 from nnlin_gui.ui.font_roles import ratio_of, set_relative
 from nnlin_gui.ui.widgets.capping import more_terms
 from nnlin_gui.workbench.readouts import CANNOT
@@ -44,6 +45,16 @@ def equation(
         text = "−" + text[2:]
     sign = "−" if b0 < 0 else "+"
     return f"<i>{html.escape(target)}</i> = {text} {sign} {abs(b0):.4g}{more}"
+
+
+def relative_rows(base, W, b, target: str):
+    """A softmax network or baseline as the logits of the classes after the first, relative
+    to the first (the reference: its logit is 0); otherwise as given. (W, b, target)."""
+    if base is None or not base.classes or np.atleast_2d(W).shape[0] != len(base.classes):
+        return W, b, target
+    Wr, br = comparable(base, W, b)
+    ref, first = base.classes[0], base.classes[1]
+    return Wr[1:], br[1:], f"log P({target}={first})/P({target}={ref})"
 
 
 def fit_one_line(label: QLabel, W, b, names, target: str) -> str:
@@ -125,7 +136,8 @@ class CollapseSummary(QWidget):
         self._base_caption.setText(f"<b>{kind[:1].upper() + kind[1:]}</b>")
         self._base_caption.setToolTip(base.note)
         target = f"logit P({target}=1)" if base.kind.startswith("logistic") else target
-        self._set_equation(self.baseline, base.W, base.b, names, target)
+        W, b, target = relative_rows(base, base.W, base.b, target)
+        self._set_equation(self.baseline, W, b, names, target)
 
     def _set_equation(self, label: QLabel, W, b, names, target: str) -> None:
         if label not in self._equations:
@@ -169,8 +181,11 @@ class CollapseSummary(QWidget):
         names, target = self._names()
         row = curves.coef[-1]
         k = len(names)
+        outputs = len(row) // (k + 1)  # W row by row, then b
         if len(row) >= k + 1:
-            self._set_equation(self.equation, row[:k], row[k:], names, target)
+            W, b = np.reshape(row[: outputs * k], (outputs, k)), row[outputs * k :]
+            W, b, target = relative_rows(controller.baseline, W, b, target)
+            self._set_equation(self.equation, W, b, names, target)
 
     def show_results(self, results) -> None:
         self._shown = -1
@@ -180,7 +195,8 @@ class CollapseSummary(QWidget):
         if base is not None and base.kind.startswith("logistic"):
             target = f"logit P({target}=1)"
         if col.collapsible:  # its caption and the metrics come with the readout
-            self._set_equation(self.equation, col.W, col.b, names, target)
+            W, b, target = relative_rows(base, col.W, col.b, target)
+            self._set_equation(self.equation, W, b, names, target)
         elif results.approximation is not None:
             self._net_caption.setText("<b>Best affine fit</b>")
             ap = results.approximation
