@@ -47,6 +47,7 @@ from nnlin_gui.core.statistics.comparison import (
     CollapseComparison,
     baseline_inference,
     baseline_title,
+    coefficient_columns,
     headline,
     to_csv,
 )
@@ -96,9 +97,7 @@ def comparison_from_results(results, max_rows: int | None = None) -> CollapseCom
         return None
     if np.shape(W)[1] != np.shape(base.W)[1]:
         return None
-    names = ["const", *results.feature_names]
-    net = np.r_[np.ravel(b)[:1], np.atleast_2d(W)[0]]
-    ref = np.r_[np.ravel(base.b)[:1], np.atleast_2d(base.W)[0]]
+    names, net, ref = coefficient_columns(base, W, b, results.feature_names)  # softmax: per class
     diff = net - ref
     se, lo, hi, t, p = baseline_inference(base, len(ref))
     keep = np.arange(len(names))
