@@ -431,3 +431,48 @@ def test_year_headers_of_a_wide_table(tmp_path):
     # A text label next to whole numbers is data, not a header.
     table = load_table(write(tmp_path, "data.csv", "a,1,2\nb,3,4\nc,5,7\n"))
     assert table.summary.n_rows == 3
+
+
+def test_wide_table_lines_longer_than_the_head_are_read_as_numbers(tmp_path):
+    # 3,000 columns of 22-character numbers: a line is ~70 KB, so the first 256 KB held
+    # three lines; the sniffer must see enough rows to read the columns as numbers.
+    rng = np.random.default_rng(1)
+    values = rng.normal(size=(12, 3000))
+    header = ",".join(f"x{j}" for j in range(3000))
+    body = "\n".join(",".join(f"{v:.15e}" for v in row) for row in values)
+    path = write(tmp_path, "wide.csv", header + "\n" + body + "\n")
+    from nnlin_gui.core.data import tables
+    from nnlin_gui.core.data.sniff import read_head, sniff_format
+
+    size = len(open(path, "rb").read())
+    head = tables._head_with_rows(path, read_head(path), size)
+    assert head.count(b"\n") >= 6  # the sniffer sees data rows, not the header alone
+    assert sniff_format("wide.csv", head, complete=len(head) >= size).all_numeric
+    table = load_table(path)
+    assert table.summary.default_target == "x2999"
+    np.testing.assert_allclose(table.frame.to_numpy(), values, rtol=1e-14)
+
+
+def test_wide_tables_get_the_same_roles_as_column_by_column(monkeypatch):
+    from nnlin_gui.core.data import roles as roles_module
+
+    n = 40
+    rng = np.random.default_rng(2)
+    cols = {f"x{j}": rng.normal(size=n) for j in range(80)}
+    cols["id"] = np.arange(1.0, n + 1)  # a row number
+    cols["x3"] = np.full(n, 2.0)  # constant
+    cols["x5"][[3, 7]] = np.nan  # missing
+    cols["x9"] = np.full(n, np.nan)  # empty
+    cols["label"] = np.array(["a", "b"] * (n // 2), dtype=object)  # categorical text
+    cols["x11"] = np.round(rng.normal(size=n) * 3)  # integers
+    frame = pd.DataFrame(cols)
+    wide, wide_info = roles_module.classify_columns(frame, unnamed=frozenset({"x20"}))
+    monkeypatch.setattr(roles_module, "_BLOCK_FROM", 10**9)
+    narrow, narrow_info = roles_module.classify_columns(frame, unnamed=frozenset({"x20"}))
+    assert wide_info == narrow_info
+    assert list(wide.columns) == list(narrow.columns)
+    pd.testing.assert_frame_equal(wide, narrow)
+    frame.loc[4, "x30"] = np.inf
+    monkeypatch.setattr(roles_module, "_BLOCK_FROM", 64)
+    with pytest.raises(DataError, match="x30"):
+        roles_module.classify_columns(frame)

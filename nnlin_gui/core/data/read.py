@@ -313,11 +313,15 @@ class _NumericColumns:
 
 def _blank_rows(frame) -> np.ndarray:
     """Rows where every field is empty; numeric columns first, text only where needed."""
-    numeric = [c for c in frame.columns if frame[c].dtype == np.float64]
-    others = [c for c in frame.columns if frame[c].dtype != np.float64]
+    is_float = (frame.dtypes == np.float64).to_numpy()
+    numeric = frame.columns[is_float]
+    others = list(frame.columns[~is_float])
     blank = np.ones(len(frame), dtype=bool)
-    for c in numeric:
-        blank &= np.isnan(frame[c].to_numpy())
+    if len(numeric):
+        # One block, not a column at a time: 20,000 columns took seconds in pandas' lookups.
+        block = frame.to_numpy() if not others else frame[numeric].to_numpy()
+        for start in range(0, block.shape[1], 256):  # bounded temporaries
+            blank &= np.isnan(block[:, start : start + 256]).all(axis=1)
     if others and blank.any():
         rows = np.flatnonzero(blank)
         blank[rows] = frame[others].iloc[rows].isna().all(axis=1).to_numpy()

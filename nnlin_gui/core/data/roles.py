@@ -336,11 +336,15 @@ def classify_columns(
     out: dict[str, object] = {}
     infos: list[ColumnInfo] = []
     changed = False
-    for name in frame.columns:
+    plain = _plain_numeric(frame, unnamed)
+    for j, name in enumerate(frame.columns):
         if cancel is not None and cancel.is_set():
             from nnlin_gui.core.data.read import LoadCancelled
 
             raise LoadCancelled("loading cancelled")
+        if plain is not None and plain[j]:  # a finite, varying numeric feature (no lookup)
+            infos.append(ColumnInfo(str(name), "feature", "numeric feature", "numeric"))
+            continue
         s = frame[name]
         label = str(name)
         notes = ""
@@ -384,8 +388,40 @@ def classify_columns(
         infos.append(ColumnInfo(label, role, reason, kind, n_missing, levels))
     if not changed:
         return frame, infos
+    if plain is not None:  # the columns the first pass settled, in their places
+        for j, name in enumerate(frame.columns):
+            if plain[j]:
+                out[name] = frame[name].to_numpy()
+        out = {name: out[name] for name in frame.columns}
     converted = pd.DataFrame(out, index=frame.index, copy=False)
     return converted, infos
+
+
+def _plain_numeric(frame, unnamed: frozenset[str]) -> np.ndarray | None:
+    """Per column, whether it is a float64 column without missing or infinite values whose
+    values vary and whose name is not an identifier's: a numeric feature, settled for all
+    columns at once (a column at a time, 20,000 columns took seconds of pandas lookups).
+    None for narrow tables, where the column-by-column pass is as fast."""
+    if frame.shape[1] < _BLOCK_FROM or len(frame) == 0 or not frame.columns.is_unique:
+        return None
+    is_float = (frame.dtypes == np.float64).to_numpy()
+    if not is_float.any():
+        return None
+    plain = np.zeros(frame.shape[1], dtype=bool)
+    block = frame.to_numpy() if is_float.all() else frame.loc[:, is_float].to_numpy()
+    where = np.flatnonzero(is_float)
+    for start in range(0, block.shape[1], 256):  # bounded temporaries
+        part = block[:, start : start + 256]
+        ok = np.isfinite(part).all(axis=0) & (part.min(axis=0) != part.max(axis=0))
+        plain[where[start : start + 256]] = ok
+    for j in np.flatnonzero(plain):
+        name = str(frame.columns[j])
+        if name in unnamed or _id_name(name):
+            plain[j] = False  # perhaps a row number: the column's own checks decide
+    return plain
+
+
+_BLOCK_FROM = 64  # columns from which numeric columns are checked as one block
 
 
 def _check_finite(num: np.ndarray, name: str, index, line_offset: int | None, source: str):
