@@ -169,6 +169,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         settings = scratch_settings()  # a picture of the default layout, not the user's
     window = MainWindow(settings=settings)
+    from nnlin_gui.ui import lab_lock
+
+    lab_lock.install(window)  # hide and lock before the first paint (docs/lab.md)
     if args.screenshot and _headless():
         from nnlin_gui.ui.screen_fit import COMFORTABLE
 

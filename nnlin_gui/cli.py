@@ -16,7 +16,8 @@ from nnlin_gui import __version__
 from nnlin_gui.core.errors import UserError
 
 # Subcommand modules in nnlin_gui.commands; each defines register(subparsers).
-COMMANDS = ("fit", "ols", "logistic", "data", "diagnose", "report", "regions", "grade", "lesson")
+COMMANDS = ("fit", "ols", "logistic", "data", "diagnose", "report", "regions", "grade")
+COMMANDS += ("lesson", "lab")
 
 log = logging.getLogger(__name__)
 

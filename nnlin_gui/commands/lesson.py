@@ -13,7 +13,7 @@ import sys
 
 from nnlin_gui.core.errors import UserError
 
-__all__ = ["check_lesson_file", "register", "run"]
+__all__ = ["register", "run"]
 
 
 def register(subparsers) -> None:
@@ -42,45 +42,10 @@ def register(subparsers) -> None:
     c.set_defaults(func=run)
 
 
-def check_lesson_file(path: str, setup: bool = True):
-    """The lesson in ``path``, parsed and (with ``setup``) every step set up.
-
-    Raises
-    ------
-    UserError
-        One line: ``NAME: step N ...: problem``.
-    """
-    import os
-
-    from nnlin_gui.core.files.lessons import LessonError, apply_step_setup, load_lesson_file
-
-    lesson = load_lesson_file(path)
-    if not setup:
-        return lesson
-    name = os.path.basename(path)
-    for i, step in enumerate(lesson.steps):
-        try:
-            apply_step_setup(step)
-        except UserError as exc:
-            raise LessonError(f"{name}: step {i + 1} setup: {exc}") from None
-        sol = step.solution
-        if sol is not None and (sol.data is not None or sol.layers is not None):
-            from dataclasses import replace
-
-            changed = replace(
-                step.setup,
-                data=sol.data or step.setup.data,
-                layers=step.setup.layers if sol.layers is None else sol.layers,
-            )
-            try:
-                apply_step_setup(replace(step, setup=changed))
-            except UserError as exc:
-                raise LessonError(f"{name}: step {i + 1} solution: {exc}") from None
-    return lesson
-
-
 def run(args: argparse.Namespace) -> int:
     """Check every file; 0 when all are usable, else 2."""
+    from nnlin_gui.core.files.lesson_check import check_lesson_file  # numpy: not for --help
+
     bad = 0
     for path in args.files:
         try:

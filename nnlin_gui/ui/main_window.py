@@ -335,6 +335,8 @@ class MainWindow(QMainWindow):
         if path and path.lower().endswith(".nnlin"):
             self.open_path(path)  # a session file
             return
+        if path is None and self.teaching.lab.open_start():
+            return  # the lab configuration's starting data and network (ui/lab_lock.py)
         self.controller.open_source(path or DEFAULT_SOURCE)
 
     def open_path(self, path: str) -> None:

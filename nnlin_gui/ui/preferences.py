@@ -48,7 +48,8 @@ class PreferencesDialog(QDialog):
             objectName="prefInstructorCheck",
         )
         self.instructor_check.setChecked(lessons is not None and lessons.instructor.isChecked())
-        self.instructor_check.setEnabled(lessons is not None)
+        # A lab configuration's lock holds the panel's check box, and this one with it.
+        self.instructor_check.setEnabled(lessons is not None and lessons.instructor.isEnabled())
         self.pace_spin = QDoubleSpinBox(objectName="prefPaceSpin")
         self.pace_spin.setRange(0, 100_000)
         self.pace_spin.setDecimals(0)

@@ -14,6 +14,7 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QDockWidget
 
+from nnlin_gui.ui import lab_lock
 from nnlin_gui.ui.exports import ExportActions
 from nnlin_gui.ui.panels.lessons_panel import LessonsPanel
 from nnlin_gui.ui.preferences import PreferencesDialog
@@ -62,6 +63,7 @@ class Teaching(QObject):
         self._add_menus()
         self.lessons.set_instructor_mode(_as_bool(window.settings.value("instructorMode", False)))
         self.theme.apply()
+        self.lab = lab_lock.install(window, self)  # a lab configuration overrides the above
 
     def _lessons_dock(self) -> QDockWidget:
         """The window's reserved ``lessonsDock`` (with the lessons panel put in), else a new

@@ -160,6 +160,30 @@ class LessonsPanel(QWidget):
         lay.addWidget(self.instructor)  # its own row: the column stays narrow
         lay.addWidget(self.errors_label)
 
+    def set_lessons(self, lessons: list[Lesson], errors: list[str] | tuple = ()) -> None:
+        """Offer ``lessons`` instead (a teacher's folder, a lab's choice), with ``errors``
+        one line each; the current lesson and step stay when the lesson is still offered."""
+        current = self.lesson.id if self.lesson is not None else None
+        self._restore_controls()
+        self.lessons = list(lessons)
+        self.load_errors = list(errors)
+        self.errors_label.setText("\n".join(self.load_errors))
+        self.errors_label.setVisible(bool(self.load_errors))
+        ids = [lesson.id for lesson in self.lessons]
+        kept = current in ids
+        self.combo.blockSignals(True)
+        self.combo.clear()
+        for i, lesson in enumerate(self.lessons):
+            self.combo.addItem(f"{i + 1}. {lesson.title}")
+        self.lesson_index = ids.index(current) if kept else 0
+        self.combo.setCurrentIndex(self.lesson_index if self.lessons else -1)
+        self.combo.blockSignals(False)
+        if not kept:
+            self.step_index, self._applied = 0, None
+        for w in (self.setup_button, self.run_button):
+            w.setEnabled(bool(self.lessons))
+        self._show()
+
     # -- navigation ------------------------------------------------------------------------------
 
     @property
@@ -355,11 +379,21 @@ class LessonsPanel(QWidget):
                 target = widget.defaultAction() if isinstance(widget, QToolButton) else None
                 target = target or widget
                 if hide:
-                    self._touched.append((target, "visible", target.isVisible()))
+                    # Hidden by itself, not because its dock or tab is not showing.
+                    shown = target.isVisible() if target is not widget else not widget.isHidden()
+                    self._touched.append((target, "visible", shown))
                     target.setVisible(False)
                 else:
                     self._touched.append((target, "enabled", target.isEnabled()))
                     target.setEnabled(False)
+
+    def release_controls(self) -> None:
+        """Give back what instructor mode hid or locked (``reapply_controls`` takes them
+        again): a lab lock changes underneath without the two mixing their states."""
+        self._restore_controls()
+
+    def reapply_controls(self) -> None:
+        self._apply_instructor(self.instructor.isChecked())
 
     def _restore_controls(self) -> None:
         touched, self._touched = self._touched, []
