@@ -18,6 +18,7 @@ from nnlin_gui.core.errors import UserError
 # Subcommand modules in nnlin_gui.commands; each defines register(subparsers).
 COMMANDS = ("fit", "ols", "logistic", "data", "diagnose", "report", "regions", "grade")
 COMMANDS += ("lesson", "lab")
+COMMANDS += ("script",)
 
 log = logging.getLogger(__name__)
 

@@ -1,12 +1,13 @@
-"""File > Export: plots as PNG or SVG, the coefficient table as CSV, the weights as JSON and
-the HTML report.
+"""File > Export: plots as PNG or SVG, the coefficient table as CSV, the weights as JSON, the
+HTML report and a Python script that reproduces the OLS analysis.
 
 Plots are every ``pyqtgraph.PlotWidget`` in the window with an objectName (loss, fit,
 coefficients and any panel's own), plus the network diagram. PNG uses pyqtgraph's
 ``ImageExporter``; SVG uses pyqtgraph's ``SVGExporter`` and, where that fails (pyqtgraph
 0.14 cannot parse the paths Qt 6.11 writes), renders the widget through ``QSvgGenerator``.
 The HTML report is built by ``core.report`` on a copy of the trainer in the controller's
-background thread.
+background thread. The Python script (``core.files.script``) is written there too, for the
+window's data, target, feature columns, transforms, training rows and covariance choice.
 """
 
 from __future__ import annotations
@@ -25,10 +26,12 @@ from PySide6.QtWidgets import QFileDialog, QGraphicsView, QMenu, QWidget
 
 from nnlin_gui.core.errors import UserError
 from nnlin_gui.workbench.jobs import report_job
+from nnlin_gui.workbench.transforms import NO_TRANSFORMS, base_features
 
 log = logging.getLogger(__name__)
 
 REPORT_KIND = "panel:html-report"
+SCRIPT_KIND = "panel:python-script"
 MAX_VECTOR_SVG = 4 * 1024 * 1024  # larger rendered SVGs are replaced by an embedded PNG
 
 
@@ -220,6 +223,51 @@ def write_weights_json(controller, path: str) -> None:
         raise UserError(f"{os.path.basename(path)}: cannot write ({exc})") from None
 
 
+def script_choices(window) -> dict:
+    """What the window shows, as ``core.files.script.export_script`` keywords: the table,
+    target, feature columns (one-hot names mapped back to their column), transforms,
+    the training rows' split and the collapse table's covariance choice."""
+    c = window.controller
+    table, ds = c.table, c.dataset
+    if table is None or ds is None:
+        raise UserError("No data yet: load a table first.")
+    columns = [str(col) for col in table.frame.columns]
+    transforms = getattr(c.wb, "transforms", NO_TRANSFORMS)
+    features: list[str] = []
+    for name in base_features(ds, transforms):  # without the transforms' columns
+        col = name if name in columns else name.split("[", 1)[0]  # col[level] -> col
+        if col not in columns:
+            raise UserError(f"The script cannot rebuild the feature {name!r} yet.")
+        if col not in features:
+            features.append(col)
+    box = window.findChild(QWidget, "covarianceBox")
+    cov_type = str(getattr(box, "cov_type", "nonrobust")) if box is not None else "nonrobust"
+    hac_lags = getattr(box, "hac_lags", None) if cov_type == "HAC" else None
+    return {
+        "table": table,
+        "target": ds.target_name,
+        "features": features,
+        "squares": tuple(getattr(transforms, "squares", ())),
+        "products": tuple(getattr(transforms, "products", ())),
+        "sines": tuple(getattr(transforms, "sines", ())),
+        "test_fraction": float(c.config.test_fraction),
+        "seed": int(c.config.seed),
+        "cov_type": cov_type,
+        "hac_lags": hac_lags,
+        "written_by": "nnlin-gui File > Export > Python script",
+    }
+
+
+def script_job(choices: dict, path: str, progress, cancel) -> str:
+    """Write the script (and a built-in table's rows beside it); returns ``path``."""
+    from nnlin_gui.core.files.script import export_script
+
+    options = dict(choices)
+    table, target = options.pop("table"), options.pop("target")
+    export_script(table, path, target, **options)
+    return path
+
+
 # ------------------------------------------------------------------------------- actions
 
 
@@ -239,6 +287,7 @@ class ExportActions(QObject):
         self.controller = window.controller
         self.settings = window.settings
         self._report_token = -1
+        self._script_token = -1
         self.menu = QMenu("&Export", window, objectName="exportMenu")
         entries = (
             ("Plots as PNG…", partial(self._plots_dialog, "png"), "exportPngAction"),
@@ -246,6 +295,7 @@ class ExportActions(QObject):
             ("Coefficient table as CSV…", self._csv_dialog, "exportCsvAction"),
             ("Weights as JSON…", self._json_dialog, "exportJsonAction"),
             ("HTML report…", self._report_dialog, "exportReportAction"),
+            ("Python script…", self._script_dialog, "exportScriptAction"),
         )
         self.actions: dict[str, QAction] = {}
         for text, slot, name in entries:
@@ -290,6 +340,11 @@ class ExportActions(QObject):
         path = self._ask("Export HTML report", f"{self._stem()}-report.html", "HTML (*.html)")
         if path:
             self.report(path)
+
+    def _script_dialog(self) -> None:
+        path = self._ask("Export Python script", f"{self._stem()}-analysis.py", "Python (*.py)")
+        if path:
+            self.script(path)
 
     # -- the exports (also called directly by tests and scripts) ----------------------------------
 
@@ -347,11 +402,27 @@ class ExportActions(QObject):
         self.window.show_message("Writing the report…")
         return True
 
+    def script(self, path: str) -> bool:
+        """Write the Python script in the background (``exported`` says when)."""
+        try:
+            choices = script_choices(self.window)
+        except UserError as exc:
+            self.window.show_error(str(exc))
+            return False
+        job = partial(script_job, choices, path)
+        self._script_token = self.controller.run_background(SCRIPT_KIND, job)
+        self.window.show_message("Writing the Python script…")
+        return True
+
     def _on_done(self, token: int, kind: str, path: object) -> None:
         if kind == REPORT_KIND and token == self._report_token:
             self.window.show_message(f"Report saved to {os.path.basename(str(path))}.")
             self.exported.emit(str(path))
+        elif kind == SCRIPT_KIND and token == self._script_token:
+            name = os.path.basename(str(path))
+            self.window.show_message(f"Python script saved to {name}; run it with python.")
+            self.exported.emit(str(path))
 
     def _on_failed(self, token: int, kind: str, message: str) -> None:
-        if kind == REPORT_KIND and token == self._report_token:
+        if (kind, token) in ((REPORT_KIND, self._report_token), (SCRIPT_KIND, self._script_token)):
             self.window.show_error(message)

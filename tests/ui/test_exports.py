@@ -30,6 +30,7 @@ def test_export_menu_entries(window):
         "exportCsvAction",
         "exportJsonAction",
         "exportReportAction",
+        "exportScriptAction",
     ]
     file_menu = window.menuBar().actions()[0].menu()
     assert menu.menuAction() in file_menu.actions()
