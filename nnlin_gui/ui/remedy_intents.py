@@ -4,8 +4,9 @@ Kept out of the controller (which must stay small) and out of the diagnostics pa
 panel creates one ``RemedyIntents`` and this object does the rest. A remedy runs as a job
 (``workbench.remedies.remedy_job``) on the training rows the card's OLS report used, with
 that report, so nothing proportional to the rows runs on the GUI thread. Each card has its
-own job kind, so remedies on two cards do not cancel each other. A new report (the data,
-the target or the rows changed) clears every comparison: it would describe other data.
+own job kind, so remedies on two cards do not cancel each other. A new report on other data
+(the table, the target, the features or the rows changed) clears every comparison; a new
+report after training on the same rows keeps them (the OLS fit they compare is the same).
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ class RemedyIntents(QObject):
         self.panel = panel
         self.controller = panel.controller
         self._tokens: dict[int, str] = {}  # job token -> assumption
+        self._data: tuple | None = None  # which arrays the comparisons shown were made on
         for card in panel.cards.values():
             card.remedy_box.remedy_requested.connect(self.apply)
         self.controller.background_done.connect(self._on_done)
@@ -68,6 +70,10 @@ class RemedyIntents(QObject):
             remedy,
             assumption,
         )
+        key = self._data_key()
+        if key != self._data:
+            self.clear_all()  # the other cards' comparisons were made on other data
+            self._data = key
         token = c.run_background(f"panel:remedy:{assumption}", job)
         self._tokens = {t: a for t, a in self._tokens.items() if a != assumption}
         self._tokens[token] = assumption
@@ -75,7 +81,8 @@ class RemedyIntents(QObject):
     @Slot(int, str, object)
     def _on_done(self, token: int, kind: str, result) -> None:
         if kind == "panel:diagnostics" and result is not None:
-            self.clear_all()  # a new report: the comparisons were about other data
+            if self._data_key() != self._data:
+                self.clear_all()  # a report on other data: the comparisons are stale
             return
         assumption = self._tokens.pop(token, None)
         if assumption is not None and result is not None:
@@ -86,6 +93,15 @@ class RemedyIntents(QObject):
         assumption = self._tokens.pop(token, None)
         if assumption is not None:
             self._box(assumption).show_failure(message)
+
+    def _data_key(self) -> tuple | None:
+        """Identity of the arrays an OLS fit of the panel reads (cheap: no pass over rows)."""
+        c = self.controller
+        trainer, ds = c.trainer, c.dataset
+        if trainer is None or ds is None:
+            return None
+        rows = trainer.train_rows
+        return (id(trainer.X), id(trainer.y), id(rows), len(rows), tuple(ds.feature_names))
 
     def clear_all(self) -> None:
         """Hide every card's comparison (and forget jobs still running)."""

@@ -134,6 +134,12 @@ def test_remedies_show_before_and_after_in_the_card_and_undo(window, qtbot):
     ]
     assert "HC3" in het.findChild(QLabel, "remedyStatus").text()
     assert het.findChild(QPushButton, "undoRemedyButton").isVisibleTo(het)
+    # Training on the same rows gives a new report (the network's residuals) but the same
+    # OLS fit: the comparison stays.
+    before_report = panel.result
+    window.controller.step()
+    qtbot.waitUntil(lambda: panel.result is not before_report and panel.up_to_date, timeout=30000)
+    assert box.outcome is not None and box.table.isVisibleTo(het)
 
     infl = panel.cards["influence"]
     box = apply(infl, qtbot, "drop_influential")
