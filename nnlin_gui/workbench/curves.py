@@ -17,7 +17,9 @@ class _Growing:
     plot reads is one contiguous array (strided views made pyqtgraph's bounds 10x slower)."""
 
     def __init__(self, columns: int) -> None:
-        self._data = np.empty((columns, 256))
+        # 256 points to start, fewer for many columns: 20,001 coefficients x 256 was 41 MB
+        # allocated and touched on the GUI thread for every new model (doubling follows).
+        self._data = np.empty((columns, max(4, min(256, (1 << 16) // max(columns, 1)))))
         self.size = 0
 
     def extend(self, rows: np.ndarray) -> None:

@@ -21,7 +21,7 @@ from nnlin_gui.core.files.session_fields import SessionError
 from nnlin_gui.core.networks.network import LayerSpec, Network, NetworkSpec
 from nnlin_gui.core.networks.training import Trainer, TrainingConfig
 from nnlin_gui.core.statistics.fitting import Baseline, baseline_for, build_spec
-from nnlin_gui.workbench.results import FitView, evaluate, fit_view_for
+from nnlin_gui.workbench.results import FitView, evaluate, fit_view_for, predict_probe
 from nnlin_gui.workbench.sources import load_source, table_of_dataset
 from nnlin_gui.workbench.transforms import NO_TRANSFORMS, FeatureTransforms
 
@@ -64,13 +64,18 @@ class Model:
     trainer: Trainer
     fit: FitView
     diagram: Network
+    first_fit: np.ndarray | None = None  # the fresh network at ``fit``'s probe rows
 
 
 def build_model(dataset: Dataset, layers: Sequence[LayerSpec], config: TrainingConfig) -> Model:
     """Build everything for ``dataset`` (raises ``UserError`` with a one-line message)."""
     spec = build_spec(dataset, tuple(layers))
     trainer = Trainer(spec, dataset.X, dataset.y, config)
-    return Model(spec, trainer, fit_view_for(dataset), Network(spec, seed=config.seed))
+    fit = fit_view_for(dataset)
+    # Predicted here (a job), not when the window adopts the model: 2,000 probe rows of a
+    # 20,000-column table took 0.2 s of the GUI thread.
+    first = predict_probe(trainer, fit.probe)
+    return Model(spec, trainer, fit, Network(spec, seed=config.seed), first)
 
 
 def model_job(

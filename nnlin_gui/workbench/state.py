@@ -183,12 +183,13 @@ class Workbench:
         """Use a freshly built model: new curves, no baseline until it is fitted."""
         if not self.transforms.empty and self.dataset is not None:
             # The fit view over the table's own columns (a map of x1, x2 with x1², x2²).
-            model = replace(model, fit=fit_view_for(self.dataset, self.transforms))
+            fit = fit_view_for(self.dataset, self.transforms)
+            model = replace(model, fit=fit, first_fit=None)
         self.model = model
         self.layers = tuple(model.spec.layers)
         self.baseline, self.baseline_error = None, None
         self.param_version += 1
-        self.restart_curves()
+        self.restart_curves(model.first_fit)
 
     def adopt_config(self, config: TrainingConfig) -> None:
         """New settings for the current trainer (the caller checked it is idle)."""
@@ -198,22 +199,26 @@ class Workbench:
                 replace(config, progress_interval=self.trainer.config.progress_interval)
             )
 
-    def restart_curves(self) -> None:
-        """Curves rebuilt from the trainer's history (a new model, a reset, a session)."""
+    def restart_curves(self, first_fit: np.ndarray | None = None) -> None:
+        """Curves rebuilt from the trainer's history (a new model, a reset, a session);
+        ``first_fit``: the network's outputs at the probe rows when a job computed them."""
         trainer = self.trainer
         assert trainer is not None
         self.solved = False
         n_coef = trainer.spec.n_outputs * (trainer.spec.n_inputs + 1)
         self.curves = TrainingCurves.from_history(trainer.history, n_coef)
         self.last_result = None
-        self.sync_views()
+        self.sync_views(first_fit)
 
-    def sync_views(self) -> None:
+    def sync_views(self, first_fit: np.ndarray | None = None) -> None:
         """Copy the idle trainer's parameters and fit to what the views read."""
         trainer = self.trainer
         assert trainer is not None
         fit = self.fit
-        self.latest_fit = predict_probe(trainer, None if fit is None else fit.probe)
+        if first_fit is not None:
+            self.latest_fit = first_fit
+        else:
+            self.latest_fit = predict_probe(trainer, None if fit is None else fit.probe)
         if self.diagram is not None:
             self.diagram.theta[...] = trainer.network.theta
 
