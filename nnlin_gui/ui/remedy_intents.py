@@ -55,7 +55,7 @@ class RemedyIntents(QObject):
             self._box(assumption).show_failure("Pause training first: the data are in use.")
             return
         rows = trainer.train_rows
-        if len(rows) != result.ols.n:
+        if len(rows) != result.ols.n or result.ols.feature_names != tuple(ds.feature_names):
             self._box(assumption).show_failure(
                 "The diagnostics are being recomputed; try again in a moment."
             )
