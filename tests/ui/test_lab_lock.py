@@ -157,6 +157,12 @@ def test_lock_resists_the_ui(qtbot, settings, lab_file, tmp_path):
     win.act_train.setEnabled(True)
     lessons.select_step(1)
     _assert_locked(qtbot, win)
+    win.theme_manager.set_presentation(True)  # its layout moves the docks about
+    qtbot.wait(200)
+    _assert_locked(qtbot, win)
+    win.theme_manager.set_presentation(False)
+    qtbot.wait(200)
+    _assert_locked(qtbot, win)
     # File > Open is hidden: a file dropped on the window is refused too.
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(csv))])
