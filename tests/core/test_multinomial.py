@@ -159,6 +159,10 @@ def test_separable_classes_have_no_estimate_and_say_so():
     y = np.where(x[:, 0] > 1.0, 2, rng.integers(0, 2, 60))
     with pytest.raises(DataError, match="perfectly separable"):
         fit_multinomial(x, y, ["a", "b"])
+    # Complete separation (three clusters): the iterate itself is the certificate.
+    centres = np.repeat([[0.0, 0.0], [5.0, 0.0], [0.0, 5.0]], 20, axis=0)
+    with pytest.raises(DataError, match="perfectly separable"):
+        fit_multinomial(centres + rng.normal(size=(60, 2)) * 0.3, np.repeat([0, 1, 2], 20))
 
 
 def test_a_class_without_rows_and_collinear_columns_are_refused():

@@ -236,6 +236,8 @@ def _newton(A: np.ndarray, Y: np.ndarray, free: np.ndarray, penalty: np.ndarray)
             theta, f = trial, f_trial
         if small:
             return _Newton(theta, f, it, True, H)
+        if f < 1e-12 and not penalty.any():  # every row's own class at P = 1: separated
+            return _Newton(theta, f, it, False, H)
         if t < 1e-10:  # no decrease even along a tiny step: the float floor
             return _Newton(theta, f, it, float(np.max(np.abs(grad))) < 1e-8, H)
     return _Newton(theta, f, _MAX_ITER, False, H)
@@ -294,23 +296,29 @@ def is_multinomial_separable(A: np.ndarray, y: np.ndarray, n_classes: int) -> bo
     scale = np.max(np.abs(A), axis=0)
     As = A / np.where(scale > 0, scale, 1.0)
     yi = np.asarray(y, dtype=np.intp)
-    rows, cols, vals = [], [], []
-    r = 0
-    for k in range(K):
-        others = np.flatnonzero(yi != k)
-        for i in others:  # the constraint a_i'(d_{y_i} - d_k) >= 0
-            for cls, sign in ((yi[i], 1.0), (k, -1.0)):
-                if cls == 0:
-                    continue
-                rows += [r] * p
-                cols += list(range((cls - 1) * p, cls * p))
-                vals += list(sign * As[i])
-            r += 1
-    S = sparse.csr_matrix((vals, (rows, cols)), shape=(r, (K - 1) * p))
+    # One constraint a_i'(d_{y_i} - d_k) >= 0 per row i and class k != y_i.
+    I = np.repeat(np.arange(n), K)
+    k = np.tile(np.arange(K), n)
+    keep = k != yi[I]
+    I, k = I[keep], k[keep]
+    r = np.arange(len(I))
+    parts = []
+    for cls, sign in ((yi[I], 1.0), (k, -1.0)):
+        on = cls != 0  # class 0's row is fixed at zero
+        rows = np.repeat(r[on], p)
+        cols = ((cls[on] - 1)[:, None] * p + np.arange(p)[None, :]).ravel()
+        parts.append((rows, cols, (sign * As[I[on]]).ravel()))
+    S = sparse.csr_matrix(
+        (
+            np.concatenate([v for _, _, v in parts]),
+            (np.concatenate([a for a, _, _ in parts]), np.concatenate([c for _, c, _ in parts])),
+        ),
+        shape=(len(r), (K - 1) * p),
+    )
     res = linprog(
         -np.asarray(S.sum(axis=0)).ravel(),
         A_ub=-S,
-        b_ub=np.zeros(r),
+        b_ub=np.zeros(len(r)),
         bounds=(-1, 1),
         method="highs",
     )
@@ -364,7 +372,13 @@ def fit_multinomial(
     with np.errstate(over="ignore", under="ignore", divide="ignore", invalid="ignore"):
         fit = _newton(A, Y, free, np.zeros((K, p)))
     if not fit.converged:
-        if is_multinomial_separable(A, yi, K):
+        # The iterate itself may prove complete separation: every row's own logit strictly
+        # above the others' (then that direction raises the likelihood for ever); else ask
+        # the linear program (quasi-complete separation).
+        eta = A @ fit.theta.T
+        own = eta[np.arange(len(yi)), yi]
+        eta[np.arange(len(yi)), yi] = -np.inf
+        if np.all(own > eta.max(axis=1)) or is_multinomial_separable(A, yi, K):
             raise DataError(SEPARATED)
         raise DataError(
             "multinomial regression did not converge: the information matrix is singular"
