@@ -287,3 +287,25 @@ def test_cyclic_garbage_is_collected_only_in_the_gui_thread(window, qtbot):
     keep = [Cycle() for _ in range(gc.get_threshold()[0] + 10)]
     qtbot.waitUntil(lambda: alive() is None, timeout=5000)
     assert len(keep) > 0
+
+
+def test_job_threads_are_reused_and_idle_ones_do_not_count_as_running(qtbot):
+    from nnlin_gui.ui.jobs import JobRunner, jobs_still_running
+
+    runner = JobRunner()
+    done = []
+    runner.done.connect(lambda token, kind, result: done.append(result))
+
+    def where(report, cancel):
+        return threading.get_ident(), threading.current_thread().name
+
+    runner.submit("evaluation", where)
+    qtbot.waitUntil(lambda: len(done) == 1, timeout=5000)
+    qtbot.waitUntil(lambda: not jobs_still_running(), timeout=5000)
+    before = {t.ident for t in threading.enumerate()}
+    runner.submit("baseline", where)
+    qtbot.waitUntil(lambda: len(done) == 2, timeout=5000)
+    assert done[1][0] in before  # an idle thread took the next job: none was started
+    assert [name for _, name in done] == ["nnlin-job-evaluation", "nnlin-job-baseline"]
+    qtbot.waitUntil(lambda: not jobs_still_running(), timeout=5000)
+    runner.close()
