@@ -28,6 +28,7 @@ maximum likelihood estimate; the fit says so instead of returning where it stopp
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import numpy as np
@@ -294,3 +295,15 @@ def test_fit_report_and_cli_compare_with_the_multinomial_fit(capsys):
     text = capsys.readouterr().out
     assert "multinomial logistic regression (relative to class H), its logit 0" in text
     assert "largest difference" in text
+
+
+def test_report_states_the_multinomial_comparison():
+    from nnlin_gui.core.files.report import build_report
+    from nnlin_gui.core.statistics.fitting import fit_network
+
+    ds = _dataset("warpbreaks")
+    trainer, _ = fit_network(ds, (4,), solve=True)
+    html = build_report(ds, trainer, solved=True, diagnostics=False)
+    assert "multinomial logistic regression (relative to class H)" in html
+    found = re.search(r"Largest difference between the network and [^<]*: <b>([^<]*)</b>", html)
+    assert found is not None and float(found.group(1)) < 1e-9
