@@ -142,7 +142,7 @@ def _cell(value: float, digits: int = 5) -> str:
     if value is None or not math.isfinite(value):
         return "—"
     if value != 0 and (abs(value) < 1e-3 or abs(value) >= 1e6):
-        return f"{value:.3e}"
+        return f"{value:.{max(1, min(3, digits - 1))}e}"  # as narrow as its digits
     return f"{value:.{digits}g}"
 
 
@@ -422,7 +422,9 @@ class CollapsePanel(CollapseSummary):
         right = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
         for i, r in enumerate(rows):
             ci = (
-                f"[{_cell(r.ci_low, 4)}, {_cell(r.ci_high, 4)}]" if math.isfinite(r.ci_low) else "—"
+                # Three digits: the interval's width matters, and four needed a sideways
+                # scroll at 1280 pixels ("[-0.02392, 0.05099]").
+                f"[{_cell(r.ci_low, 3)}, {_cell(r.ci_high, 3)}]" if math.isfinite(r.ci_low) else "—"
             )
             cells = (
                 r.name,

@@ -18,6 +18,10 @@ from nnlin_gui.ui.widgets.map_box import MapBox
 from nnlin_gui.ui.widgets.network_diagram import NetworkDiagram
 from nnlin_gui.ui.widgets.region_overlay import RegionOverlay
 
+# A two-feature map is square and wants height: its row gets more than half (the loss and
+# coefficient plots below stay readable at the rest).
+MAP_SHARE = 0.58
+
 
 class PlotsArea(QWidget):
     """objectName ``plotsArea``: networkDiagram, fitPlot, lossPlot, coefPlot."""
@@ -50,6 +54,7 @@ class PlotsArea(QWidget):
         layout.setContentsMargins(2, 2, 2, 2)
         layout.addWidget(outer)
         self.splitters = (top, bottom, outer)
+        self._mode = ""  # the fit view's mode the rows were shared for
         controller.model_reset.connect(self._on_model_reset)
         controller.baseline_changed.connect(self._on_baseline)
         controller.results_changed.connect(self._on_results)
@@ -72,8 +77,18 @@ class PlotsArea(QWidget):
         self.coef_box.on_model_reset()
         self.loss.reset()
         self.fit.set_data(c)
+        if c.fit_mode != self._mode:
+            self._mode = c.fit_mode
+            self.share_rows(MAP_SHARE if c.fit_mode == "heatmap" else 0.5)
         self._on_baseline(c.baseline)
         self.refresh()
+
+    def share_rows(self, top: float) -> None:
+        """Give the top row (diagram and fit view) ``top`` of the height."""
+        outer = self.splitters[2]
+        total = sum(outer.sizes()) or max(self.height(), 400)
+        first = int(round(top * total))
+        outer.setSizes([first, total - first])
 
     def _on_baseline(self, base) -> None:
         if base is None:

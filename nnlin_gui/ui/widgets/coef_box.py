@@ -4,7 +4,10 @@ intercept, which the plot does not draw, in words (``coefInterceptNote``)."""
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
+from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -42,6 +45,7 @@ class CoefBox(QWidget):
         self.legend.setChecked(True)
         self.legend.setToolTip("Show which curve is which, beside the plot")
         self.note = QLabel(objectName="coefInterceptNote")
+        self._notes: tuple[str, ...] = ()  # the note in full and short
         self.note.setToolTip("The intercept is not drawn: it has no standardised value")
         # The controls keep their full width (presentation fonts cut "Standardised"); the
         # note gives way instead and keeps its whole text as a tooltip.
@@ -72,6 +76,7 @@ class CoefBox(QWidget):
         trainer = self.controller.trainer
         if trainer is None or not self.coef.curves:
             self.coef.set_scales(None)
+            self._notes = ()
             self.note.setText("")
             return
         self.coef.set_scales(standardised_factors(trainer), scale_label(trainer))
@@ -79,12 +84,33 @@ class CoefBox(QWidget):
     def _on_results(self, results) -> None:
         """The intercept in words (the idle read-out: not every frame)."""
         if results is None or not results.collapse.collapsible or results.b is None:
+            self._notes = ()
             self.note.setText("")
             return
         b = np.ravel(results.b)[:MAX_INTERCEPTS]
-        text = "intercept b<sub>z</sub> " + ", ".join(_num(v) for v in b)
+        text = "b<sub>z</sub> " + ", ".join(_num(v) for v in b)
         base = results.baseline
         if base is not None:
             kind = BASELINE_SHORT.get(base.kind, base.kind)
             text += f" · {kind} " + ", ".join(_num(v) for v in np.ravel(base.b)[:MAX_INTERCEPTS])
-        self.note.setText(f"<span style='color:#666'>{text} (not drawn)</span>")
+        # The whole sentence where it fits, the numbers alone where it would be cut.
+        self._notes = (
+            f"<span style='color:#666'>intercept {text} (not drawn)</span>",
+            f"<span style='color:#666'>{text}</span>",
+        )
+        self._fit_note()
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        super().resizeEvent(event)
+        self._fit_note()
+
+    def _fit_note(self) -> None:
+        if not self._notes:
+            return
+        room = self.width() - self.scale.sizeHint().width() - self.legend.sizeHint().width() - 24
+        metrics = QFontMetrics(self.note.font())
+        plain = [re.sub(r"<[^>]+>", "", t) for t in self._notes]
+        text = self._notes[0] if metrics.horizontalAdvance(plain[0]) <= room else self._notes[1]
+        if text != self.note.text():
+            self.note.setText(text)
+            self.note.setToolTip(f"{plain[0]}: it has no standardised value")

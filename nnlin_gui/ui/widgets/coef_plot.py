@@ -22,9 +22,12 @@ from nnlin_gui.ui.widgets.capping import cap_note, largest
 from nnlin_gui.ui.widgets.narrow_title import narrow_title
 
 MAX_LEGEND = 12
+MAX_LEGEND_COLUMNS = 3
+LEGEND_PADDING = 10  # the legend's frame around its rows
 LEGEND_ROWS = 6
 MAX_CURVES = 20
 TITLE = "Coefficients W<sub>z</sub>, b<sub>z</sub>"
+SHORT_LABELS = {"coef × sd(x) / sd(y)": "× sd(x)/sd(y)", "log-odds per sd(x)": "log-odds/sd(x)"}
 
 
 def coefficient_names(features, n_outputs: int) -> list[str]:
@@ -67,6 +70,8 @@ class CoefPlot:
         self._baseline_kind: str | None = None
         self.range = plot_style.LiveRange(self.item)
         self._baseline_values: np.ndarray | None = None
+        # A low plot (1280x720, presentation mode): fewer legend rows, a shorter axis label.
+        self.item.getViewBox().sigResized.connect(self._fit_to_size)
 
     @property
     def capped(self) -> bool:
@@ -143,6 +148,9 @@ class CoefPlot:
         self.legend.setColumnCount(1 if len(slots) <= LEGEND_ROWS else 2)
         for slot in slots[:MAX_LEGEND]:
             self.legend.addItem(self.curves[slot], self.names[self.picked[slot]])
+            label = self.legend.items[-1][1]
+            label.item.document().setDocumentMargin(1)  # rows of text, not of padding
+            label.updateMin()
         self._place_legend()
 
     def _set_title(self) -> None:
@@ -242,17 +250,47 @@ class CoefPlot:
         return float(f[j])
 
     def _axis_label(self) -> None:
+        """The value axis's label, shortened when the plot is lower than it is long
+        ("coef × sd(x) / sd(y)" was cut at 720 pixels)."""
         standard = self.standardised and self.factors is not None
         text = self.scale_label if standard and self.scale_label else "value (raw units)"
-        self.item.setLabel("left", text)
+        short = SHORT_LABELS.get(text, "standardised" if standard else "raw units")
+        axis = self.item.getAxis("left")
+        room = self._room()
+        for choice in (text, short):
+            if axis.labelText != choice:
+                self.item.setLabel("left", choice)
+            if room <= 0 or axis.label.boundingRect().width() <= room:
+                break
+
+    def _room(self) -> float:
+        """The height the legend and the value axis have: the widget less title and axis."""
+        title = self.item.titleLabel
+        title_h = title.size().height() if title.isVisible() else 0.0
+        bottom = self.item.getAxis("bottom").height()
+        return self.widget.height() - title_h - bottom - 12.0
+
+    def _fit_to_size(self, *_args) -> None:
+        self._axis_label()
+        if not self.legend.items or not self._legend_placed:
+            return
+        # As few columns as keep the legend within the view and the epoch axis beside it.
+        room = self._room() + self.item.getAxis("bottom").height()
+        for columns in range(1, MAX_LEGEND_COLUMNS + 1):
+            self.legend.setColumnCount(columns)
+            height = self.legend.layout.effectiveSizeHint(Qt.SizeHint.MinimumSize).height()
+            if height + LEGEND_PADDING <= room:
+                break
 
     def _place_legend(self) -> None:
         """In the plot's layout right of the axes when on (and there is a collapse)."""
         shown = self.legend_on and self._linear and bool(self.legend.items)
         layout = self.item.layout
         if shown and not self._legend_placed:
-            layout.addItem(self.legend, 2, 3)
+            # Beside the view and the epoch axis: a low plot keeps its axis.
+            layout.addItem(self.legend, 2, 3, 2, 1)
         elif not shown and self._legend_placed:
             layout.removeItem(self.legend)
         self.legend.setVisible(shown)
         self._legend_placed = shown
+        self._fit_to_size()

@@ -14,6 +14,9 @@ from nnlin_gui.ui.widgets.narrow_title import narrow_title
 TRAIN_PEN = (50, 50, 50)
 TEST_PEN = (0, 0, 0)
 BAR_ROW, BAR_COLUMN = 2, 5  # right of the right-hand axis in a PlotItem's layout
+DEFAULT_OVERHEADS = (130, 50)  # before the first layout
+TITLE_HEIGHT = 30  # pyqtgraph's title row
+BAR_HEADROOM = 10
 
 
 def _colour_map(style: MapStyle) -> pg.ColorMap:
@@ -59,6 +62,42 @@ class FitMap:
             self.bar.setColorMap(_colour_map(self.style))
             self.bar.setLevels(self.style.levels)
             self.bar.getAxis("right").setLabel(label)
+            self._bar_ticks(task)
+
+    def overheads(self) -> tuple[int, int]:
+        """Pixels the map's cell needs beyond its square: axes and colour bar across,
+        axis and labels down (the title not counted)."""
+        vb = self.item.getViewBox()
+        widget = self.plot.widget
+        if vb.width() <= 0 or vb.height() <= 0:
+            return DEFAULT_OVERHEADS
+        title = self.item.titleLabel
+        title_h = title.size().height() if title.isVisible() else 0.0
+        return (
+            int(widget.width() - vb.width()),
+            int(widget.height() - vb.height() - title_h),
+        )
+
+    def set_title_shown(self, shown: bool) -> None:
+        """The plot's title, or none where the cell is low (the colour bar names the map)."""
+        label = self.item.titleLabel
+        if label.isVisible() == shown:
+            return
+        label.setMaximumHeight(TITLE_HEIGHT if shown else 0)
+        # Without a title, a few pixels still: the colour bar's top value is not cut.
+        self.item.layout.setRowFixedHeight(0, TITLE_HEIGHT if shown else BAR_HEADROOM)
+        label.setVisible(shown)
+
+    def _bar_ticks(self, task: str) -> None:
+        """Few ticks on the colour bar: its ends and middle (0.2 steps crowded a projector's
+        font); every class for a few classes."""
+        lo, hi = self.style.levels
+        if task == "multiclass" and hi - lo <= 5:
+            values = list(range(int(round(lo)), int(round(hi)) + 1))
+            ticks = [(float(v), str(v)) for v in values]
+        else:
+            ticks = [(v, f"{v:.3g}") for v in (lo, (lo + hi) / 2, hi)]
+        self.bar.getAxis("right").setTicks([ticks, []])
 
     def _show_bar(self, shown: bool) -> None:
         layout = self.item.layout

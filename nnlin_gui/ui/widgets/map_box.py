@@ -4,13 +4,13 @@ data, discretize output, and drawing points by hand (class or value, clear, save
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
+    QBoxLayout,
     QCheckBox,
     QComboBox,
     QDoubleSpinBox,
     QFileDialog,
-    QHBoxLayout,
     QLabel,
     QToolButton,
     QVBoxLayout,
@@ -20,6 +20,8 @@ from PySide6.QtWidgets import (
 from nnlin_gui.ui.widgets.draw_tool import DrawTool
 from nnlin_gui.ui.widgets.reflow import Reflow
 from nnlin_gui.workbench.drawn import is_drawn
+
+TITLE_ROOM = 260  # a map at least this high keeps its title above it
 
 
 class MapBox(QWidget):
@@ -48,6 +50,10 @@ class MapBox(QWidget):
             "Show the predicted class (probability ≥ 0.5) instead of the probability; "
             "a regression's output in a few steps"
         )
+        self._labels = {
+            self.show_test: ("Show test data", "Test data"),
+            self.discretize: ("Discretize output", "Discretize"),
+        }
         self.draw = QToolButton(objectName="drawPoints", text="Draw")
         self.draw.setCheckable(True)
         self.draw.setToolTip(
@@ -66,27 +72,37 @@ class MapBox(QWidget):
         self.hint.setStyleSheet("color: #a0281a;")
 
         # The view toggles and the drawing tools: one row, or two where the cell is narrow
-        # (one row of all of them squeezed the diagram beside the map).
+        # (one row of all of them squeezed the diagram beside the map); a column beside the
+        # map where the cell is wide and low (1366x768: above it they left a 70-px map).
         self.controls = Reflow(0, spacing=4)
         self.controls.setObjectName("mapControls")
         self.controls.box.setContentsMargins(4, 0, 4, 0)
+        self._groups: list[QBoxLayout] = []
         for group in (
             (self.show_test, self.discretize),
             (self.draw, self.draw_class, self.draw_value, self.clear, self.save),
         ):
             host = QWidget()
-            row = QHBoxLayout(host)
+            row = QBoxLayout(QBoxLayout.Direction.LeftToRight, host)
             row.setContentsMargins(0, 0, 0, 0)
             for w in group:
                 row.addWidget(w)
             row.addStretch(1)
+            self._groups.append(row)
             self.controls.add(host)
-        lay = QVBoxLayout(self)
-        lay.setContentsMargins(0, 0, 0, 0)
-        lay.setSpacing(2)
-        lay.addWidget(self.controls)
-        lay.addWidget(self.hint)
-        lay.addWidget(fit.widget, 1)
+        self.beside = False  # the controls in a column left of the map
+        self.body = QBoxLayout(QBoxLayout.Direction.TopToBottom, self)
+        self.body.setContentsMargins(0, 0, 0, 0)
+        self.body.setSpacing(2)
+        self.body.addWidget(self.controls)
+        column = QVBoxLayout()
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(2)
+        column.addWidget(self.hint)
+        column.addWidget(fit.widget, 1)
+        self.body.addLayout(column, 1)
+        self._arrange_timer = QTimer(self, singleShot=True, interval=0)
+        self._arrange_timer.timeout.connect(self.arrange)
 
         self.show_test.toggled.connect(fit.map.set_show_test)
         self.discretize.toggled.connect(self._on_discretize)
@@ -165,3 +181,74 @@ class MapBox(QWidget):
         # Only a two-feature map has these: other views get the height back.
         self.controls.setVisible(two or drawing)
         self.hint.setVisible(bool(self.hint.text()))
+        self._arrange_timer.start()  # after the fit view has its new title and layout
+
+    # -- arrangement ----------------------------------------------------------------------
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        super().resizeEvent(event)
+        self._arrange_timer.start()
+
+    def changeEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:  # presentation mode: wider controls
+            self._arrange_timer.start()
+
+    def arrange(self) -> None:
+        """Controls above the map or beside it, whichever leaves the larger square map;
+        the map's title only where there is height to spare (its colour bar names it)."""
+        mapped = self.controls.isVisibleTo(self) and self.fit.map.active
+        w, h = self.width(), self.height()
+        over_w, over_h = self.fit.map.overheads()
+        # Short labels ("Test data", "Discretize") where the full ones would be cut.
+        self._short_labels(False)
+        sizes = [s for s in (_group_size(g) for g in self._groups) if s[0] > 0]
+        if max(s[0] for s in sizes) + 12 > w:
+            self._short_labels(True)
+            sizes = [s for s in (_group_size(g) for g in self._groups) if s[0] > 0]
+        one_row = sum(s[0] for s in sizes) + 12 <= w
+        top_h = max(s[1] for s in sizes) if one_row else sum(s[1] for s in sizes)
+        side_w = max(s[2] for s in sizes) + 12
+        side_h = sum(s[3] for s in sizes)
+        above = min(w - over_w, h - top_h - over_h)
+        beside = min(w - side_w - over_w, h - over_h)
+        self._set_beside(mapped and side_h <= h and beside > above + 8)
+        room = h - over_h - (0 if self.beside else top_h)
+        self.fit.map.set_title_shown(not mapped or room > TITLE_ROOM)
+        self.controls._reflow(self.controls.width())  # its widgets changed (Show regions...)
+
+    def _short_labels(self, short: bool) -> None:
+        for box, (full, brief) in self._labels.items():
+            box.setText(brief if short else full)
+
+    def _set_beside(self, beside: bool) -> None:
+        if beside == self.beside:
+            return
+        self.beside = beside
+        self.body.setDirection(
+            QBoxLayout.Direction.LeftToRight if beside else QBoxLayout.Direction.TopToBottom
+        )
+        for group in self._groups:
+            group.setDirection(
+                QBoxLayout.Direction.TopToBottom if beside else QBoxLayout.Direction.LeftToRight
+            )
+        # A column beside the map: stacked whatever its width; above it: a row if it fits.
+        self.controls.breakpoint = 10**6 if beside else 0
+        self.controls._reflow(self.controls.width())
+        self.body.setAlignment(
+            self.controls, Qt.AlignmentFlag.AlignTop if beside else Qt.AlignmentFlag(0)
+        )
+
+
+def _group_size(group: QBoxLayout) -> tuple[int, int, int, int]:
+    """(width, height) of a group's shown widgets as a row, then as a column."""
+    hints = [
+        item.widget().sizeHint()
+        for item in (group.itemAt(i) for i in range(group.count()))
+        if item.widget() is not None and not item.widget().isHidden()
+    ]
+    if not hints:
+        return (0, 0, 0, 0)
+    gap = group.spacing() * (len(hints) - 1)
+    widths, heights = [x.width() for x in hints], [x.height() for x in hints]
+    return (sum(widths) + gap, max(heights), max(widths), sum(heights) + gap)
