@@ -17,6 +17,9 @@ selects the training rows and predicts them. A cheap key of those inputs (array 
 a strided sample of the values, a digest of the parameters) decides whether anything
 changed: signals that change nothing (the baseline arriving, a second results signal) do
 not start the tests again. A finished report is drawn one card per event-loop turn.
+
+A classification target gets the logistic regression's page instead of the cards
+(``panels.logistic_page``: ROC, calibration, confusion matrix, Hosmer-Lemeshow, influence).
 """
 
 from __future__ import annotations
@@ -43,6 +46,7 @@ from nnlin_gui.core.networks.network import Network, NetworkSpec
 from nnlin_gui.core.networks.scaling import Scaling
 from nnlin_gui.core.statistics.diagnostics.report import ASSUMPTIONS
 from nnlin_gui.ui.font_roles import BASE_PT, ratio_of, set_relative
+from nnlin_gui.ui.panels.logistic_page import LogisticPage
 from nnlin_gui.ui.remedy_intents import RemedyIntents
 from nnlin_gui.ui.widgets.diagnostic_card import DiagnosticCard
 
@@ -178,7 +182,7 @@ class DiagnosticsPanel(QWidget):
         self._dock: QDockWidget | None = None  # the dock whose visibility we follow
 
         top = QHBoxLayout()
-        caption = QLabel("<b>Residuals of</b>")
+        self._source_caption = caption = QLabel("<b>Residuals of</b>")
         self.source_combo = QComboBox(objectName="residualSourceCombo")
         for key, text in SOURCES:
             self.source_combo.addItem(text, key)
@@ -216,6 +220,10 @@ class DiagnosticsPanel(QWidget):
         lay.addWidget(self.notes)
         lay.addWidget(self.p_legend)
         lay.addLayout(self.grid, 1)
+        # A classification target: the logistic regression's page instead of the cards.
+        self.logistic_page = LogisticPage(controller)
+        self.logistic_page.hide()
+        lay.addWidget(self.logistic_page, 1)
         for widget in (caption, self.source_combo, self.status, self.notes, self.p_legend):
             set_relative(widget, ratio_of(11))  # presentation mode scales it
         set_relative(self.notes_button, ratio_of(11))
@@ -283,6 +291,7 @@ class DiagnosticsPanel(QWidget):
         if trainer.spec.head != "identity":
             self._show_classification(trainer)
             return
+        self._show_logistic(False)
         inputs = DiagnosticsInputs.from_trainer(trainer, ds.feature_names)
         key = inputs.key()
         if key in (self._shown_key, self._pending_key):
@@ -314,10 +323,23 @@ class DiagnosticsPanel(QWidget):
         self._shown_key, self._pending_key = ("classification", id(trainer)), None
         self._draw_queue = []
         self.result = None
+        self._show_logistic(True)
         self.status.setText(
-            "The OLS assumptions are about regression; this target is a classification "
-            "(the logistic comparison is in the Collapse panel)."
+            "A classification target: the diagnostics of the logistic regression on the "
+            "training rows (the OLS assumptions are about regression)."
         )
+        self.logistic_page.show_for(trainer, self.controller.dataset)
+
+    def _show_logistic(self, on: bool) -> None:
+        """The logistic page instead of the OLS cards and their controls, or back."""
+        if self.logistic_page.isVisibleTo(self) == on:
+            return
+        self.logistic_page.setVisible(on)
+        for widget in (*self.cards.values(), self._source_caption, self.source_combo):
+            widget.setVisible(not on)
+        self.p_legend.setVisible(not on)
+        if on:
+            self.notes.hide()
 
     @Slot(int, str, object)
     def _on_done(self, token: int, kind: str, result) -> None:
