@@ -13,13 +13,16 @@ from __future__ import annotations
 import hashlib
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from nnlin_gui.core.statistics.logistic_diagnostics import LogisticDiagnostics, diagnose_logistic
 
 Progress = Callable[[float], None]
+
+MAX_POINTS = 3000  # influence points drawn: the largest flagged ones, then a sample of the rest
+MAX_CURVE = 4000  # ROC vertices drawn (a monotone staircase: thinning keeps its shape)
 
 __all__ = ["LogisticInputs", "LogisticPageData", "logistic_page_job", "multiclass_note"]
 
@@ -69,7 +72,8 @@ class LogisticPageData:
     ``diagnostics`` is None for a multi-class target (``note`` says why, in one line).
     ``rows`` maps a training-row position to its row in the dataset (0-based), so flagged
     rows can be named as the data table numbers them (``rows[i] + 1``); ``y`` holds the
-    training rows' 0/1 target.
+    training rows' 0/1 target. ``roc_points`` and ``influence_points`` pick what the plots
+    draw (all of it for small data), so the GUI thread never works through every row.
     """
 
     diagnostics: LogisticDiagnostics | None
@@ -80,6 +84,8 @@ class LogisticPageData:
     target: str
     class_labels: tuple[str, ...]
     n_rows: int
+    roc_points: np.ndarray = field(default_factory=lambda: np.empty(0, np.intp))
+    influence_points: np.ndarray = field(default_factory=lambda: np.empty(0, np.intp))
 
     def label(self, cls: int) -> str:
         """'1 (manual)' for class 1 with a label, else '1'."""
@@ -116,7 +122,31 @@ def logistic_page_job(
     progress(1.0)
     if cancel.is_set():
         return None
-    return LogisticPageData(diagnostics, "", rows, y, inputs.names, inputs.target, labels, len(y))
+    roc = _thin(len(diagnostics.roc.fpr), MAX_CURVE)
+    shown = _influence_points(diagnostics.influence.cooks_distance, diagnostics.influence.threshold)
+    return LogisticPageData(
+        diagnostics, "", rows, y, inputs.names, inputs.target, labels, len(y), roc, shown
+    )
+
+
+def _thin(n: int, limit: int) -> np.ndarray:
+    """At most ``limit`` evenly spread indices of ``n``, the first and last included."""
+    if n <= limit:
+        return np.arange(n)
+    return np.unique(np.r_[np.linspace(0, n - 1, limit).astype(np.intp), n - 1])
+
+
+def _influence_points(cooks: np.ndarray, threshold: float) -> np.ndarray:
+    """Rows the influence plot draws: every row of small data; else the largest Cook's
+    distances above ``threshold`` and a seeded sample of the others, MAX_POINTS each."""
+    finite = np.isfinite(cooks)
+    over = np.flatnonzero(finite & (cooks > threshold))
+    calm = np.flatnonzero(finite & ~(cooks > threshold))
+    if len(over) > MAX_POINTS:
+        over = over[np.argsort(-cooks[over], kind="stable")[:MAX_POINTS]]
+    if len(calm) > MAX_POINTS:
+        calm = np.random.default_rng(0).choice(calm, MAX_POINTS, replace=False)
+    return np.sort(np.r_[over, calm]).astype(np.intp)
 
 
 def _read_only(a) -> np.ndarray:

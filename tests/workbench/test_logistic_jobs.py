@@ -61,3 +61,22 @@ def test_key_follows_the_rows_not_the_network():
     a = _inputs("am", ["wt", "hp"])
     assert a.key() == LogisticInputs.of(a.X, a.y, a.rows, a.names, a.target).key()
     assert a.key() != LogisticInputs.of(a.X, a.y, a.rows[:-1], a.names, a.target).key()
+
+
+def test_big_data_draws_a_bounded_set_of_points():
+    from nnlin_gui.workbench.logistic_jobs import MAX_CURVE, MAX_POINTS
+
+    rng = np.random.default_rng(1)
+    n = 20_000
+    X = rng.normal(size=(n, 2))
+    y = (rng.random(n) < 1 / (1 + np.exp(-X @ [1.0, -0.5]))).astype(float)
+    inputs = LogisticInputs.of(X, y, np.arange(n), ["a", "b"], "y")
+    page = logistic_page_job(inputs, lambda f: None, threading.Event())
+    diag = page.diagnostics
+    assert len(page.roc_points) <= MAX_CURVE + 1
+    assert page.roc_points[0] == 0 and page.roc_points[-1] == len(diag.roc.fpr) - 1
+    shown = page.influence_points
+    assert len(shown) <= 2 * MAX_POINTS and np.all(np.diff(shown) > 0)
+    # every flagged row listed is drawn, the largest Cook's distance among them
+    assert set(diag.influence.flagged.tolist()) <= set(shown.tolist())
+    assert np.nanmax(diag.influence.cooks_distance) == diag.influence.cooks_distance[shown].max()

@@ -227,7 +227,8 @@ class LogisticPage(QWidget):
             f"<span style='color:#888'>({diag.seconds:.2f} s)</span>"
         )
         self._show_boxes(True)
-        draw_roc(self.roc_plot, diag.roc, diag.confusion)
+        roc, keep = diag.roc, data.roc_points
+        draw_roc(self.roc_plot, roc.fpr[keep], roc.tpr[keep], roc.auc, diag.confusion)
         self._draw_calibration(diag)
         self._draw_confusion(data, diag)
         self._draw_hosmer_lemeshow(diag)
@@ -277,7 +278,13 @@ class LogisticPage(QWidget):
 
     def _draw_influence(self, data: LogisticPageData, diag) -> None:
         infl = diag.influence
-        draw_influence(self.influence_plot, infl, data.rows + 1)
+        shown = data.influence_points  # every row of small data, a sample of big data
+        draw_influence(
+            self.influence_plot,
+            data.rows[shown] + 1,
+            infl.cooks_distance[shown],
+            infl.threshold,
+        )
         n = infl.n_flagged
         if n == 0:
             text = f"No row has a Cook's distance above 4/n = {infl.threshold:.3g}."
@@ -285,8 +292,8 @@ class LogisticPage(QWidget):
             listed = "" if n <= len(infl.flagged) else f" (the {len(infl.flagged)} largest listed)"
             text = (
                 f"{n:,} row(s) above 4/n = {infl.threshold:.3g}{listed}; largest "
-                f"{float(np.nanmax(infl.cooks_distance)):.3g}. Check them for data errors and "
-                "compare the fit without them."
+                f"{float(infl.cooks_distance[infl.flagged[0]]):.3g}. Check them for data "
+                "errors and compare the fit without them."
             )
         self.influence_label.setText(text)
         self.flagged_table.show_rows(infl, data.y, np.asarray(diag.fit.fitted), data.rows)

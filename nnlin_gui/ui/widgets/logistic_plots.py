@@ -16,8 +16,6 @@ from PySide6.QtWidgets import QApplication
 
 from nnlin_gui.ui.widgets.plot_style import new_plot
 
-MAX_POINTS = 3000  # scatter points drawn (flagged rows always, a seeded sample of the rest)
-MAX_CURVE = 4000  # ROC vertices drawn (a monotone curve: thinning keeps its shape)
 LINE = QColor(33, 102, 172)
 LINE_DARK = QColor(100, 160, 235)
 FLAG = QColor(214, 39, 40)
@@ -68,22 +66,21 @@ def _set_title(item, text: str) -> None:
     item.setTitle(f"<span style='font-size:11pt'>{text}</span>")
 
 
-def _thin(n: int, limit: int) -> np.ndarray | slice:
-    if n <= limit:
-        return slice(None)
-    return np.unique(np.r_[np.linspace(0, n - 1, limit).astype(np.intp), n - 1])
-
-
-def draw_roc(widget: pg.PlotWidget, roc, confusion: tuple[int, int, int, int]) -> None:
-    """The ROC curve with the chance diagonal and the point the 0.5 threshold picks;
-    the AUC in the title."""
+def draw_roc(
+    widget: pg.PlotWidget,
+    fpr: np.ndarray,
+    tpr: np.ndarray,
+    auc: float,
+    confusion: tuple[int, int, int, int],
+) -> None:
+    """The ROC curve through the points ``fpr``, ``tpr`` (the job thinned them) with the
+    chance diagonal and the point the 0.5 threshold picks; the AUC in the title."""
     c = _colours()
     item = widget.getPlotItem()
     item.clear()
-    _set_title(item, f"ROC curve (AUC = {roc.auc:.3f})")
+    _set_title(item, f"ROC curve (AUC = {auc:.3f})")
     item.plot([0, 1], [0, 1], pen=_pen(c["ref"], 1.5, True))
-    keep = _thin(len(roc.fpr), MAX_CURVE)
-    item.plot(np.asarray(roc.fpr)[keep], np.asarray(roc.tpr)[keep], pen=_pen(c["line"], 2.5))
+    item.plot(np.asarray(fpr), np.asarray(tpr), pen=_pen(c["line"], 2.5))
     tn, fp, fn, tp = confusion
     x, y = fp / max(1, fp + tn), tp / max(1, tp + fn)
     item.plot([x], [y], pen=None, symbol="o", symbolSize=10, symbolPen=None, symbolBrush=POINT_05)
@@ -113,26 +110,20 @@ def draw_calibration(widget: pg.PlotWidget, binned) -> None:
     item.setXRange(0, 1, padding=0.02)
 
 
-def draw_influence(widget: pg.PlotWidget, influence, row_numbers: np.ndarray) -> None:
-    """Cook's distance of every training row (by its row number) with the 4/n line; the
-    flagged rows in the warning colour."""
+def draw_influence(
+    widget: pg.PlotWidget, row_numbers: np.ndarray, cooks: np.ndarray, threshold: float
+) -> None:
+    """Cook's distance by row number (the rows the job chose: all of small data) with the
+    ``threshold`` (4/n) line; the rows above it in the warning colour."""
     c = _colours()
     item = widget.getPlotItem()
     item.clear()
-    cooks = np.asarray(influence.cooks_distance)
-    rows = np.asarray(row_numbers)
-    finite = np.isfinite(cooks)
-    over = finite & (cooks > influence.threshold)
-    calm = np.flatnonzero(finite & ~over)
-    if len(calm) > MAX_POINTS:
-        calm = np.sort(np.random.default_rng(0).choice(calm, MAX_POINTS, replace=False))
+    rows, cooks = np.asarray(row_numbers), np.asarray(cooks)
+    over = cooks > threshold
     point = dict(pen=None, symbol="o", symbolSize=5, symbolPen=None)
-    item.plot(rows[calm], cooks[calm], symbolBrush=c["point"], **point)
-    flagged = np.flatnonzero(over)
-    if len(flagged):
-        item.plot(
-            rows[flagged], cooks[flagged], symbolBrush=c["flag"], **{**point, "symbolSize": 8}
-        )
-    item.addItem(pg.InfiniteLine(influence.threshold, angle=0, pen=_pen(c["flag"], 1.5, True)))
-    top = float(np.max(cooks[finite])) if finite.any() else influence.threshold
-    item.setYRange(0, max(top, influence.threshold) * 1.12, padding=0)
+    item.plot(rows[~over], cooks[~over], symbolBrush=c["point"], **point)
+    if over.any():
+        item.plot(rows[over], cooks[over], symbolBrush=c["flag"], **{**point, "symbolSize": 8})
+    item.addItem(pg.InfiniteLine(threshold, angle=0, pen=_pen(c["flag"], 1.5, True)))
+    top = float(np.max(cooks)) if len(cooks) else threshold
+    item.setYRange(0, max(top, threshold) * 1.12, padding=0)
