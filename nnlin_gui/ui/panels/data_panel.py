@@ -31,7 +31,7 @@ from nnlin_gui.core.data.builtin import BuiltinInfo, builtin_info, builtin_names
 from nnlin_gui.ui.panels.transforms_box import TransformsBox
 from nnlin_gui.ui.widgets.dataset_gallery import attach_gallery
 from nnlin_gui.ui.widgets.feature_list import FeatureListModel
-from nnlin_gui.ui.widgets.table_model import FrameTableModel
+from nnlin_gui.ui.widgets.table_model import FrameTableModel, RowNumberHeader
 from nnlin_gui.workbench.readouts import data_summary
 from nnlin_gui.workbench.sources import choosable_columns, table_title
 
@@ -133,6 +133,7 @@ class DataPanel(QWidget):
         # Preview
         self.model = FrameTableModel(self)
         self.table = QTableView(objectName="dataTable")
+        self.table.setVerticalHeader(RowNumberHeader(self.table))  # measured once a table
         self.table.setModel(self.model)
         self.table.setAlternatingRowColors(True)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
