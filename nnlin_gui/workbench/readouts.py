@@ -229,7 +229,7 @@ def _column_lines(summary, ds) -> list[str]:
     def used(name: str) -> bool:
         return name in feats or name in dummies
 
-    lines = [line for line in summary.lines() if not line.startswith(("target ", "column "))]
+    lines = [line for line in summary.lines(columns=False) if not line.startswith("target ")]
     lines.append(f"target {ds.target_name!r} ({ds.task})")
     shown = [c for c in summary.columns[:MAX_COLUMN_LINES]]
     if not any(c.name == ds.target_name for c in shown):

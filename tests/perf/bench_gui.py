@@ -191,17 +191,17 @@ class StallMeter:
         self.last, self.last_cpu = now, cpu
 
     def _sample(self) -> None:
-        names = {}
         while self._sampling.is_set():
             frames = sys._current_frames()
             gui = _stack(frames.get(self.gui_ident), "Qt's own code (layout, paint) or the GIL")
-            if len(names) != len(frames):
-                names = {t.ident: t.name for t in threading.enumerate()}
+            names = {t.ident: t.name for t in threading.enumerate()}  # reused threads
             # Other threads of ours: who held the GIL or the core meanwhile.
             others = tuple(
                 f"[{names.get(ident, '?')}] " + " < ".join(_stack(f, "")[:2])
                 for ident, f in frames.items()
-                if ident != self.gui_ident and names.get(ident, "").startswith("nnlin")
+                if ident != self.gui_ident
+                and names.get(ident, "").startswith("nnlin")
+                and names.get(ident) != "nnlin-idle-worker"  # a job thread between jobs
             )
             self.samples.append((time.perf_counter(), gui, others))
             time.sleep(0.002)

@@ -122,8 +122,9 @@ class DataSummary:
         """Columns used as features by default (before one-hot encoding)."""
         return tuple(c.name for c in self.columns if c.role in ("feature", "categorical"))
 
-    def lines(self) -> list[str]:
-        """The summary as separate phrases: rows first, then one per column."""
+    def lines(self, columns: bool = True) -> list[str]:
+        """The summary as separate phrases: rows first, then one per column (unless
+        ``columns`` is false: 20,000 of them are not for a label)."""
         out = [f"{self.n_rows:,} rows"]
         if self.missing == "drop":
             if self.rows_dropped:
@@ -137,7 +138,8 @@ class DataSummary:
             out.append(f"target {self.default_target!r} ({self.suggested_task})")
         else:
             out.append("no numeric column to use as target")
-        out.extend(c.describe() for c in self.columns)
+        if columns:
+            out.extend(c.describe() for c in self.columns)
         return out
 
     def describe(self) -> str:

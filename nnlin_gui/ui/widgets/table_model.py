@@ -29,7 +29,7 @@ class FrameTableModel(QAbstractTableModel):
     def set_frame(self, frame) -> None:
         self.beginResetModel()
         self._frame = frame
-        self._columns = [str(c) for c in frame.columns] if frame is not None else []
+        self._columns = [str(c) for c in frame.columns.tolist()] if frame is not None else []
         # Column arrays are fetched when a column is first painted (then a cell lookup is a
         # plain index): fetching all 20,000 of a wide table up front took seconds.
         self._values = {}
