@@ -170,7 +170,7 @@ def test_a_class_without_rows_and_collinear_columns_are_refused():
     rng = np.random.default_rng(2)
     x = rng.normal(size=(40, 2))
     y = rng.integers(0, 2, 40)
-    with pytest.raises(DataError, match="class c has no rows"):
+    with pytest.raises(DataError, match="class c has no rows among the rows fitted"):
         fit_multinomial(x, y, ["a", "b"], classes=["a0", "b1", "c"])
     with pytest.raises(DataError, match="collinear|constant|linear combination"):
         fit_multinomial(np.column_stack([x, 2 * x[:, 0]]), y, ["a", "b", "c"])
@@ -307,3 +307,16 @@ def test_report_states_the_multinomial_comparison():
     assert "multinomial logistic regression (relative to class H)" in html
     found = re.search(r"Largest difference between the network and [^<]*: <b>([^<]*)</b>", html)
     assert found is not None and float(found.group(1)) < 1e-9
+
+
+def test_solve_reaches_the_fit_through_a_layer_narrower_than_the_classes():
+    """Five classes through four hidden units: the relative coefficients are reached up to a
+    row common to every class (which no probability sees)."""
+    from nnlin_gui.core.statistics.fitting import fit_network
+
+    ds = _dataset("airquality")
+    trainer, _ = fit_network(ds, (4,), solve=True)
+    base = baseline_for(trainer, ds.feature_names, ds.class_labels)
+    assert baseline_difference(base, *trainer.collapse().coefficients()) < 1e-12
+    with pytest.raises(Exception, match="narrower than the number of outputs"):
+        fit_network(ds, (1,), solve=True)

@@ -170,12 +170,17 @@ def _slope_spread(predict, X: np.ndarray, W: np.ndarray, seed: int, n_points: in
     return float(np.sqrt(((J - mean) ** 2).sum(axis=(1, 2)).mean()) / size)
 
 
-def solve_analytically(net: Network, A_target: np.ndarray, c_target: np.ndarray) -> None:
+def solve_analytically(
+    net: Network, A_target: np.ndarray, c_target: np.ndarray, common_row_free: bool = False
+) -> None:
     """Set the parameters of a linear ``net`` so that its collapse is exactly A x + c.
 
     Works for any widths and depth: the first dense layer (or, when the first layer is not
     dense, the output layer) is corrected by the minimum-norm change that makes the product
     equal ``A_target``; the output bias then fixes ``c``. Other weights keep their values.
+    With ``common_row_free`` (a softmax head: adding one row to every output's weights
+    changes no probability) a target a hidden layer narrower than the outputs cannot reach
+    exactly is reached up to such a row.
 
     Raises
     ------
@@ -196,6 +201,10 @@ def solve_analytically(net: Network, A_target: np.ndarray, c_target: np.ndarray)
         W1 = first.W.T  # (h1, k)
         residual = A_target - V @ W1
         correction = np.linalg.lstsq(V, residual, rcond=None)[0]
+        if common_row_free and not np.allclose(V @ correction, residual, rtol=0, atol=1e-12):
+            # Solve V C - 1 r' = residual: the collapse becomes A_target + 1 r'.
+            Vr = np.column_stack([V, -np.ones(len(V))])
+            correction = np.linalg.lstsq(Vr, residual, rcond=None)[0][:-1]
         first.W[...] = (W1 + correction).T
     else:
         out = net.output
@@ -205,7 +214,10 @@ def solve_analytically(net: Network, A_target: np.ndarray, c_target: np.ndarray)
         out.W[...] = np.linalg.lstsq(P.T, A_target.T, rcond=None)[0]
     A, c = collapse_affine(net)
     scale = max(1.0, float(np.abs(A_target).max()))
-    if float(np.abs(A - A_target).max()) > 1e-9 * scale:
+    miss = A - A_target
+    if common_row_free:
+        miss = miss - miss[:1]  # a row common to every output changes nothing
+    if float(np.abs(miss).max()) > 1e-9 * scale:
         raise CollapseError(
             "cannot solve analytically: a layer narrower than the number of outputs or "
             "features limits what the network can represent"

@@ -273,8 +273,13 @@ def _check_classes(y: np.ndarray, n_classes: int | None, classes: Sequence[str] 
         raise DataError("multinomial regression needs at least two classes")
     counts = np.bincount(y.astype(np.intp), minlength=K)
     if np.any(counts == 0):
-        missing = ", ".join(labels[k] for k in np.flatnonzero(counts == 0))
-        raise DataError(f"class {missing} has no rows here, so its coefficients would be infinite")
+        absent = np.flatnonzero(counts == 0)
+        names = ", ".join(labels[k] for k in absent)
+        what = f"class {names} has" if len(absent) == 1 else f"classes {names} have"
+        raise DataError(
+            f"{what} no rows among the rows fitted (the training rows), so the multinomial "
+            "coefficients would be infinite"
+        )
     Y = np.zeros((len(y), K))
     Y[np.arange(len(y)), y.astype(np.intp)] = 1.0
     return Y, labels
