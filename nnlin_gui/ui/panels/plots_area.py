@@ -91,7 +91,9 @@ class PlotsArea(QWidget):
         outer.setSizes([first, total - first])
 
     def _on_baseline(self, base) -> None:
-        if base is None:
+        # A softmax network's own per-class weights are not identified (only differences
+        # are): no dashed targets for them; the collapse table compares relative to a class.
+        if base is None or base.classes:
             self.coef.set_baseline(None)
         else:
             values = np.concatenate([np.ravel(base.W), np.ravel(base.b)])

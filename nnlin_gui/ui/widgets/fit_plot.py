@@ -136,6 +136,11 @@ class FitPlot:
             if sample.item is self.ols:
                 label.setText(BASELINE_SHORT.get(base.kind, base.kind))
         x = self._probe.X[:, 0]
+        if base.classes:  # softmax: the class with the largest logit, as the network's curve
+            W = np.atleast_2d(base.W)
+            logits = np.ravel(base.b) + self._probe.X[:, : W.shape[1]] @ W.T
+            self.ols.setData(x, logits.argmax(axis=1).astype(np.float64))
+            return
         # Every input column: with x and x² (transforms) the closed form is a parabola.
         w = np.ravel(np.atleast_2d(base.W)[0])
         z = float(np.ravel(base.b)[0]) + self._probe.X[:, : len(w)] @ w
