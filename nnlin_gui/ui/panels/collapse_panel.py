@@ -73,6 +73,7 @@ from nnlin_gui.workbench.jobs import polynomial_job, train_pair
 log = logging.getLogger(__name__)
 
 COLUMNS = ("term", "network", "baseline", "difference", "SE", "95% CI", "t", "p")
+T_COLUMN = COLUMNS.index("t")
 BODY_PT = 11
 MAX_TABLE_ROWS = 50  # a wide table shows the largest terms; Copy and Export have them all
 
@@ -136,6 +137,21 @@ class CoefficientTable(QTableWidget):
         if self.verticalScrollBar().isVisible():
             width += self.verticalScrollBar().width()
         return QSize(max(hint.width(), width), hint.height())
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        super().resizeEvent(event)
+        self.fit_columns()
+
+    def fit_columns(self) -> None:
+        """Hide the t column where the table would scroll sideways (mtcars at 1280 pixels):
+        t is the estimate over its SE, and p says what it means. Copy and Export keep it."""
+        header = self.horizontalHeader()
+        hidden = header.isSectionHidden(T_COLUMN)
+        t_width = max(self.sizeHintForColumn(T_COLUMN), header.sectionSizeHint(T_COLUMN))
+        full = header.length() + (t_width if hidden else 0)
+        narrow = full > self.viewport().width() and self.rowCount() > 0
+        if narrow != hidden:
+            self.setColumnHidden(T_COLUMN, narrow)
 
 
 def _cell(value: float, digits: int = 5) -> str:
@@ -411,6 +427,7 @@ class CollapsePanel(CollapseSummary):
         finally:
             self.table.setUpdatesEnabled(True)
         self.table.resizeColumnsToContents()
+        self.table.fit_columns()
         self.table.updateGeometry()  # its width hint changed: the panel may reflow
         height = self.table.horizontalHeader().height() + 4
         height += sum(self.table.rowHeight(i) for i in range(len(comp.rows)))

@@ -5,11 +5,12 @@ the newest data from the controller (no signal per training update reaches the p
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QSplitter, QVBoxLayout, QWidget
 
 from nnlin_gui.core.statistics.comparison import BASELINE_SHORT
 from nnlin_gui.ui.widgets import plot_style
+from nnlin_gui.ui.widgets.axis_label import fit_left_label
 from nnlin_gui.ui.widgets.coef_box import CoefBox
 from nnlin_gui.ui.widgets.coef_plot import CoefPlot, coefficient_names
 from nnlin_gui.ui.widgets.fit_plot import FitPlot
@@ -21,6 +22,7 @@ from nnlin_gui.ui.widgets.region_overlay import RegionOverlay
 # A two-feature map is square and wants height: its row gets more than half (the loss and
 # coefficient plots below stay readable at the rest).
 MAP_SHARE = 0.58
+MAX_MAP_WIDTH = 0.6  # of the top row
 
 
 class PlotsArea(QWidget):
@@ -54,7 +56,14 @@ class PlotsArea(QWidget):
         layout.setContentsMargins(2, 2, 2, 2)
         layout.addWidget(outer)
         self.splitters = (top, bottom, outer)
+        # "cross-entropy (log scale)" was cut on a low plot: the short form there.
+        loss_item = self.loss.widget.getPlotItem()
+        loss_item.getViewBox().sigResized.connect(lambda *_: fit_left_label(loss_item))
         self._mode = ""  # the fit view's mode the rows were shared for
+        self._top_moved = False
+        top.splitterMoved.connect(self._on_top_moved)
+        self._share_timer = QTimer(self, singleShot=True, interval=0)
+        self._share_timer.timeout.connect(self.share_top)
         controller.model_reset.connect(self._on_model_reset)
         controller.baseline_changed.connect(self._on_baseline)
         controller.results_changed.connect(self._on_results)
@@ -76,12 +85,38 @@ class PlotsArea(QWidget):
         self.coef.set_layout(names, spec.is_linear, reason, newest)
         self.coef_box.on_model_reset()
         self.loss.reset()
+        fit_left_label(self.loss.widget.getPlotItem())  # its label may be new
         self.fit.set_data(c)
         if c.fit_mode != self._mode:
             self._mode = c.fit_mode
             self.share_rows(MAP_SHARE if c.fit_mode == "heatmap" else 0.5)
+            self._top_moved = False
+            self._share_timer.start()  # once the rows have their new heights
         self._on_baseline(c.baseline)
         self.refresh()
+
+    def share_top(self) -> None:
+        """A two-feature map: its cell as wide as its square and its controls need (the
+        diagram takes the rest, at least 40%); the other views: 3 to 2."""
+        top = self.splitters[0]
+        total = sum(top.sizes())
+        if total <= 0 or self._top_moved:
+            return
+        if self._mode == "heatmap":
+            width = self.map_box.ideal_width(top.height())
+            width = int(min(MAX_MAP_WIDTH * total, max(0.4 * total, width)))
+        else:
+            width = int(0.4 * total)
+        top.blockSignals(True)
+        top.setSizes([total - width, width])
+        top.blockSignals(False)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        super().resizeEvent(event)
+        self._share_timer.start()
+
+    def _on_top_moved(self, *_args) -> None:
+        self._top_moved = True  # the user's own split stays
 
     def share_rows(self, top: float) -> None:
         """Give the top row (diagram and fit view) ``top`` of the height."""

@@ -18,6 +18,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 
 from nnlin_gui.ui.widgets import plot_style
+from nnlin_gui.ui.widgets.axis_label import fit_left_label
 from nnlin_gui.ui.widgets.capping import cap_note, largest
 from nnlin_gui.ui.widgets.narrow_title import narrow_title
 
@@ -27,7 +28,8 @@ LEGEND_PADDING = 10  # the legend's frame around its rows
 LEGEND_ROWS = 6
 MAX_CURVES = 20
 TITLE = "Coefficients W<sub>z</sub>, b<sub>z</sub>"
-SHORT_LABELS = {"coef × sd(x) / sd(y)": "× sd(x)/sd(y)", "log-odds per sd(x)": "log-odds/sd(x)"}
+SHORT_TITLE = "W<sub>z</sub>, b<sub>z</sub>"
+NARROW_TITLE = 300  # a view narrower than this gets the short title
 
 
 def coefficient_names(features, n_outputs: int) -> list[str]:
@@ -71,6 +73,7 @@ class CoefPlot:
         self.range = plot_style.LiveRange(self.item)
         self._baseline_values: np.ndarray | None = None
         # A low plot (1280x720, presentation mode): fewer legend rows, a shorter axis label.
+        self._title_narrow: bool | None = None
         self.item.getViewBox().sigResized.connect(self._fit_to_size)
 
     @property
@@ -154,7 +157,9 @@ class CoefPlot:
         self._place_legend()
 
     def _set_title(self) -> None:
-        title = TITLE
+        # Without "Coefficients" in a narrow view: shrunk to fit, the whole title was tiny.
+        narrow = 0 < self.item.getViewBox().width() < NARROW_TITLE
+        title = SHORT_TITLE if narrow else TITLE
         if self._baseline_kind is not None:
             title += f" <span style='color:#888'>· dashed: {self._baseline_kind}</span>"
         cap = self.cap_text()
@@ -250,18 +255,10 @@ class CoefPlot:
         return float(f[j])
 
     def _axis_label(self) -> None:
-        """The value axis's label, shortened when the plot is lower than it is long
-        ("coef × sd(x) / sd(y)" was cut at 720 pixels)."""
         standard = self.standardised and self.factors is not None
         text = self.scale_label if standard and self.scale_label else "value (raw units)"
-        short = SHORT_LABELS.get(text, "standardised" if standard else "raw units")
-        axis = self.item.getAxis("left")
-        room = self._room()
-        for choice in (text, short):
-            if axis.labelText != choice:
-                self.item.setLabel("left", choice)
-            if room <= 0 or axis.label.boundingRect().width() <= room:
-                break
+        self.item.setLabel("left", text)
+        fit_left_label(self.item, self._room())
 
     def _room(self) -> float:
         """The height the legend and the value axis have: the widget less title and axis."""
@@ -271,7 +268,13 @@ class CoefPlot:
         return self.widget.height() - title_h - bottom - 12.0
 
     def _fit_to_size(self, *_args) -> None:
-        self._axis_label()
+        narrow = 0 < self.item.getViewBox().width() < NARROW_TITLE
+        if narrow != (self._title_narrow is True):
+            self._title_narrow = narrow
+            self._set_title()
+            plot_style.fit_title(self.item)
+        # Shortened when the plot is lower than it is long (cut at 720 pixels).
+        fit_left_label(self.item, self._room())
         if not self.legend.items or not self._legend_placed:
             return
         # As few columns as keep the legend within the view and the epoch axis beside it.
@@ -281,6 +284,9 @@ class CoefPlot:
             height = self.legend.layout.effectiveSizeHint(Qt.SizeHint.MinimumSize).height()
             if height + LEGEND_PADDING <= room:
                 break
+        # Its own height at the top of the column (stretched, its rows drifted apart).
+        self.legend.setMaximumHeight(height + LEGEND_PADDING)
+        self.item.layout.setAlignment(self.legend, Qt.AlignmentFlag.AlignTop)
 
     def _place_legend(self) -> None:
         """In the plot's layout right of the axes when on (and there is a collapse)."""

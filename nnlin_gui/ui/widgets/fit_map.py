@@ -7,6 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF
+from PySide6.QtGui import QFontMetrics
 
 from nnlin_gui.ui.widgets.map_style import MapStyle
 from nnlin_gui.ui.widgets.narrow_title import narrow_title
@@ -41,7 +42,8 @@ class FitMap:
         self.bar = pg.ColorBarItem(
             values=(0.0, 1.0), width=14, interactive=False, colorMap=_colour_map(self.style)
         )
-        self.bar.getAxis("right").setWidth(46)  # room for the values, not more
+        self.bar.getAxis("right").setWidth(46)  # room for the values, not more (see _fit_bar)
+        self.item.getViewBox().sigResized.connect(self._fit_bar)  # presentation fonts too
         self._bar_shown = False
         narrow_title(self.item)  # else the title and the bar outgrow a narrow cell
         self._xy = (np.empty((0, 2)), np.empty(0), np.zeros(0, bool))
@@ -63,6 +65,7 @@ class FitMap:
             self.bar.setLevels(self.style.levels)
             self.bar.getAxis("right").setLabel(label)
             self._bar_ticks(task)
+            self._fit_bar()
 
     def overheads(self) -> tuple[int, int]:
         """Pixels the map's cell needs beyond its square: axes and colour bar across,
@@ -98,6 +101,21 @@ class FitMap:
         else:
             ticks = [(v, f"{v:.3g}") for v in (lo, (lo + hi) / 2, hi)]
         self.bar.getAxis("right").setTicks([ticks, []])
+
+    def _fit_bar(self, *_args) -> None:
+        """The colour bar's axis as wide as its values and its label (a projector's font put
+        "0.5" against "P(label=1)")."""
+        if not self._bar_shown:
+            return
+        axis = self.bar.getAxis("right")
+        font = axis.style.get("tickFont") or axis.font()
+        metrics = QFontMetrics(font)
+        ticks = axis._tickLevels[0] if axis._tickLevels else []
+        text = max((metrics.horizontalAdvance(label) for _, label in ticks), default=24)
+        label = axis.label.boundingRect().height() if axis.label.isVisible() else 0.0
+        width = int(text + label + axis.style.get("tickTextOffset", [5, 2])[0] + 10)
+        if width != axis.width():
+            axis.setWidth(width)
 
     def _show_bar(self, shown: bool) -> None:
         layout = self.item.layout

@@ -215,7 +215,19 @@ class MapBox(QWidget):
         self._set_beside(mapped and side_h <= h and beside > above + 8)
         room = h - over_h - (0 if self.beside else top_h)
         self.fit.map.set_title_shown(not mapped or room > TITLE_ROOM)
-        self.controls._reflow(self.controls.width())  # its widgets changed (Show regions...)
+        # Its widgets' texts changed, maybe not its width (no resize event): reflow now, by
+        # the widths measured here (the layouts' cached hints may be stale).
+        if not self.beside:
+            self.controls.breakpoint = sum(s[0] for s in sizes) + 12
+        self.controls._reflow(self.controls.width() if self.beside else w)
+
+    def ideal_width(self, height: int) -> int:
+        """The width at which a cell ``height`` high shows the largest square map with the
+        controls in a column beside it."""
+        over_w, over_h = self.fit.map.overheads()
+        sizes = [s for s in (_group_size(g) for g in self._groups) if s[0] > 0]
+        side_w = max((s[2] for s in sizes), default=0) + 12
+        return side_w + over_w + max(0, height - over_h)
 
     def _short_labels(self, short: bool) -> None:
         for box, (full, brief) in self._labels.items():
@@ -232,9 +244,8 @@ class MapBox(QWidget):
             group.setDirection(
                 QBoxLayout.Direction.TopToBottom if beside else QBoxLayout.Direction.LeftToRight
             )
-        # A column beside the map: stacked whatever its width; above it: a row if it fits.
+        # A column beside the map: stacked whatever its width (above it: see ``arrange``).
         self.controls.breakpoint = 10**6 if beside else 0
-        self.controls._reflow(self.controls.width())
         self.body.setAlignment(
             self.controls, Qt.AlignmentFlag.AlignTop if beside else Qt.AlignmentFlag(0)
         )

@@ -1,0 +1,151 @@
+"""Small screens (a 1366x768 lab PC, a 1280x720 projector): the two-feature map stays a
+large square with its controls whole, the coefficient plot keeps its epoch axis and legend,
+the collapse table never scrolls sideways, the diagnostics notes fold away."""
+
+from __future__ import annotations
+
+import pyqtgraph as pg
+import pytest
+from PySide6.QtCore import QRect, Qt
+from PySide6.QtWidgets import QApplication, QCheckBox, QTableWidget, QWidget
+
+from nnlin_gui.ui import screen_fit, window_layout
+
+
+def lay_out(qtbot, settings, monkeypatch, avail: QRect):
+    from nnlin_gui.ui.main_window import MainWindow
+
+    monkeypatch.setattr(screen_fit, "available_geometry", lambda widget=None: QRect(avail))
+    win = MainWindow(settings=settings)
+    qtbot.addWidget(win)
+    # Offscreen, "maximised" means the platform's 800x600 screen: lay out at the fake one.
+    win.setWindowState(Qt.WindowState.WindowNoState)
+    win.setGeometry(avail)
+    window_layout.apply_default(win)
+    win.controller.set_pace(0)
+    win.show()
+    win.open_initial(None)
+    c = win.controller
+    qtbot.waitUntil(lambda: c.trainer is not None and c.baseline is not None, timeout=20000)
+    return win
+
+
+def settle(qtbot, ms: int = 150) -> None:
+    qtbot.wait(ms)
+    QApplication.processEvents()
+
+
+def map_side(win) -> float:
+    """The side of the square the two-feature map is drawn in."""
+    vb = win.plots.fit.item.getViewBox()
+    return min(vb.width(), vb.height())
+
+
+def whole(box: QCheckBox) -> bool:
+    return box.isVisible() and box.width() >= box.sizeHint().width()
+
+
+@pytest.fixture
+def small(qtbot, settings, monkeypatch):
+    win = lay_out(qtbot, settings, monkeypatch, QRect(0, 0, 1366, 740))
+    yield win
+    win.teaching.theme.set_presentation(False)
+    win.close()
+
+
+def test_the_two_feature_map_is_a_large_square_with_whole_controls(small, qtbot):
+    c = small.controller
+    c.load_builtin("xor")
+    qtbot.waitUntil(lambda: c.dataset is not None and c.fit_mode == "heatmap", timeout=20000)
+    settle(qtbot)
+    box = small.plots.map_box
+    # Last session's screenshots: a 70-pixel map under two rows of controls.
+    assert map_side(small) >= 140, map_side(small)
+    for name in ("showTestData", "discretizeOutput", "showRegions"):
+        assert whole(small.findChild(QCheckBox, name)), name
+    # The colour bar has a few values, not a crowd of them.
+    ticks = small.plots.fit.map.bar.getAxis("right")._tickLevels[0]
+    assert [v for v, _ in ticks] == [0.0, 0.5, 1.0]
+
+    small.teaching.theme.set_presentation(True)
+    settle(qtbot, 300)
+    # Larger fonts: the controls go beside the map where that leaves a larger square.
+    assert map_side(small) >= 110, map_side(small)
+    for name in ("showTestData", "discretizeOutput", "showRegions"):
+        assert whole(small.findChild(QCheckBox, name)), name
+    if box.beside:
+        assert box.controls.geometry().right() < small.plots.fit.widget.geometry().left()
+
+
+def test_a_low_coefficient_plot_keeps_its_axis_and_its_legend_inside(small, qtbot, wait_idle):
+    small.teaching.theme.set_presentation(True)
+    c = small.controller
+    c.train()
+    wait_idle(c)
+    settle(qtbot, 300)
+    coef = small.plots.coef
+    item = coef.item
+    bottom = item.getAxis("bottom")
+    # The epoch axis is inside the widget (a tall legend pushed it out at 720 pixels).
+    assert item.mapRectToScene(bottom.boundingRect()).bottom() <= coef.widget.height() + 1
+    legend = coef.legend
+    assert legend.isVisible()
+    assert item.mapRectToScene(legend.boundingRect()).bottom() <= coef.widget.height() + 1
+    # The value axis's label fits the view's height (shortened if need be).
+    left = item.getAxis("left")
+    if left.label.isVisible():
+        assert left.label.boundingRect().width() <= item.getViewBox().height() + 20
+    else:  # too low for any label: the scale's combo box names the values
+        assert small.findChild(QWidget, "coefScaleCombo").isVisible()
+
+
+def test_the_collapse_table_hides_t_rather_than_scroll_sideways(window, qtbot, wait_idle):
+    c = window.controller
+    c.train()
+    wait_idle(c)
+    window.collapse_dock.raise_()
+    table = window.findChild(QTableWidget, "collapseTable")
+    qtbot.waitUntil(lambda: table.rowCount() > 0, timeout=10000)
+    t = [table.horizontalHeaderItem(j).text() for j in range(table.columnCount())].index("t")
+    full = table.horizontalHeader().length()
+    frame = table.width() - table.viewport().width()
+    table.setFixedWidth(full - 20 + frame)  # a few pixels short of the whole table
+    settle(qtbot)
+    assert table.isColumnHidden(t)
+    table.setFixedWidth(full + 200)
+    settle(qtbot)
+    assert not table.isColumnHidden(t)
+    table.setMinimumWidth(0)
+    table.setMaximumWidth(16777215)
+    # Copy and Export keep every column.
+    assert "\tt\t" in window.collapse_summary.table_text("\t").splitlines()[0]
+
+
+def test_diagnostics_notes_fold_away_in_presentation(window, qtbot):
+    window.teaching.theme.set_presentation(True)
+    try:
+        window.diagnostics_dock.raise_()
+        panel = window.diagnostics_panel
+        qtbot.waitUntil(lambda: panel.result is not None and panel.up_to_date, timeout=30000)
+        settle(qtbot)
+        notes = window.findChild(QWidget, "diagnosticsNotes")
+        assert not notes.isVisible()
+        cards = [child for child in panel.cards.values() if child.isVisible()]
+        assert cards and all(card.geometry().top() < 200 for card in cards[:1])
+        window.findChild(QWidget, "diagnosticsNotesButton").click()
+        assert window.findChild(QWidget, "pValueLegend").isVisible()
+    finally:
+        window.teaching.theme.set_presentation(False)
+
+
+def test_the_loss_label_shortens_on_a_low_plot(window, qtbot):
+    loss = window.findChild(pg.PlotWidget, "lossPlot")
+    item = loss.getPlotItem()
+    full = item.getAxis("left").labelText
+    assert full.endswith("(log scale)")
+    loss.setFixedHeight(150)
+    settle(qtbot)
+    assert item.getAxis("left").labelText in (full, full.replace(" (log scale)", ""))
+    assert item.getAxis("left").label.boundingRect().width() <= item.getViewBox().height() + 8
+    loss.setMinimumHeight(0)
+    loss.setMaximumHeight(16777215)
