@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QSplitter, QVBoxLayout, QWidget
 
 from nnlin_gui.core.statistics.comparison import BASELINE_SHORT
@@ -104,7 +105,13 @@ class PlotsArea(QWidget):
             return
         if self._mode == "heatmap":
             width = self.map_box.ideal_width(top.height())
-            width = int(min(MAX_MAP_WIDTH * total, max(0.4 * total, width)))
+            # The diagram keeps room for whole captions ("laye…" at 1280 pixels).
+            spec = self.controller.spec
+            columns = len(spec.layers) + 2 if spec is not None else 4
+            caption = QFontMetrics(self.diagram.font()).horizontalAdvance("4 units · ReLU")
+            diagram = max(0.4 * total, columns * (caption + 12))
+            width = int(min(MAX_MAP_WIDTH * total, total - diagram, max(0.4 * total, width)))
+            width = max(width, int(0.3 * total))
         else:
             width = int(0.4 * total)
         top.blockSignals(True)

@@ -1,7 +1,7 @@
 """A value axis's label that fits the plot's height: on a low plot (1280x720, presentation
 mode) "cross-entropy (log scale)" or "coef × sd(x) / sd(y)" ran past the axis and was cut;
-there it gives way to a short form, or to none where even that would be cut. Whoever sets the label keeps owning its text: a new
-label set by the plot is taken as the new full one."""
+there it gives way to a short form, or to none where even that would be cut. Whoever sets
+the label keeps owning its text: a new label set by the plot is taken as the new full one."""
 
 from __future__ import annotations
 

@@ -269,7 +269,8 @@ class CoefPlot:
 
     def _fit_to_size(self, *_args) -> None:
         narrow = 0 < self.item.getViewBox().width() < NARROW_TITLE
-        if narrow != (self._title_narrow is True):
+        # Only its own title: a nonlinear network's plot has the regions' title instead.
+        if self._linear and narrow != (self._title_narrow is True):
             self._title_narrow = narrow
             self._set_title()
             plot_style.fit_title(self.item)

@@ -113,7 +113,7 @@ class FitMap:
         ticks = axis._tickLevels[0] if axis._tickLevels else []
         text = max((metrics.horizontalAdvance(label) for _, label in ticks), default=24)
         label = axis.label.boundingRect().height() if axis.label.isVisible() else 0.0
-        width = int(text + label + axis.style.get("tickTextOffset", [5, 2])[0] + 10)
+        width = int(text + 0.9 * label + axis.style.get("tickTextOffset", [5, 2])[0] + 4)
         if width != axis.width():
             axis.setWidth(width)
 
