@@ -89,6 +89,7 @@ class JobRunner(QObject):
         self._latest: dict[str, JobHandle] = {}
         self._lock = threading.Lock()  # signals are emitted under it; close() takes it
         self._closed = False
+        _WORKERS.prestart(3)  # a load's baseline, evaluation and diagnostics find one each
 
     def submit(
         self, kind: str, fn: JobFunction, cancel: threading.Event | None = None
@@ -190,8 +191,22 @@ class _Workers:
         else:
             inbox.put((name, task))
 
-    def _serve(self, inbox: queue.SimpleQueue) -> None:
+    def prestart(self, count: int) -> None:
+        """Start idle threads up to ``count`` (at start-up, while nothing competes for the
+        GIL: a start under load made the GUI thread wait for the new thread's first turn)."""
+        with self._lock:
+            missing = count - len(self._idle)
+        for _ in range(missing):
+            inbox: queue.SimpleQueue = queue.SimpleQueue()
+            threading.Thread(
+                target=self._serve, args=(inbox, True), name=self.IDLE_NAME, daemon=True
+            ).start()
+
+    def _serve(self, inbox: queue.SimpleQueue, idle: bool = False) -> None:
         me = threading.current_thread()
+        if idle:
+            with self._lock:
+                self._idle.append(inbox)
         while True:
             name, task = inbox.get()
             me.name = name  # jobs_still_running() and profilers see the job's kind
