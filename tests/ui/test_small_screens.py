@@ -60,7 +60,7 @@ def test_the_two_feature_map_is_a_large_square_with_whole_controls(small, qtbot)
     settle(qtbot)
     box = small.plots.map_box
     # Last session's screenshots: a 70-pixel map under two rows of controls.
-    assert map_side(small) >= 140, map_side(small)
+    qtbot.waitUntil(lambda: map_side(small) >= 140, timeout=3000)
     for name in ("showTestData", "discretizeOutput", "showRegions"):
         assert whole(small.findChild(QCheckBox, name)), name
     # The colour bar has a few values, not a crowd of them.
@@ -70,7 +70,7 @@ def test_the_two_feature_map_is_a_large_square_with_whole_controls(small, qtbot)
     small.teaching.theme.set_presentation(True)
     settle(qtbot, 300)
     # Larger fonts: the controls go beside the map where that leaves a larger square.
-    assert map_side(small) >= 110, map_side(small)
+    qtbot.waitUntil(lambda: map_side(small) >= 110, timeout=3000)
     for name in ("showTestData", "discretizeOutput", "showRegions"):
         assert whole(small.findChild(QCheckBox, name)), name
     if box.beside:
