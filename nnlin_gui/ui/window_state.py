@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QTimer
+from PySide6.QtCore import QByteArray, Qt, QTimer
 from PySide6.QtWidgets import QDockWidget
 
 from nnlin_gui.ui import screen_fit, window_layout
@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from nnlin_gui.ui.main_window import MainWindow
 
 STATE_VERSION = 3  # bumped when the default layout changes: old saved layouts are ignored
+RESTORE_MS = 50  # leaving presentation mode: the normal fonts' sizes are settled by then
 
 
 def restore(window: MainWindow) -> None:
@@ -44,6 +45,7 @@ def set_presenting(window: MainWindow, on: bool) -> None:
     """Lay the docks out for presentation mode (or back to the user's layout)."""
     if on:
         window._normal_state = window.saveState(STATE_VERSION)
+        window._normal_sizes = (window.data_dock.width(), window.network_dock.width())
         small = screen_fit.is_small(screen_fit.available_geometry(window))
         # Once the panels' layouts have taken the larger font (their size hints).
         QTimer.singleShot(0, window, lambda: _present_now(window, small))
@@ -51,6 +53,20 @@ def set_presenting(window: MainWindow, on: bool) -> None:
     if window._normal_state is not None:
         state, window._normal_state = window._normal_state, None
         window.restoreState(state, STATE_VERSION)
+        # Again once the panels have the normal font: restored under the presentation
+        # font's minimum sizes, the side docks came back wider than they were.
+        sizes = getattr(window, "_normal_sizes", None)
+        QTimer.singleShot(RESTORE_MS, window, lambda: _restore_normal(window, state, sizes))
+    tidy_tabs_soon(window)
+
+
+def _restore_normal(window: MainWindow, state, sizes) -> None:
+    if window._normal_state is not None:  # presenting again meanwhile
+        return
+    window.restoreState(state, STATE_VERSION)
+    if sizes is not None:  # the side columns as wide as they were
+        docks = [window.data_dock, window.network_dock]
+        window.resizeDocks(docks, list(sizes), Qt.Orientation.Horizontal)
     tidy_tabs_soon(window)
 
 

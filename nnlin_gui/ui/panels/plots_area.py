@@ -108,8 +108,13 @@ class PlotsArea(QWidget):
             # The diagram keeps room for whole captions ("laye…" at 1280 pixels).
             spec = self.controller.spec
             columns = len(spec.layers) + 2 if spec is not None else 4
-            # (Its captions wrap, "4 units / ReLU"; a column narrower than "layer 10" elides.)
-            caption = 1.2 * QFontMetrics(self.diagram.font()).horizontalAdvance("layer 10")
+            # (Its captions wrap, "4 units / ReLU"; a column narrower than "layer 10" or
+            # "10 features" elides.)
+            metrics = QFontMetrics(self.diagram.font())
+            caption = max(
+                1.2 * metrics.horizontalAdvance("layer 10"),
+                metrics.horizontalAdvance("10 features"),
+            )
             diagram = max(0.4 * total, columns * (caption + 16))
             width = int(min(MAX_MAP_WIDTH * total, total - diagram, max(0.4 * total, width)))
             width = max(width, int(0.3 * total))
