@@ -50,6 +50,7 @@ class CoefPlot:
         # Outside the plot (right of it, in the plot's own layout): 11 rows over a quarter
         # of the curves hid them.
         self.legend = pg.LegendItem(labelTextSize="8pt", verSpacing=-8)
+        self._legend_key: tuple | None = None  # what the legend shows (see _fill_legend)
         self.item.getAxis("left").enableAutoSIPrefix(False)  # no "(x0.001)" on the values
         self.legend_on = True
         self._linear = False
@@ -91,7 +92,6 @@ class CoefPlot:
     ) -> None:
         """New set of curves (after the data or the network changed); ``values`` (the
         newest coefficients) choose which ones a wide table shows."""
-        self.legend.clear()
         self.names = list(names)
         self.picked = largest(values, len(names), MAX_CURVES)
         self._baseline_key = None
@@ -101,6 +101,7 @@ class CoefPlot:
         self._place_legend()
         self._axis_label()
         if not linear:
+            self._clear_legend()
             self._use_items([])
             self.note.setText(f"No collapse while the network is nonlinear\n({reason})")
             self.note.setPos(0.5, 0.5)
@@ -141,20 +142,30 @@ class CoefPlot:
     def _fill_legend(self, values: np.ndarray | None = None) -> None:
         """Legend entries (at most ``MAX_LEGEND``): the largest ``values`` first when a wide
         table is capped, else table order."""
-        self.legend.clear()
         slots = list(range(len(self.curves)))
         if self.capped and values is not None and len(values) == len(self.names):
             size = np.abs(np.nan_to_num(np.asarray(values, dtype=float)[self.picked]))
             slots = [int(s) for s in np.argsort(-size, kind="stable")]
         slots = [s for s in slots if not self._is_intercept(int(self.picked[s]))]
         # Two columns past six entries: a plot a few hundred pixels high holds six rows.
-        self.legend.setColumnCount(1 if len(slots) <= LEGEND_ROWS else 2)
+        columns = 1 if len(slots) <= LEGEND_ROWS else 2
+        key = (columns, *((id(self.curves[s]), self.names[self.picked[s]]) for s in slots))
+        if key == self._legend_key and len(self.legend.items) == len(slots[:MAX_LEGEND]):
+            self._place_legend()  # the same entries: rebuilding them cost 10-30 ms a time,
+            return  # two or three times per new table
+        self._clear_legend()
+        self._legend_key = key
+        self.legend.setColumnCount(columns)
         for slot in slots[:MAX_LEGEND]:
             self.legend.addItem(self.curves[slot], self.names[self.picked[slot]])
             label = self.legend.items[-1][1]
             label.item.document().setDocumentMargin(1)  # rows of text, not of padding
             label.updateMin()
         self._place_legend()
+
+    def _clear_legend(self) -> None:
+        self.legend.clear()
+        self._legend_key = None
 
     def _set_title(self) -> None:
         # Without "Coefficients" in a narrow view: shrunk to fit, the whole title was tiny.
