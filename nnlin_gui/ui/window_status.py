@@ -6,8 +6,15 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QToolButton, QWidget
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QToolButton,
+    QWidget,
+)
 
 from nnlin_gui.ui.widgets.headline_label import HeadlineLabel
 
@@ -17,6 +24,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 BANNER_MS = 15000  # an error banner hides itself after this
+HEADLINE_PADDING = 36  # its mark and margins
 
 
 def make_banner(window: MainWindow) -> QWidget:
@@ -55,8 +63,10 @@ def make_status_bar(window: MainWindow) -> None:
     window.rate_label = QLabel(objectName="rateLabel")
     # The collapse verdict stays in sight whatever the docks show.
     window.headline = HeadlineLabel()
-    bar.addWidget(window.headline, 3)
-    bar.addWidget(window.status_label, 1)
+    # The headline takes the room the message does not need (given a 3-to-1 share it was
+    # elided with room to spare: "Network collapsed to linear regr…on").
+    bar.addWidget(window.headline, 1)
+    bar.addWidget(window.status_label, 0)
     bar.addPermanentWidget(window.load_progress)
     bar.addPermanentWidget(window.cancel_load_button)
     bar.addPermanentWidget(window.train_progress)
@@ -64,6 +74,32 @@ def make_status_bar(window: MainWindow) -> None:
     window.train_progress.hide()
     window.load_progress.hide()
     window.cancel_load_button.hide()
+    window._status_fitter = _StatusFitter(window)
+    bar.installEventFilter(window._status_fitter)
+
+
+class _StatusFitter(QObject):
+    """Hides the rate ("shown at 100 epochs/s") where the headline would be elided
+    (presentation mode at 1280 pixels: "Network collapsed to linear regr…on")."""
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.window = window
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt override)
+        if event.type() in (QEvent.Type.Resize, QEvent.Type.FontChange):
+            fit_status_bar(self.window)
+        return False
+
+
+def fit_status_bar(window: MainWindow) -> None:
+    """The rate only where the headline and the message fit beside it."""
+    head, rate = window.headline, window.rate_label
+    room = window.statusBar().width()
+    text = head.fontMetrics().horizontalAdvance(head.text()) + HEADLINE_PADDING
+    needed = text + window.status_label.sizeHint().width() + 24
+    if rate.text():
+        rate.setVisible(needed + rate.sizeHint().width() <= room)
 
 
 def show_error(window: MainWindow, message: str) -> None:
@@ -91,3 +127,4 @@ def show_rate(window: MainWindow) -> None:
             if pace <= 0
             else f"shown at {pace:,.0f} epochs/s"
         )
+    fit_status_bar(window)
