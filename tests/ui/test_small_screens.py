@@ -149,3 +149,22 @@ def test_the_loss_label_shortens_on_a_low_plot(window, qtbot):
     assert item.getAxis("left").label.boundingRect().width() <= item.getViewBox().height() + 8
     loss.setMinimumHeight(0)
     loss.setMaximumHeight(16777215)
+
+
+def test_the_headline_is_whole_on_a_projector(qtbot, settings, monkeypatch, wait_idle):
+    win = lay_out(qtbot, settings, monkeypatch, QRect(0, 0, 1280, 720))
+    try:
+        win.teaching.theme.set_presentation(True)
+        c = win.controller
+        c.train()
+        wait_idle(c)
+        settle(qtbot, 300)
+        head = win.headline
+        assert "collapsed" in head.text()
+        # Not elided in its middle ("linear regr…on"): the message beside it gives way.
+        assert head.width() >= head.fontMetrics().horizontalAdvance(head.text())
+        message = win.status_label
+        assert message.width() <= message.sizeHint().width() + 2  # the rest is the headline's
+    finally:
+        win.teaching.theme.set_presentation(False)
+        win.close()
