@@ -54,8 +54,8 @@ def test_coefficients_are_standardised_by_default_and_raw_on_request(window, qtb
     labels = [label.text for _, label in legend.items]
     assert labels == names and "intercept" not in labels
     assert coef.item.layout.itemAt(2, 3) is legend  # right of the axes, not over the curves
-    qtbot.wait(50)  # laid out
-    assert legend.geometry().left() >= coef.item.vb.geometry().right()
+    # Once laid out (a result arriving meanwhile lays the plot out again).
+    qtbot.waitUntil(lambda: legend.geometry().left() >= coef.item.vb.geometry().right())
     window.findChild(QCheckBox, "coefLegendToggle").setChecked(False)
     assert not legend.isVisible()
 
