@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from nnlin_gui.ui.widgets.headline_label import HeadlineLabel
+from nnlin_gui.ui.widgets.headline_label import MARKS, HeadlineLabel
 
 if TYPE_CHECKING:
     from nnlin_gui.ui.main_window import MainWindow
@@ -24,7 +24,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 BANNER_MS = 15000  # an error banner hides itself after this
-HEADLINE_PADDING = 36  # its mark and margins
+HEADLINE_PADDING = 12  # its margins
+OVERHEAD = 30  # the status bar's spacing and size grip
 
 
 def make_banner(window: MainWindow) -> QWidget:
@@ -75,7 +76,8 @@ def make_status_bar(window: MainWindow) -> None:
     window.load_progress.hide()
     window.cancel_load_button.hide()
     window._status_fitter = _StatusFitter(window)
-    bar.installEventFilter(window._status_fitter)
+    for widget in (bar, window.headline, window.status_label):  # presentation fonts too
+        widget.installEventFilter(window._status_fitter)
 
 
 class _StatusFitter(QObject):
@@ -93,13 +95,19 @@ class _StatusFitter(QObject):
 
 
 def fit_status_bar(window: MainWindow) -> None:
-    """The rate only where the headline and the message fit beside it."""
-    head, rate = window.headline, window.rate_label
-    room = window.statusBar().width()
-    text = head.fontMetrics().horizontalAdvance(head.text()) + HEADLINE_PADDING
-    needed = text + window.status_label.sizeHint().width() + 24
-    if rate.text():
-        rate.setVisible(needed + rate.sizeHint().width() <= room)
+    """The rate only where the whole headline (its mark too) and the message fit beside it."""
+    head, message, rate = window.headline, window.status_label, window.rate_label
+    if not rate.text():
+        return
+    bar = window.statusBar()
+    mark = MARKS.get(head.verdict, "")
+    painted = f"{mark}  {head.text()}" if mark else head.text()
+    needed = head.fontMetrics().horizontalAdvance(painted) + HEADLINE_PADDING
+    # What the bar spends beside its widgets (spacing, the size grip), as laid out now.
+    shown = head.width() + message.width() + (rate.width() if rate.isVisible() else 0)
+    overhead = max(OVERHEAD, bar.width() - shown) if head.width() > 0 else OVERHEAD
+    total = needed + message.sizeHint().width() + rate.sizeHint().width() + overhead
+    rate.setVisible(total <= bar.width())
 
 
 def show_error(window: MainWindow, message: str) -> None:

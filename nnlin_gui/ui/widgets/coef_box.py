@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 import numpy as np
+from PySide6.QtCore import QEvent
 from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -88,7 +89,7 @@ class CoefBox(QWidget):
             self.note.setText("")
             return
         b = np.ravel(results.b)[:MAX_INTERCEPTS]
-        text = "b<sub>z</sub> " + ", ".join(_num(v) for v in b)
+        text = own = "b<sub>z</sub> " + ", ".join(_num(v) for v in b)
         base = results.baseline
         if base is not None:
             kind = BASELINE_SHORT.get(base.kind, base.kind)
@@ -97,6 +98,8 @@ class CoefBox(QWidget):
         self._notes = (
             f"<span style='color:#666'>intercept {text} (not drawn)</span>",
             f"<span style='color:#666'>{text}</span>",
+            f"<span style='color:#666'>{own}</span>",
+            "",
         )
         self._fit_note()
 
@@ -104,13 +107,19 @@ class CoefBox(QWidget):
         super().resizeEvent(event)
         self._fit_note()
 
+    def changeEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:  # presentation mode
+            self._fit_note()
+
     def _fit_note(self) -> None:
         if not self._notes:
             return
         room = self.width() - self.scale.sizeHint().width() - self.legend.sizeHint().width() - 24
         metrics = QFontMetrics(self.note.font())
         plain = [re.sub(r"<[^>]+>", "", t) for t in self._notes]
-        text = self._notes[0] if metrics.horizontalAdvance(plain[0]) <= room else self._notes[1]
+        fits = [i for i, p in enumerate(plain) if metrics.horizontalAdvance(p) <= room]
+        text = self._notes[fits[0] if fits else -1]  # the last one is empty
+        self.note.setToolTip(f"{plain[0]}: it has no standardised value")
         if text != self.note.text():
             self.note.setText(text)
-            self.note.setToolTip(f"{plain[0]}: it has no standardised value")
