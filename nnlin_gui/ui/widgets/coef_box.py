@@ -115,7 +115,7 @@ class CoefBox(QWidget):
     def _fit_note(self) -> None:
         if not self._notes:
             return
-        room = self.width() - self.scale.sizeHint().width() - self.legend.sizeHint().width() - 24
+        room = self.width() - self.scale.sizeHint().width() - self.legend.sizeHint().width() - 40
         metrics = QFontMetrics(self.note.font())
         plain = [re.sub(r"<[^>]+>", "", t) for t in self._notes]
         fits = [i for i, p in enumerate(plain) if metrics.horizontalAdvance(p) <= room]
