@@ -95,10 +95,7 @@ class ThemeManager(QObject):
         theme = str(settings.value("theme", "system"))
         self.theme = theme if theme in THEMES else "system"
         self.presentation = _as_bool(settings.value("presentationMode", False))
-        app = QApplication.instance()
-        self._base_font = QFont(app.font())
-        self._base_palette = QPalette(app.palette())
-        self._base_style = app.style().name()
+        self._base_font, self._base_palette, self._base_style = _found_look()
         self.scheme = ""
         hints = QGuiApplication.styleHints()
         if hasattr(hints, "colorSchemeChanged"):
@@ -288,6 +285,23 @@ class ThemeManager(QObject):
         curve._nnlin_scaled = self.presentation
         if pen != current:  # an unchanged pen: setPen would only re-send the data
             curve.setPen(pen)
+
+
+_FOUND_LOOK: tuple[QFont, QPalette, str] | None = None
+
+
+def _found_look() -> tuple[QFont, QPalette, str]:
+    """The font, palette and style the application had before any theme was applied.
+
+    Taken once per process: a second window (a restart in the tests, a session opened in a
+    new window) would otherwise take a dark palette left by the first for the system's own.
+    """
+    global _FOUND_LOOK
+    if _FOUND_LOOK is None:
+        app = QApplication.instance()
+        _FOUND_LOOK = (QFont(app.font()), QPalette(app.palette()), app.style().name())
+    font, palette, style = _FOUND_LOOK
+    return QFont(font), QPalette(palette), style
 
 
 def _stale(obj, key: tuple) -> bool:
