@@ -165,3 +165,42 @@ def test_plots_follow_the_theme(window, qtbot):
     window.theme_manager.set_theme("light")
     qtbot.waitUntil(lambda: curve_lightness() == light, timeout=5000)
     assert np.isfinite(light)
+
+
+def test_leaving_the_logistic_page_keeps_the_notes_folded(window, qtbot):
+    """The p-value legend folds behind Notes: a binary target and back does not unfold it;
+    with Notes down it returns, and the logistic page never shows it."""
+    c = window.controller
+    window.diagnostics_dock.raise_()
+    panel = window.diagnostics_panel
+    qtbot.waitUntil(panel.isVisible, timeout=5000)
+    legend = window.findChild(QLabel, "pValueLegend")
+    button = window.findChild(QWidget, "diagnosticsNotesButton")
+
+    def cards_done() -> bool:
+        res = panel.result
+        return (
+            res is not None
+            and res.ols.feature_names == tuple(c.dataset.feature_names)
+            and panel.up_to_date
+            and not panel.logistic_page.isVisible()
+        )
+
+    _open_mtcars(window, qtbot, "mpg", ("wt", "hp"))
+    qtbot.waitUntil(cards_done, timeout=30000)
+    assert not legend.isVisible() and not button.isChecked()
+    for notes_down in (False, True):
+        c.set_target("am")  # separable on mpg, hp, wt: the page says so in its headline
+        page = panel.logistic_page
+        qtbot.waitUntil(lambda: page.isVisible() and page.up_to_date, timeout=30000)
+        assert not legend.isVisible() and not button.isVisible()
+        assert not window.findChild(QWidget, "diagnosticsNotes").isVisible()
+        c.set_target("mpg")
+        # At once, while the cards' report is still running, and after it is drawn.
+        qtbot.waitUntil(lambda: not page.isVisible(), timeout=30000)
+        assert button.isVisible() and legend.isVisible() == notes_down
+        qtbot.waitUntil(cards_done, timeout=30000)
+        assert legend.isVisible() == notes_down
+        if not notes_down:
+            button.click()  # Notes down: the legend shows, and survives the next round trip
+            assert legend.isVisible()

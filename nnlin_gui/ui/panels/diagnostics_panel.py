@@ -335,11 +335,16 @@ class DiagnosticsPanel(QWidget):
         if self.logistic_page.isVisibleTo(self) == on:
             return
         self.logistic_page.setVisible(on)
-        for widget in (*self.cards.values(), self._source_caption, self.source_combo):
+        # The notes and the p-value legend are about the OLS cards: the button goes with
+        # them, and coming back they stay folded unless it is down.
+        for widget in (
+            *self.cards.values(),
+            self._source_caption,
+            self.source_combo,
+            self.notes_button,
+        ):
             widget.setVisible(not on)
-        self.p_legend.setVisible(not on)
-        if on:
-            self.notes.hide()
+        self._show_notes()
 
     @Slot(int, str, object)
     def _on_done(self, token: int, kind: str, result) -> None:
@@ -419,7 +424,7 @@ class DiagnosticsPanel(QWidget):
 
     def _show_notes(self, *_args) -> None:
         """The notes and the p-value legend, when the Notes button is down."""
-        shown = self.notes_button.isChecked()
+        shown = self.notes_button.isChecked() and not self.logistic_page.isVisibleTo(self)
         self.notes_button.setText("Notes ▾" if shown else "Notes ▸")
         self.notes.setVisible(shown and bool(self.notes.text()))
         self.p_legend.setVisible(shown)
