@@ -176,6 +176,7 @@ def test_leaving_the_logistic_page_keeps_the_notes_folded(window, qtbot):
     qtbot.waitUntil(panel.isVisible, timeout=5000)
     legend = window.findChild(QLabel, "pValueLegend")
     button = window.findChild(QWidget, "diagnosticsNotesButton")
+    page = panel.logistic_page
 
     def cards_done() -> bool:
         res = panel.result
@@ -183,7 +184,7 @@ def test_leaving_the_logistic_page_keeps_the_notes_folded(window, qtbot):
             res is not None
             and res.ols.feature_names == tuple(c.dataset.feature_names)
             and panel.up_to_date
-            and not panel.logistic_page.isVisible()
+            and not page.isVisible()
         )
 
     _open_mtcars(window, qtbot, "mpg", ("wt", "hp"))
@@ -191,7 +192,6 @@ def test_leaving_the_logistic_page_keeps_the_notes_folded(window, qtbot):
     assert not legend.isVisible() and not button.isChecked()
     for notes_down in (False, True):
         c.set_target("am")  # separable on mpg, hp, wt: the page says so in its headline
-        page = panel.logistic_page
         qtbot.waitUntil(lambda: page.isVisible() and page.up_to_date, timeout=30000)
         assert not legend.isVisible() and not button.isVisible()
         assert not window.findChild(QWidget, "diagnosticsNotes").isVisible()
