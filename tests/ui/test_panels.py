@@ -241,7 +241,10 @@ def test_multiclass_compares_with_multinomial_regression(window, qtbot, tmp_path
         lambda: c.results.max_diff is not None and c.results.max_diff < 1e-9, timeout=20000
     )
     assert "Largest difference from multinomial" in child(window, QLabel, "maxDiffLabel").text()
-    assert "log P(cls=1)/P(cls=0)" in child(window, QLabel, "equationLabel").text()
+    for name in ("equationLabel", "baselineLabel"):  # classes, not outputs, named
+        text = child(window, QLabel, name).text()
+        assert "log P(cls=1)/P(cls=0)" in text and "output" not in text
+        assert "(+ 1 more class, each against the reference class 0)" in text
     headline = child(window, QLabel, "collapseTableHeadline").text()
     assert "collapsed to multinomial logistic regression (relative to class 0)" in headline
     table = child(window, QTableWidget, "collapseTable")

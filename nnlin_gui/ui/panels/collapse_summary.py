@@ -23,10 +23,16 @@ LIVE_INTERVAL = 0.2  # seconds between live equation updates
 
 
 def equation(
-    W: np.ndarray, b: np.ndarray, names, target: str = "y", max_terms: int = MAX_TERMS
+    W: np.ndarray,
+    b: np.ndarray,
+    names,
+    target: str = "y",
+    max_terms: int = MAX_TERMS,
+    more: str | None = None,
 ) -> str:
     """Rich text ``y = 2.05·x1 − 0.96·x2 + 1.49`` for the first output (at most
-    ``max_terms`` terms, then "… and k more terms")."""
+    ``max_terms`` terms, then "… and k more terms"). With several outputs ``more`` says
+    what the others are (default "+ k more outputs", the first labelled "output 1")."""
     w = np.ravel(np.atleast_2d(W)[0])
     terms = []
     for coef, name in list(zip(w, names, strict=False))[:max_terms]:
@@ -35,38 +41,48 @@ def equation(
     terms.append(more_terms(min(len(w), len(names)) - max_terms))
     b0 = float(np.ravel(b)[0])
     outputs = np.atleast_2d(W).shape[0]
-    more = ""
+    tail = ""
     if outputs > 1:
-        # Several outputs (class logits): show the first, say how many more there are.
-        target = f"{target}, output 1"
-        more = f"&nbsp;&nbsp;<span style='color:#888'>(+ {outputs - 1} more outputs)</span>"
+        # Several outputs: show the first, say how many more there are.
+        if more is None:
+            target, more = f"{target}, output 1", f"+ {outputs - 1} more outputs"
+        tail = f"&nbsp;&nbsp;<span style='color:#888'>({html.escape(more)})</span>"
     text = "".join(terms).lstrip(" +")
     if text.startswith("− "):
         text = "−" + text[2:]
     sign = "−" if b0 < 0 else "+"
-    return f"<i>{html.escape(target)}</i> = {text} {sign} {abs(b0):.4g}{more}"
+    return f"<i>{html.escape(target)}</i> = {text} {sign} {abs(b0):.4g}{tail}"
 
 
 def relative_rows(base, W, b, target: str):
     """A softmax network or baseline as the logits of the classes after the first, relative
-    to the first (the reference: its logit is 0); otherwise as given. (W, b, target)."""
+    to the first (the reference: its logit is 0); otherwise as given.
+
+    Returns ``(W, b, target, more)``: ``more`` names the rows after the first ("+ 2 more
+    classes, each against the reference class setosa"), None when not relative.
+    """
     if base is None or not base.classes or np.atleast_2d(W).shape[0] != len(base.classes):
-        return W, b, target
+        return W, b, target, None
     Wr, br = comparable(base, W, b)
     ref, first = base.classes[0], base.classes[1]
-    return Wr[1:], br[1:], f"log P({target}={first})/P({target}={ref})"
+    others = len(base.classes) - 2
+    more = None
+    if others > 0:
+        noun = "class" if others == 1 else "classes"
+        more = f"+ {others} more {noun}, each against the reference class {ref}"
+    return Wr[1:], br[1:], f"log P({target}={first})/P({target}={ref})", more
 
 
-def fit_one_line(label: QLabel, W, b, names, target: str) -> str:
+def fit_one_line(label: QLabel, W, b, names, target: str, more: str | None = None) -> str:
     """The equation with as many terms as fit ``label`` on one line (at least one): with
     ten features it wrapped to three lines and pushed the collapse table out of sight."""
     room = label.contentsRect().width()
     doc = QTextDocument()
     doc.setDefaultFont(label.font())
     doc.setDocumentMargin(0)
-    text = equation(W, b, names, target)
+    text = equation(W, b, names, target, more=more)
     for k in range(MAX_TERMS, 0, -1):
-        text = equation(W, b, names, target, k)
+        text = equation(W, b, names, target, k, more)
         doc.setHtml(text)
         if room <= 0 or doc.idealWidth() <= room:
             break
@@ -136,14 +152,16 @@ class CollapseSummary(QWidget):
         self._base_caption.setText(f"<b>{kind[:1].upper() + kind[1:]}</b>")
         self._base_caption.setToolTip(base.note)
         target = f"logit P({target}=1)" if base.kind.startswith("logistic") else target
-        W, b, target = relative_rows(base, base.W, base.b, target)
-        self._set_equation(self.baseline, W, b, names, target)
+        W, b, target, more = relative_rows(base, base.W, base.b, target)
+        self._set_equation(self.baseline, W, b, names, target, more)
 
-    def _set_equation(self, label: QLabel, W, b, names, target: str) -> None:
+    def _set_equation(
+        self, label: QLabel, W, b, names, target: str, more: str | None = None
+    ) -> None:
         if label not in self._equations:
             label.installEventFilter(self)  # refitted when its width or font changes
-        self._equations[label] = (W, b, names, target)
-        label.setText(fit_one_line(label, W, b, names, target))
+        self._equations[label] = (W, b, names, target, more)
+        label.setText(fit_one_line(label, W, b, names, target, more))
 
     def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt override)
         kind = event.type()
@@ -184,8 +202,8 @@ class CollapseSummary(QWidget):
         outputs = len(row) // (k + 1)  # W row by row, then b
         if len(row) >= k + 1:
             W, b = np.reshape(row[: outputs * k], (outputs, k)), row[outputs * k :]
-            W, b, target = relative_rows(controller.baseline, W, b, target)
-            self._set_equation(self.equation, W, b, names, target)
+            W, b, target, more = relative_rows(controller.baseline, W, b, target)
+            self._set_equation(self.equation, W, b, names, target, more)
 
     def show_results(self, results) -> None:
         self._shown = -1
@@ -195,12 +213,14 @@ class CollapseSummary(QWidget):
         if base is not None and base.kind.startswith("logistic"):
             target = f"logit P({target}=1)"
         if col.collapsible:  # its caption and the metrics come with the readout
-            W, b, target = relative_rows(base, col.W, col.b, target)
-            self._set_equation(self.equation, W, b, names, target)
+            W, b, target, more = relative_rows(base, col.W, col.b, target)
+            self._set_equation(self.equation, W, b, names, target, more)
         elif results.approximation is not None:
             self._net_caption.setText("<b>Best affine fit</b>")
             ap = results.approximation
-            self._set_equation(self.equation, ap.W, ap.b, names, target)
+            # Of the logits: least squares per output, so relative rows are exact differences.
+            W, b, target, more = relative_rows(base, ap.W, ap.b, target)
+            self._set_equation(self.equation, W, b, names, target, more)
         else:
             self._equations.pop(self.equation, None)
             self.equation.setText("")
