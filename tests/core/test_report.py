@@ -166,3 +166,62 @@ def test_write_report_is_atomic_and_reports_errors(tmp_path, monkeypatch):
     assert [p.name for p in tmp_path.iterdir()] == ["r.html"]
     with pytest.raises(UserError):
         write_report(tmp_path / "missing" / "r.html", "x")
+
+
+def test_softmax_report_table_is_relative_to_the_reference_class():
+    """A softmax network's table is the collapse panel's: one row per class other than the
+    reference and term, both sides relative to it, with the multinomial fit's SE, z and p
+    (it listed the raw W_z rows as "output 1", "output 2", ...)."""
+    from pathlib import Path
+
+    from nnlin_gui.core.statistics.comparison import compare
+
+    r_dir = Path(__file__).resolve().parents[1] / "data" / "r"
+    ds = load_dataset(
+        str(r_dir / "warpbreaks.csv"),
+        target="tension",
+        features=["breaks", "wool"],
+        task="classification",
+    )
+    trainer, _ = fit_network(ds, (), solve=True)
+    html = build_report(ds, trainer, solved=True, diagnostics=False)
+    assert "output 1" not in html
+    assert "<th>multinomial</th>" in html and "<th>z</th>" in html
+    assert "logits are <b>z = W<sub>z</sub> x + b<sub>z</sub></b>" in html
+    base = baseline_for(trainer, ds.feature_names, ds.class_labels)
+    comp = compare(trainer, ds.feature_names, base)
+    body = re.findall(r"<tr><td>(.*?)</td>(.*?)</tr>", html)
+    table = {name: cells for name, cells in body if " vs H]" in name}
+    assert list(table) == [row.name for row in comp.rows]
+    assert list(table)[:3] == ["const [L vs H]", "breaks [L vs H]", "wool[B] [L vs H]"]
+    for row in comp.rows:  # the numbers of the collapse table, to the digits shown
+        values = re.findall(r'<td class="num">(.*?)</td>', table[row.name])
+        assert float(values[0]) == pytest.approx(row.network, rel=1e-7)
+        assert float(values[1]) == pytest.approx(row.baseline, rel=1e-7)
+        assert float(values[2]) == pytest.approx(row.se, rel=1e-3)
+        assert float(values[4]) == pytest.approx(row.t, rel=1e-3)
+    assert "relative to class H (its logit is 0)" in html
+
+
+def test_softmax_without_a_baseline_states_log_odds_and_nonlinear_reason_once():
+    """Separable classes (no multinomial MLE): the logits still relative to the first class;
+    a nonlinear network's reason is not "does not collapse: cannot collapse: ..."."""
+    from pathlib import Path
+
+    r_dir = Path(__file__).resolve().parents[1] / "data" / "r"
+    ds = load_dataset(
+        str(r_dir / "mtcars.csv"), target="cyl", features=["mpg"], task="classification"
+    )
+    trainer, result = fit_network(ds, (), epochs=30)
+    html = build_report(ds, trainer, result=result, diagnostics=False)
+    assert "No closed-form baseline" in html and "output 1" not in html
+    W, b = trainer.collapse().coefficients()
+    rows = dict(re.findall(r"<tr><td>(\d vs 4)</td>(.*?)</tr>", html))
+    assert list(rows) == ["6 vs 4", "8 vs 4"]
+    first = [float(v) for v in re.findall(r'<td class="num">(.*?)</td>', rows["6 vs 4"])]
+    np.testing.assert_allclose(first, [b[1] - b[0], W[1, 0] - W[0, 0]], rtol=1e-5)
+    assert "relative to the reference class 4" in html
+
+    trainer, result = fit_network(ds, (4,), "tanh", epochs=30)
+    html = build_report(ds, trainer, result=result, diagnostics=False)
+    assert "does not collapse: layer 1 uses tanh." in html and "cannot collapse" not in html

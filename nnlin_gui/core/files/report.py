@@ -178,6 +178,8 @@ def _training_section(trainer: Trainer, result: TrainingResult | None, solved: b
 
 def _baseline_rows(trainer: Trainer, base, col_W, col_b, names) -> tuple[list[str], list]:
     """Header and rows of the collapse table (network vs the baseline with its statistics)."""
+    if base.classes:
+        return _relative_baseline_rows(base, col_W, col_b, names)
     terms = ["const", *names]
     net = np.r_[col_b[0], col_W[0]]
     ref = np.r_[base.b[0], base.W[0]]
@@ -213,6 +215,52 @@ def _baseline_rows(trainer: Trainer, base, col_W, col_b, names) -> tuple[list[st
     return header, rows
 
 
+def _relative_baseline_rows(base, W, b, names) -> tuple[list[str], list]:
+    """A softmax network beside its multinomial baseline as the collapse table has it: one
+    row per class other than the reference and term ("x [B vs A]"), both sides relative to
+    the reference class, with the fit's Wald SE, CI, z and p where it has them."""
+    from nnlin_gui.core.statistics.comparison import baseline_inference, coefficient_columns
+
+    terms, net, ref = coefficient_columns(base, W, b, names)
+    se, lo, hi, z, p = baseline_inference(base, len(ref))
+    if not np.isfinite(se).any():  # the penalised fit: no standard errors
+        header = ["term", "network", escape(_baseline_name(base)), "difference"]
+        rows = [
+            [escape(t), _num(net[i], 8), _num(ref[i], 8), _num(net[i] - ref[i], 3)]
+            for i, t in enumerate(terms)
+        ]
+        return header, rows
+    header = ["term", "network", "multinomial", "SE", "95% CI", "z", "p", "difference"]
+    rows = [
+        [escape(t), _num(net[i], 8), _num(ref[i], 8), _num(se[i], 4),
+         f"[{_num(lo[i], 5)}, {_num(hi[i], 5)}]", _num(z[i], 4), _p(p[i]),
+         _num(net[i] - ref[i], 3)]
+        for i, t in enumerate(terms)
+    ]  # fmt: skip
+    return header, rows
+
+
+def _relative_rows(W, b, classes: Sequence[str]) -> list:
+    """A softmax's logits relative to ``classes[0]`` (no baseline to compare with): one
+    row per other class, the constant then the slopes."""
+    from nnlin_gui.core.statistics.multinomial import relative_to_reference
+
+    Wr, br = relative_to_reference(W, b)
+    return [
+        [f"{escape(c)} vs {escape(classes[0])}", _num(br[k])] + [_num(w) for w in Wr[k]]
+        for k, c in enumerate(classes)
+        if k > 0
+    ]
+
+
+def _class_names(ds: Dataset, base, k: int) -> tuple[str, ...]:
+    """The softmax's classes in output order (as the baseline names them)."""
+    if base is not None and len(base.classes) == k:
+        return tuple(base.classes)
+    labels = tuple(str(c) for c in ds.class_labels)
+    return labels if len(labels) == k else tuple(map(str, range(k)))
+
+
 def _baseline_name(base) -> str:
     """The baseline as a reader calls it ("the weight-decay fit", not "weight_decay")."""
     from nnlin_gui.core.statistics.comparison import baseline_title
@@ -238,14 +286,23 @@ def _collapse_section(trainer: Trainer, ds: Dataset) -> tuple[str, dict]:
         chain = " &middot; ".join(
             f"{escape(s.name)} ({s.shape[0]}&times;{s.shape[1]})" for s in reversed(col.chain)
         )
+        # A classifier's affine part gives the logits; the sigmoid or softmax follows.
+        identity = trainer.spec.head == "identity"
+        what = "the network is exactly <b>y" if identity else "the network's logits are <b>z"
+        head = (
+            "" if identity else f"; the {escape(trainer.spec.head)} turns them into probabilities"
+        )
         parts.append(
-            "<p>All activations are the identity, so the network is exactly "
-            "<b>y = W<sub>z</sub> x + b<sub>z</sub></b> with W<sub>z</sub> = " + chain + ".</p>"
+            f"<p>All activations are the identity, so {what} = W<sub>z</sub> x + "
+            "b<sub>z</sub></b> with W<sub>z</sub> = " + chain + head + ".</p>"
         )
         W, b = col.coefficients()
-        if base is not None and W.shape[0] == 1:
+        # A softmax baseline: the table in the relative form, as the collapse panel has it.
+        if base is not None and (W.shape[0] == 1 or base.classes):
             header, rows = _baseline_rows(trainer, base, W, b, names)
-            diff = float(np.abs(np.r_[b - base.b, (W - base.W).ravel()]).max())
+            diff = baseline_difference(base, W, b)
+            if diff is None:
+                diff = float(np.abs(np.r_[b - base.b, (W - base.W).ravel()]).max())
             info["max_abs_diff"] = diff
             parts.append(_table(header, rows))
             parts.append(
@@ -254,35 +311,47 @@ def _collapse_section(trainer: Trainer, ds: Dataset) -> tuple[str, dict]:
             )
             if base.note:
                 parts.append(f"<p class='note'>{escape(base.note)}</p>")
+        elif trainer.spec.head == "softmax":
+            classes = _class_names(ds, base, W.shape[0])
+            parts.append(
+                _table(
+                    ["log-odds", "const", *(escape(n) for n in names)],
+                    _relative_rows(W, b, classes),
+                )
+            )
+            parts.append(
+                "<p class='note'>A softmax's logits are defined up to a common row, so each "
+                f"class is stated relative to the reference class {escape(classes[0])} (its "
+                "logit is 0).</p>"
+            )
         else:
             rows = [
                 [f"output {o + 1}", _num(b[o])] + [_num(w) for w in W[o]] for o in range(W.shape[0])
             ]
             parts.append(_table(["", "b", *(escape(n) for n in names)], rows))
-            rel = None if base is None else baseline_difference(base, W, b)
-            if base is not None and rel is not None:  # softmax: relative to a class
-                info["max_abs_diff"] = rel
-                parts.append(
-                    f"<p>Largest difference between the network and "
-                    f"{escape(_baseline_name(base))}: <b>{_num(rel, 3)}</b></p>"
-                    f"<p class='note'>{escape(base.note)}</p>"
-                )
     else:
         approx = best_affine_approximation(trainer.raw_predict, ds.X[trainer.train_rows])
         info["linear_approx_r2"] = float(approx.r2)
         info["slope_spread"] = float(approx.slope_spread)
         parts.append(
-            f"<p>The network does not collapse: {escape(col.reason)}. The best affine map "
+            f"<p>The network does not collapse: {escape(_why_not(col.reason))}. The best "
+            "affine map "
             f"explains <b>R&sup2; = {approx.r2:.4f}</b> of its output; the local slopes vary "
             f"by <b>{approx.slope_spread:.3g}</b> of their size across the data (0 for a "
             "linear network).</p>"
         )
-        if base is not None and approx.W.shape[0] == 1:
+        if base is not None and (approx.W.shape[0] == 1 or base.classes):
             header, rows = _baseline_rows(trainer, base, approx.W, approx.b, names)
             header[1] = "best affine map"
             header[-1] = "difference"
             parts.append(_table(header, rows))
     return "".join(parts), info
+
+
+def _why_not(reason: str) -> str:
+    """The collapse's reason without its own "cannot collapse: " (the sentence says it)."""
+    prefix = "cannot collapse: "
+    return reason[len(prefix) :] if reason.startswith(prefix) else reason
 
 
 def _fit_plot(trainer: Trainer, ds: Dataset, base) -> str:
