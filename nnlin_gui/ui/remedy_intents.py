@@ -7,6 +7,8 @@ that report, so nothing proportional to the rows runs on the GUI thread. Each ca
 own job kind, so remedies on two cards do not cancel each other. A new report on other data
 (the table, the target, the features or the rows changed) clears every comparison; a new
 report after training on the same rows keeps them (the OLS fit they compare is the same).
+The HAC remedy uses the lag chosen under the collapse table (``hacLagsSpin``) when HAC is
+chosen there and the lag is not "auto"; otherwise the default ``floor(4 (n/100)^(2/9))``.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import logging
 from functools import partial
 
 from PySide6.QtCore import QObject, Slot
+from PySide6.QtWidgets import QWidget
 
 from nnlin_gui.workbench.remedies import remedy_job
 
@@ -69,6 +72,7 @@ class RemedyIntents(QObject):
             result.ols,
             remedy,
             assumption,
+            hac_lags=self.hac_lags() if remedy == "hac" else None,
         )
         key = self._data_key()
         if key != self._data:
@@ -93,6 +97,18 @@ class RemedyIntents(QObject):
         assumption = self._tokens.pop(token, None)
         if assumption is not None:
             self._box(assumption).show_failure(message)
+
+    def hac_lags(self) -> int | None:
+        """The Newey-West lag chosen under the collapse table (``hacLagsSpin``) while it
+        offers HAC errors; None (the default lag) when it is on "auto", shows another
+        choice, or is not in this window. Read as File > Export > Python script does."""
+        root = self.panel
+        while root.parentWidget() is not None:  # window() stops at a floating dock
+            root = root.parentWidget()
+        box = root.findChild(QWidget, "covarianceBox")
+        if box is None or getattr(box, "cov_type", None) != "HAC":
+            return None
+        return getattr(box, "hac_lags", None)
 
     def _data_key(self) -> tuple | None:
         """Identity of the arrays an OLS fit of the panel reads (cheap: no pass over rows)."""

@@ -41,13 +41,16 @@ def remedy_job(
     assumption: str,
     progress: Progress,
     cancel: threading.Event,
+    *,
+    hac_lags: int | None = None,
 ) -> RemedyOutcome | None:
     """Apply ``remedy`` to the training ``rows`` of ``X``, ``y`` (read-only inputs: copies
-    are taken here). ``report`` is the OLS report the card shows (recomputed when None)."""
+    are taken here). ``report`` is the OLS report the card shows (recomputed when None);
+    ``hac_lags`` is the Newey-West lag of ``hac`` (None: the default)."""
     Xr, yr = np.array(X[rows], dtype=np.float64), np.array(y[rows], dtype=np.float64)
     if cancel.is_set():
         return None
-    result = apply_remedy(remedy, Xr, yr, names, report, assumption=assumption)
+    result = apply_remedy(remedy, Xr, yr, names, report, assumption=assumption, hac_lags=hac_lags)
     progress(1.0)
     dataset_rows = tuple(int(rows[i]) for i in result.dropped_rows)
     return RemedyOutcome(result, dataset_rows)

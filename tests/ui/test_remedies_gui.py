@@ -6,6 +6,7 @@ R values as recorded in tests/core/test_ols_covariances.py (R 4.2.2, sandwich, l
     fm <- lm(mpg ~ wt + hp, mt)
     sqrt(diag(vcovHC(fm, type = "HC3")))
     sqrt(diag(NeweyWest(fm, lag = 3, prewhite = FALSE, adjust = FALSE)))
+    sqrt(diag(NeweyWest(fm, lag = 1, prewhite = FALSE, adjust = FALSE)))  # R 4.2.2, here
     s <- summary(fm); s$adj.r.squared; s$fstatistic; logLik(fm); AIC(fm); BIC(fm)
     which(cooks.distance(fm) > 4/32)   # 17 18 20 31
 """
@@ -23,6 +24,7 @@ MTCARS = Path(__file__).resolve().parents[1] / "data" / "r" / "mtcars.csv"
 SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 HC3 = [2.22980540343623, 0.768519050357818, 0.00938513790864755]
 HAC3 = [1.57086156712974, 0.534495014286271, 0.00653672750477705]
+HAC1 = [1.78727988403535609, 0.60906054669438170, 0.00677341212756365]
 CLASSICAL = [1.59878753799939, 0.632733494377395, 0.00902970967585572]
 
 
@@ -173,3 +175,34 @@ def test_remedies_show_before_and_after_in_the_card_and_undo(window, qtbot):
         lambda: coll.remedy_box.outcome is None and lin.remedy_box.outcome is None, timeout=30000
     )
     assert not coll.findChild(QTableWidget, "remedyTable").isVisibleTo(coll)
+
+
+def test_hac_remedy_uses_the_lag_chosen_under_the_collapse_table(window, qtbot):
+    """The independence card's HAC remedy takes hacLagsSpin's lag while HAC is chosen
+    there; "auto" or another choice: the default floor(4 (n/100)^(2/9)) = 3 on 32 rows."""
+    open_mtcars(window, qtbot)
+    collapse = window.findChild(QWidget, "collapsePanel")
+    combo = collapse.findChild(QComboBox, "covarianceCombo")
+    lags = collapse.findChild(QSpinBox, "hacLagsSpin")
+    combo.setCurrentIndex(combo.findData("HAC"))
+    lags.setValue(1)
+    panel = show_diagnostics(window, qtbot)
+    card = panel.cards["independence"]
+    status = card.findChild(QLabel, "remedyStatus")
+
+    def hac_after(expected_lag: int) -> list[float]:
+        box = card.remedy_box
+        box.clear()
+        box = apply(card, qtbot, "hac")
+        assert box.outcome.result.details["hac_lags"] == expected_lag
+        return list(box.outcome.result.after.bse)
+
+    assert hac_after(1) == pytest.approx(HAC1, rel=1e-9)
+    assert "lag 1 (as chosen" in status.text()
+    lags.setValue(lags.minimum())  # auto
+    assert lags.text() == "auto"
+    assert hac_after(3) == pytest.approx(HAC3, rel=1e-9)
+    assert "lag 3 (the default" in status.text()
+    lags.setValue(1)
+    combo.setCurrentIndex(combo.findData("HC3"))  # the spin hidden: not a HAC choice
+    assert hac_after(3) == pytest.approx(HAC3, rel=1e-9)

@@ -13,9 +13,10 @@ The remedies and their conventions (R calls in ``tests/core/test_remedies.py``):
     OLS with White's HC3 standard errors (``sandwich::vcovHC(fm, type = "HC3")``); the
     residuals, so the homoskedasticity tests, are unchanged: the errors now allow for it.
 ``hac``
-    OLS with Newey-West errors (Bartlett kernel, lag ``floor(4 (n/100)^(2/9))``, no
-    prewhitening, no small-sample factor: ``sandwich::NeweyWest(fm, lag, prewhite = FALSE,
-    adjust = FALSE)``); t(n - p) for t and p, as ``lmtest::coeftest``.
+    OLS with Newey-West errors (Bartlett kernel, lag ``hac_lags`` or by default
+    ``floor(4 (n/100)^(2/9))``, no prewhitening, no small-sample factor:
+    ``sandwich::NeweyWest(fm, lag, prewhite = FALSE, adjust = FALSE)``); t(n - p) for t
+    and p, as ``lmtest::coeftest``.
 ``fgls``
     Feasible GLS, the two-step estimator of Wooldridge (Introductory Econometrics, 8.4):
     regress ``log(e^2)`` on ``[1, X]`` (e the OLS residuals), ``h = exp(fitted)``, then
@@ -316,7 +317,10 @@ def _covariance(kind: str, X, y, names, report, hac_lags: int | None) -> RemedyR
     before = fit_ols(X, y, names)
     after = fit_ols(X, y, names, cov_type=cov, hac_lags=hac_lags if cov == "HAC" else None)
     card = report.assumption(assumption)
-    lags = f", {after.hac_lags} lags (Bartlett, no prewhitening)" if cov == "HAC" else ""
+    lags = ""
+    if cov == "HAC":
+        how = "as chosen" if hac_lags is not None else "the default floor(4 (n/100)^(2/9))"
+        lags = f", lag {after.hac_lags} ({how}; Bartlett kernel, no prewhitening)"
     what = "heteroskedasticity" if cov == "HC3" else "autocorrelation"
     return RemedyResult(
         kind,
