@@ -23,7 +23,7 @@ from pathlib import Path
 
 import numpy as np
 from PySide6.QtCore import QSize, Qt, Slot
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QColor, QGuiApplication, QPainter
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPushButton,
+    QSizePolicy,
     QSpinBox,
     QTableWidget,
     QTableWidgetItem,
@@ -127,6 +128,59 @@ def comparison_from_results(results, max_rows: int | None = None) -> CollapseCom
     )
 
 
+def short_verdict(sentence: str) -> str:
+    """The table's one-line verdict: "Collapsed to linear regression (OLS) · largest
+    difference 1e-07", "Cannot collapse: layer 1 uses relu · best affine map R² = 0.231"
+    (the whole sentence pushed the rows out of a 720-pixel screen; it stays the tooltip)."""
+    text = sentence.rstrip(".")
+    text = re.sub(r"^[Tt]he network has collapsed to", "Collapsed to", text)
+    text = re.sub(r"^[Tt]he network is a linear model still on its way to", "On its way to", text)
+    text = re.sub(r" \((largest difference [^)]*)\)", r" · \1", text)
+    text = text.replace("; the best affine map explains ", " · best affine map ")
+    text = text.replace(" of the network's output", "")
+    return text[:1].upper() + text[1:]
+
+
+class VerdictLine(QLabel):
+    """One bold, coloured line that never wraps: the short verdict, its middle elided when
+    the dock is narrow (the verdict and the number both stay). ``text()`` and the tooltip
+    keep the whole sentence."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(objectName=name)
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        self.short = ""
+        self.colour: QColor | None = None
+
+    def show_verdict(self, sentence: str, colour: str | None) -> None:
+        self.short = short_verdict(sentence) if colour else sentence
+        self.colour = QColor(colour) if colour else None
+        self.setText(sentence)
+        self.setToolTip(sentence if self.short != sentence else "")
+        self.update()
+
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt override)
+        metrics = self.fontMetrics()
+        return QSize(metrics.horizontalAdvance(self.short) + 8, metrics.height() + 6)
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt override)
+        return QSize(80, self.fontMetrics().height() + 6)
+
+    def paintEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        painter = QPainter(self)
+        colour = self.colour or self.palette().color(self.foregroundRole())
+        if self.colour is None:
+            colour = QColor(colour)
+            colour.setAlpha(150)  # "Waiting for…", an error: muted
+        rect = self.contentsRect().adjusted(0, 0, -2, 0)
+        elide = Qt.TextElideMode.ElideMiddle
+        shown = self.fontMetrics().elidedText(self.short, elide, rect.width())
+        painter.setPen(colour)
+        painter.drawText(rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, shown)
+        painter.end()
+
+
 class CoefficientTable(QTableWidget):
     """Asks for the width of its columns: the panel puts the explanations beside it only
     when the whole table fits (it was cut at the 95% CI column in presentation mode)."""
@@ -218,8 +272,8 @@ class CollapsePanel(CollapseSummary):
         # No title line: the headline is the box's title (a 250-pixel dock shows the rows).
         table_box, table_lay = _group("", "collapseTableBox")
         table_box.setToolTip("The network against the closed-form fit")
-        self.headline = _rich("collapseTableHeadline")
-        set_relative(self.headline, ratio_of(13))
+        self.headline = VerdictLine("collapseTableHeadline")
+        set_relative(self.headline, ratio_of(13), bold=True)
         self.baseline_note = _rich("collapseBaselineNote")
         self.spread = _rich("collapseSpread")
         self.table_note = _rich("collapseTableNote")
@@ -262,8 +316,9 @@ class CollapsePanel(CollapseSummary):
         buttons.add(table_buttons, 1)
         buttons.add(poly)
         self.poly_result = _rich("polyResult")
-        # The verdict and the table first: the rows a dock of 250 px shows.
-        for w in (self.headline, self.regions, self.table, self.table_note):
+        # The verdict and the table first: the rows a dock of 250 px shows. (The regions'
+        # sentence above the table left only its header at 1280x720.)
+        for w in (self.headline, self.table, self.table_note, self.regions):
             table_lay.addWidget(w)
         # The OLS column's covariance (covarianceCombo, hacLagsSpin) and the model's tests.
         self.covariance = CovarianceBox(controller)
@@ -395,10 +450,9 @@ class CollapsePanel(CollapseSummary):
     def _show_table(self, comp: CollapseComparison | None, base) -> None:
         if comp is None:
             error = self.controller.baseline_error
-            self.headline.setText(
-                f"<span style='color:#888'>No closed-form comparison: {error}</span>"
-                if error
-                else "<span style='color:#888'>Waiting for the closed-form fit…</span>"
+            waiting = "Waiting for the closed-form fit…"
+            self.headline.show_verdict(
+                f"No closed-form comparison: {error}" if error else waiting, None
             )
             self.baseline_note.setText("")
             self.table.setRowCount(0)
@@ -412,7 +466,7 @@ class CollapsePanel(CollapseSummary):
         ok = comp.collapsible and comp.headline.startswith("the network has collapsed")
         colour = "#2ea043" if ok else ("#e5534b" if not comp.collapsible else "#3884dc")
         text = comp.headline[:1].upper() + comp.headline[1:]
-        self.headline.setText(f"<b><span style='color:{colour}'>{text}.</span></b>")
+        self.headline.show_verdict(f"{text}.", colour)
         title = comp.baseline_title or BASELINE_TITLES.get(comp.baseline_kind, comp.baseline_kind)
         labels = list(COLUMNS)
         labels[1] = "network" if comp.collapsible else "best affine"
