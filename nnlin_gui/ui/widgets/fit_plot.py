@@ -32,6 +32,10 @@ class FitPlot:
         self.widget = plot_style.new_plot("fitPlot", "Fit", "x", "y")
         self.item = self.widget.getPlotItem()
         self.legend = self.item.addLegend(offset=(10, 10))
+        # Numbers at the major ticks only ("-6 -5 -4 … 9" at every unit was a crowd at 1280
+        # pixels); the minor ticks stay as marks.
+        for side in ("bottom", "left"):
+            self.item.getAxis(side).setStyle(maxTextLevel=0)
         self.image = pg.ImageItem()
         self.image.setZValue(-10)
         self.item.addItem(self.image)
