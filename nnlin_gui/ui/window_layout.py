@@ -33,8 +33,9 @@ def dock_sizes(size: QSize, font_scale: float = 1.0, training_height: int = 300)
     widen = 1.0 + 0.5 * (font_scale - 1.0)
     left = _clamp(0.22 * w * widen, 270, 400)
     right = _clamp(0.21 * w * widen, 260, 360)
-    # Under the plots: the collapse verdict and the first rows of its table.
-    bottom = _clamp(0.35 * h, 230, 400)
+    # Under the plots: the collapse verdict and the first three rows of its table (a 720-
+    # pixel screen showed two at 35%).
+    bottom = _clamp(0.35 * h, 262, 400)
     return DockSizes(left, right, bottom, training_height)
 
 
@@ -58,9 +59,12 @@ def apply_default(window: QMainWindow, font_scale: float = 1.0) -> DockSizes:
 
 def present(window: QMainWindow, font_scale: float, small_screen: bool) -> None:
     """Presentation layout: on a small screen (a 1280x720 projector) every side panel goes
-    into one tabbed column, so the plots and the collapse keep their room at the larger
-    font; on a big screen the docks are only resized for it."""
+    into one tabbed column and the plots go compact (``PlotsArea.set_compact``), so the
+    pictures and the collapse keep their room at the larger font; on a big screen the docks
+    are only resized for it."""
     if small_screen:
+        # The map or fit view at the whole height, the loss and coefficient plots tabbed.
+        window.plots.set_compact(True)
         left = Qt.DockWidgetArea.LeftDockWidgetArea
         shown = window.lessons_dock if not window.lessons_dock.visibleRegion().isEmpty() else None
         for dock in (window.network_dock, window.training_dock):
@@ -70,7 +74,9 @@ def present(window: QMainWindow, font_scale: float, small_screen: bool) -> None:
         sizes = dock_sizes(window.size(), font_scale)
         width = _clamp(0.27 * window.width(), 300, 460)
         window.resizeDocks([window.data_dock], [width], Qt.Orientation.Horizontal)
-        window.resizeDocks([window.collapse_dock], [sizes.bottom + 30], Qt.Orientation.Vertical)
+        # The verdict and two or three rows at the larger font; the plots get the rest.
+        bottom = max(sizes.bottom, int(0.39 * window.height()))
+        window.resizeDocks([window.collapse_dock], [bottom], Qt.Orientation.Vertical)
     else:
         apply_default(window, font_scale)
 

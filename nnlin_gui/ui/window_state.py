@@ -50,6 +50,7 @@ def set_presenting(window: MainWindow, on: bool) -> None:
         # Once the panels' layouts have taken the larger font (their size hints).
         QTimer.singleShot(0, window, lambda: _present_now(window, small))
         return
+    window.plots.set_compact(False)  # the two rows of plots again
     if window._normal_state is not None:
         state, window._normal_state = window._normal_state, None
         window.restoreState(state, STATE_VERSION)

@@ -69,10 +69,11 @@ def test_the_two_feature_map_is_a_large_square_with_whole_controls(small, qtbot)
 
     small.teaching.theme.set_presentation(True)
     settle(qtbot, 300)
-    # Larger fonts: the controls go beside the map where that leaves a larger square.
-    qtbot.waitUntil(lambda: map_side(small) >= 110, timeout=3000)
-    for name in ("showTestData", "discretizeOutput", "showRegions"):
-        assert whole(small.findChild(QCheckBox, name)), name
+    # Larger fonts on a small screen: the map gets the plots' whole height (compact), its
+    # controls above it or beside it, whichever leaves the larger square.
+    qtbot.waitUntil(lambda: small.plots.compact and map_side(small) >= 200, timeout=3000)
+    names = ("showTestData", "discretizeOutput", "showRegions")
+    qtbot.waitUntil(lambda: all(whole(small.findChild(QCheckBox, n)) for n in names), timeout=3000)
     if box.beside:
         assert box.controls.geometry().right() < small.plots.fit.widget.geometry().left()
 
@@ -168,3 +169,117 @@ def test_the_headline_is_whole_on_a_projector(qtbot, settings, monkeypatch, wait
     finally:
         win.teaching.theme.set_presentation(False)
         win.close()
+
+
+# -- the collapse verdict and its first rows, the projector's pictures ---------------------------
+
+
+def visible_rows(win) -> int:
+    """Collapse table rows wholly inside the collapse dock's visible page (no scrolling)."""
+    from PySide6.QtCore import QPoint
+
+    win.collapse_dock.raise_()
+    QApplication.processEvents()
+    table = win.findChild(QTableWidget, "collapseTable")
+    viewport = win.collapse_dock.widget().viewport()
+    shown = QRect(viewport.mapTo(win, QPoint(0, 0)), viewport.size())
+    inner = QRect(table.viewport().mapTo(win, QPoint(0, 0)), table.viewport().size())
+    count = 0
+    for row in range(table.rowCount()):
+        cell = table.visualItemRect(table.item(row, 0))
+        rect = QRect(table.viewport().mapTo(win, cell.topLeft()), cell.size())
+        if table.isVisible() and shown.contains(rect) and inner.contains(rect):
+            count += 1
+    return count
+
+
+def trained(qtbot, settings, monkeypatch, wait_idle, avail, data="linear", presenting=False):
+    win = lay_out(qtbot, settings, monkeypatch, avail)
+    c = win.controller
+    if data != "linear":
+        c.load_builtin(data)
+        qtbot.waitUntil(
+            lambda: (
+                c.dataset is not None
+                and c.dataset.source.startswith(f"builtin:{data}")
+                and c.trainer is not None
+                and not c.is_loading
+            ),
+            timeout=20000,
+        )
+        win.findChild(QWidget, "allReluButton").click()
+        qtbot.waitUntil(lambda: c.spec is not None and not c.spec.is_linear, timeout=20000)
+    if presenting:
+        win.teaching.theme.set_presentation(True)
+    c.train()
+    wait_idle(c)
+    qtbot.waitUntil(lambda: c.results is not None and c.results.epoch == c.trainer.epoch)
+    settle(qtbot, 400)
+    return win
+
+
+@pytest.mark.parametrize(
+    ("size", "data", "presenting", "rows"),
+    [
+        ((1366, 740), "linear", False, 3),
+        ((1280, 720), "linear", False, 3),
+        ((1280, 720), "xor", False, 3),
+        ((1280, 720), "linear", True, 2),
+        ((1280, 720), "xor", True, 2),
+    ],
+)
+def test_the_verdict_and_the_first_rows_show_without_scrolling(
+    qtbot, settings, monkeypatch, wait_idle, size, data, presenting, rows
+):
+    win = trained(qtbot, settings, monkeypatch, wait_idle, QRect(0, 0, *size), data, presenting)
+    try:
+        head = win.findChild(QWidget, "collapseTableHeadline")
+        # One line: the verdict, its number (the whole sentence is its tooltip).
+        assert head.height() <= head.fontMetrics().height() + 12
+        assert head.toolTip()
+        shown = visible_rows(win)
+        print(size, data, presenting, "rows", shown)
+        assert shown >= min(rows, win.findChild(QTableWidget, "collapseTable").rowCount())
+    finally:
+        win.teaching.theme.set_presentation(False)
+        win.close()
+
+
+@pytest.mark.parametrize("data", ["linear", "xor"])
+def test_presentation_on_a_projector_makes_the_pictures_big(
+    qtbot, settings, monkeypatch, wait_idle, data
+):
+    """1280x720 in presentation: the fit view or map at the plots' whole height, the loss and
+    coefficient plots tabbed under the diagram; back to two rows when it ends."""
+    win = trained(qtbot, settings, monkeypatch, wait_idle, QRect(0, 0, 1280, 720), data, True)
+    plots = win.plots
+    try:
+        assert plots.compact
+        tabs = win.findChild(QWidget, "plotTabs")
+        assert tabs.isVisible() and tabs.count() == 2
+        fit = plots.fit.widget
+        assert fit.isVisible() and fit.height() >= 0.8 * plots.height()
+        vb = plots.coef.item.getViewBox()
+        print(data, "map side", map_side(win), "coef view", vb.height(), "fit", fit.size())
+        if data == "xor":
+            # Last session's screenshots: a 130-150 pixel map in presentation.
+            assert map_side(win) >= 220
+            assert tabs.tabText(0) == "Regions"
+        else:
+            assert tabs.tabText(0) == "Coefficients"
+            # The coefficient plot's view was 70 pixels high and lost its axis label.
+            assert vb.height() >= 90
+            assert plots.coef.item.getAxis("left").label.isVisible()
+            # The scale and legend controls sit in the tab bar's corner.
+            assert tabs.cornerWidget() is win.findChild(QWidget, "coefControls")
+        tabs.setCurrentIndex(1)
+        settle(qtbot)
+        assert plots.loss.widget.isVisible() and plots.loss.widget.height() >= 120
+        assert not win.findChild(QWidget, "coefControls").isVisible()
+    finally:
+        win.teaching.theme.set_presentation(False)
+    settle(qtbot, 300)
+    assert not plots.compact and not tabs.isVisible()
+    for w in (plots.loss.widget, plots.coef.widget, win.findChild(QWidget, "coefControls")):
+        assert w.isVisible()
+    win.close()

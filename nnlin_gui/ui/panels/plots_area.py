@@ -1,13 +1,19 @@
 """The central area: the network diagram and the fit view on top, the loss curves and the
 coefficient trajectories below. ``refresh`` is called by the window's frame timer and pulls
-the newest data from the controller (no signal per training update reaches the plots)."""
+the newest data from the controller (no signal per training update reaches the plots).
+
+Compact (presentation mode on a small screen, ``set_compact``): the fit view or map takes
+the whole height on the right, the diagram sits above the coefficient and loss plots, which
+share one tabbed cell (``plotTabs``): four plots in a 1280x720 projector's central area left
+a 140-pixel map and a 70-pixel coefficient view.
+"""
 
 from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QFontMetrics
-from PySide6.QtWidgets import QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QSplitter, QTabWidget, QVBoxLayout, QWidget
 
 from nnlin_gui.core.statistics.comparison import BASELINE_SHORT
 from nnlin_gui.ui.widgets import plot_style
@@ -24,6 +30,11 @@ from nnlin_gui.ui.widgets.region_overlay import RegionOverlay
 # coefficient plots below stay readable at the rest).
 MAP_SHARE = 0.58
 MAX_MAP_WIDTH = 0.6  # of the top row
+# Compact: the fit view's share of the width when it is not a map (a map: its square).
+COMPACT_FIT_SHARE = 0.45
+COMPACT_DIAGRAM_SHARE = 0.36  # of the left column's height, above the tabbed plots
+# Compact minimum heights (diagram, tabbed plot): the collapse dock keeps two rows at 720.
+COMPACT_MINIMUM = (110, 110)
 
 
 class PlotsArea(QWidget):
@@ -57,6 +68,18 @@ class PlotsArea(QWidget):
         layout.setContentsMargins(2, 2, 2, 2)
         layout.addWidget(outer)
         self.splitters = (top, bottom, outer)
+        # The compact arrangement's containers (filled by ``set_compact``).
+        self.compact = False
+        self.tabs = QTabWidget(objectName="plotTabs")
+        self.tabs.setDocumentMode(True)
+        self.tabs.currentChanged.connect(self._on_tab)
+        self.compact_left = QSplitter(Qt.Orientation.Vertical, objectName="compactLeft")
+        self.compact_split = QSplitter(Qt.Orientation.Horizontal, objectName="compactSplitter")
+        self.compact_split.addWidget(self.compact_left)
+        self.compact_split.setChildrenCollapsible(False)
+        self.compact_left.setChildrenCollapsible(False)
+        layout.addWidget(self.compact_split)
+        self.compact_split.hide()
         # "cross-entropy (log scale)" was cut on a low plot: the short form there.
         loss_item = self.loss.widget.getPlotItem()
         loss_item.getViewBox().sigResized.connect(lambda *_: fit_left_label(loss_item))
@@ -85,6 +108,7 @@ class PlotsArea(QWidget):
         newest = coef[-1] if len(coef) else None  # picks the curves of a wide table
         self.coef.set_layout(names, spec.is_linear, reason, newest)
         self.coef_box.on_model_reset()
+        self._name_tabs()
         self.loss.reset()
         fit_left_label(self.loss.widget.getPlotItem())  # its label may be new
         self.fit.set_data(c)
@@ -96,9 +120,87 @@ class PlotsArea(QWidget):
         self._on_baseline(c.baseline)
         self.refresh()
 
+    # -- compact (presentation mode on a small screen) ------------------------------------------
+
+    def set_compact(self, on: bool) -> None:
+        """The fit view or map at the whole height on the right, the diagram above the
+        coefficient and loss plots (tabbed) on the left; or back to the two rows."""
+        if on == self.compact:
+            return
+        self.compact = on
+        top, bottom, outer = self.splitters
+        if on:
+            self._minimums = (self.diagram.minimumHeight(), self.coef.widget.minimumHeight())
+            self.diagram.setMinimumHeight(COMPACT_MINIMUM[0])
+            for plot in (self.coef.widget, self.loss.widget):
+                plot.setMinimumHeight(COMPACT_MINIMUM[1])
+            self.compact_left.addWidget(self.diagram)
+            self.tabs.addTab(self.coef_box, "")
+            self.tabs.addTab(self.loss.widget, "Loss")
+            self.compact_left.addWidget(self.tabs)
+            self.compact_split.addWidget(self.map_box)
+            # The scale and legend controls in the tab bar's corner: the plot gets their row.
+            self.tabs.setCornerWidget(self.coef_box.controls, Qt.Corner.TopRightCorner)
+            self.coef_box.controls.show()
+            self._name_tabs()
+            outer.hide()
+            self.compact_split.show()
+        else:
+            while self.tabs.count():
+                self.tabs.removeTab(0)  # the widgets stay; inserted back below
+            self.tabs.setCornerWidget(None, Qt.Corner.TopRightCorner)
+            self.coef_box.take_controls_back()
+            self.diagram.setMinimumHeight(self._minimums[0])
+            for plot in (self.coef.widget, self.loss.widget):
+                plot.setMinimumHeight(self._minimums[1])
+            top.insertWidget(0, self.diagram)
+            top.insertWidget(1, self.map_box)
+            bottom.insertWidget(0, self.loss.widget)
+            bottom.insertWidget(1, self.coef_box)
+            for w in (self.diagram, self.map_box, self.loss.widget, self.coef_box):
+                w.show()
+            self.compact_split.hide()
+            outer.show()
+            self._top_moved = False
+            self.share_rows(MAP_SHARE if self._mode == "heatmap" else 0.5)
+        self._share_timer.start()
+
+    def _on_tab(self, index: int) -> None:
+        # The corner's controls are the coefficient plot's: shown with it only.
+        if self.compact:
+            self.coef_box.controls.setVisible(self.tabs.widget(index) is self.coef_box)
+
+    def _name_tabs(self) -> None:
+        spec = self.controller.spec
+        linear = spec is None or spec.is_linear
+        index = self.tabs.indexOf(self.coef_box)
+        if index >= 0:  # a nonlinear network's plot counts its linear regions
+            self.tabs.setTabText(index, "Coefficients" if linear else "Regions")
+
+    def share_compact(self) -> None:
+        """The map as wide as its square (and its controls) at the whole height; another fit
+        view 45% of the width; the diagram above the tabs."""
+        split, left = self.compact_split, self.compact_left
+        total = sum(split.sizes())
+        if total <= 0:
+            return
+        if self._mode == "heatmap":
+            width = self.map_box.ideal_width(split.height())
+            width = int(min(MAX_MAP_WIDTH * total, max(0.4 * total, width)))
+        else:
+            width = int(COMPACT_FIT_SHARE * total)
+        split.setSizes([total - width, width])
+        column = sum(left.sizes())
+        if column > 0:
+            first = int(COMPACT_DIAGRAM_SHARE * column)
+            left.setSizes([first, column - first])
+
     def share_top(self) -> None:
         """A two-feature map: its cell as wide as its square and its controls need (the
         diagram takes the rest, at least 40%); the other views: 3 to 2."""
+        if self.compact:
+            self.share_compact()
+            return
         top = self.splitters[0]
         total = sum(top.sizes())
         if total <= 0 or self._top_moved:
