@@ -151,18 +151,18 @@ def test_separable_classes_have_no_estimate_and_say_so():
     mt = load_dataset(
         str(R_DIR / "mtcars.csv"), target="cyl", features=["mpg"], task="classification"
     )
-    with pytest.raises(DataError, match="perfectly separable") as err:
+    with pytest.raises(DataError, match="separable by the features") as err:
         fit_multinomial(mt.X, mt.y, mt.feature_names, mt.class_labels)
     assert str(err.value) == SEPARATED and "\n" not in SEPARATED
     # Complete separation of one class only (quasi-separation of the whole).
     rng = np.random.default_rng(1)
     x = rng.normal(size=(60, 2))
     y = np.where(x[:, 0] > 1.0, 2, rng.integers(0, 2, 60))
-    with pytest.raises(DataError, match="perfectly separable"):
+    with pytest.raises(DataError, match="separable by the features"):
         fit_multinomial(x, y, ["a", "b"])
     # Complete separation (three clusters): the iterate itself is the certificate.
     centres = np.repeat([[0.0, 0.0], [5.0, 0.0], [0.0, 5.0]], 20, axis=0)
-    with pytest.raises(DataError, match="perfectly separable"):
+    with pytest.raises(DataError, match="separable by the features"):
         fit_multinomial(centres + rng.normal(size=(60, 2)) * 0.3, np.repeat([0, 1, 2], 20))
 
 

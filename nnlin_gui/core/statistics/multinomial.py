@@ -40,9 +40,9 @@ __all__ = [
 _MAX_ITER = 200
 _STEP_TOL = 1e-10  # Newton converges quadratically: one more step leaves ~1e-20
 SEPARATED = (
-    "the classes are perfectly separable by the features (or a combination of classes is), so "
-    "the multinomial maximum likelihood estimate does not exist (the coefficients run to "
-    "infinity): there is no closed form to compare with"
+    "the classes (or a combination of them) are separable by the features, completely or up "
+    "to ties on the boundary, so the multinomial maximum likelihood estimate does not exist "
+    "(coefficients run to infinity): there is no closed form to compare with"
 )
 
 

@@ -592,8 +592,9 @@ class _Separated(Exception):
 
 
 _SEPARATED = (
-    "the classes are perfectly separable by the features, so the logistic coefficients "
-    "are infinite; drop the separating feature or use a penalised model"
+    "the classes are separable by the features (completely, or up to ties on the boundary), "
+    "so the logistic maximum likelihood estimate does not exist (coefficients run to "
+    "infinity); use fewer features or a penalised model"
 )
 
 
