@@ -98,7 +98,8 @@ def multiclass_note(target: str, n_classes: int) -> str:
     """The one line a multi-class target gets instead of the page."""
     return (
         f"{target} has {n_classes} classes: the logistic diagnostics (ROC, calibration, "
-        "Hosmer-Lemeshow, influence) are for two-class targets; choose a 0/1 target to see them."
+        "Hosmer-Lemeshow, influence) are for two-class targets; choose a two-class target to see "
+        "them."
     )
 
 

@@ -161,3 +161,13 @@ def test_binned_residuals_keep_ties_together():
 def test_hosmer_lemeshow_table_none_for_constant():
     assert hosmer_lemeshow_table(np.array([0, 1, 0, 1.0]), np.full(4, 0.5)) is None
     assert "same predicted probability" in hosmer_lemeshow_verdict(None)
+
+
+def test_hosmer_lemeshow_verdicts_claim_no_more_than_the_test_shows():
+    """A small p is evidence of miscalibration, not a finding about particular groups."""
+    from types import SimpleNamespace
+
+    bad = hosmer_lemeshow_verdict(SimpleNamespace(pvalue=0.01))
+    assert bad.startswith("Evidence that") and "(p < 0.05)" in bad and "likely" in bad
+    good = hosmer_lemeshow_verdict(SimpleNamespace(pvalue=0.5))
+    assert good.startswith("No evidence") and "not proof" in good

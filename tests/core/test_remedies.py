@@ -256,3 +256,29 @@ def test_every_card_has_a_labelled_remedy_and_unknown_ones_are_refused():
     X, y = xy(MT, ["wt"], "mpg")
     with pytest.raises(DataError, match="unknown remedy"):
         apply_remedy("prayer", X, y)
+
+
+def test_status_lines_say_what_was_done_at_the_limits(monkeypatch):
+    """Over 50 rows above 4/n: the line says only the 50 largest were dropped (it said "the
+    50 rows with Cook's distance above 4/n" when more passed). A Box-Cox interval that runs
+    past the search range [-2, 2] is not stated as ending at -2."""
+    from nnlin_gui.core.statistics import remedies
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(3000, 2))
+    y = X @ [1.0, 2.0] + rng.standard_t(2, size=3000)
+    res = apply_remedy("drop_influential", X, y, ["a", "b"])
+    assert len(res.dropped_rows) == 50
+    assert "the 50 rows with the largest Cook's distances above 4/n" in res.description
+    report = diagnose_ols(X, y, ["a", "b"])
+    cook = report.assumption("influence").test("Cook's distance")
+    assert cook.threshold["list"] == pytest.approx(4 / 3000)
+
+    X, y = xy(MT, ["wt", "hp"], "mpg")
+    real = remedies.boxcox_lambda(X, y)
+    wide = remedies.BoxCox(real.lambda_, (-2.0, 2.0), real.grid_best, real.grid, real.loglik)
+    text = apply_remedy("boxcox", X, y, ["wt", "hp"], assumption="normality").description
+    assert f"[{real.ci[0]:.3g}, {real.ci[1]:.3g}]" in text
+    monkeypatch.setattr(remedies, "boxcox_lambda", lambda *_: wide)
+    text = apply_remedy("boxcox", X, y, ["wt", "hp"], assumption="normality").description
+    assert "95% interval [−2 or below, 2 or above]" in text

@@ -76,7 +76,11 @@ def test_binary_target_shows_the_logistic_page_then_ols_cards_return(window, qtb
     cal = window.findChild(pg.PlotWidget, "calibrationPlot")
     dots = [i for i in cal.getPlotItem().items if isinstance(i, pg.ScatterPlotItem)]
     assert dots and len(dots[0].data) == len(diag.binned.count)
-    assert "bins" in window.findChild(QLabel, "calibrationLabel").text()
+    calibration = window.findChild(QLabel, "calibrationLabel").text()
+    assert "bins" in calibration
+    out, expected = diag.binned.outside, max(1, round(0.05 * len(diag.binned.count)))
+    assert ("no more than chance allows" in calibration) == (out <= expected)
+    assert "specificity (0s recognised)" in window.findChild(QLabel, "confusionLabel").text()
 
     # Confusion matrix: the counts add up to the training rows.
     table = window.findChild(QTableWidget, "confusionTable")

@@ -147,6 +147,7 @@ def test_remedies_show_before_and_after_in_the_card_and_undo(window, qtbot):
     box = apply(infl, qtbot, "drop_influential")
     dropped = infl.findChild(QLabel, "remedyDroppedRows")
     assert dropped.isVisibleTo(infl) and "17, 18, 20, 31" in dropped.text()
+    assert "this comparison only: your data were not changed" in dropped.text()
     rows = {r[0]: r[1:] for r in box.comparison()}
     assert rows["model"][1] == "4 rows dropped" and rows["rows"] == ["32", "28"]
     if os.environ.get("NNLIN_SCREENSHOTS"):

@@ -45,6 +45,7 @@ def test_multiclass_gets_one_line():
     page = logistic_page_job(inputs, lambda f: None, threading.Event())
     assert page.diagnostics is None
     assert "3 classes" in page.note and "two-class" in page.note and "\n" not in page.note
+    assert "0/1" not in page.note  # labelled classes (yes/no) qualify too
 
 
 def test_cancelled_returns_none_and_separable_raises():

@@ -210,8 +210,9 @@ def hosmer_lemeshow_verdict(table: HosmerLemeshowTable | None) -> str:
         return "Every row has the same predicted probability: there are no groups to compare."
     if table.pvalue < 0.05:
         return (
-            "The predicted probabilities disagree with the observed rates in some groups: "
-            "the model is miscalibrated somewhere (the calibration plot shows where)."
+            "Evidence that the predicted probabilities disagree with the observed rates "
+            "(p < 0.05): the model is likely miscalibrated somewhere (the groups below and "
+            "the calibration plot show where)."
         )
     return (
         "No evidence that the predicted probabilities disagree with the observed rates "

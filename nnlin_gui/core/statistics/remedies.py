@@ -372,9 +372,12 @@ def _transform(kind: str, assumption: str, X, y, names, report) -> RemedyResult:
     else:
         text = f"The target replaced by (y^λ − 1)/λ with λ = {lam:.4g}"
         label = f"OLS on Box-Cox y, λ {lam:.3g}"
+    # An end at the search bound [-2, 2] is not the interval's end: it lies beyond.
+    lo = "−2 or below" if bc.ci[0] <= -2.0 else f"{bc.ci[0]:.3g}"
+    hi = "2 or above" if bc.ci[1] >= 2.0 else f"{bc.ci[1]:.3g}"
     text += (
         f" (Box-Cox profile likelihood: λ̂ = {bc.lambda_:.3g}, 95% interval "
-        f"[{bc.ci[0]:.3g}, {bc.ci[1]:.3g}]); coefficients are on the new scale."
+        f"[{lo}, {hi}]); coefficients are on the new scale."
     )
     return RemedyResult(
         kind,
@@ -396,6 +399,7 @@ def influential_rows(report: DiagnosticReport) -> tuple[int, ...]:
 
 
 def _drop(X, y, names, report) -> RemedyResult:
+    from nnlin_gui.core.statistics.diagnostics.influence import MAX_LISTED
     from nnlin_gui.core.statistics.regression import fit_ols
 
     rows = influential_rows(report)
@@ -406,11 +410,17 @@ def _drop(X, y, names, report) -> RemedyResult:
     before = fit_ols(X, y, names)
     after = fit_ols(X[keep], y[keep], names)
     rerun = _report_for(X[keep], y[keep], names)
+    # The card lists at most MAX_LISTED rows: more may pass 4/n than are dropped.
+    which = f"the {len(rows)} row(s) with Cook's distance above 4/n = {4 / len(y):.3g}"
+    if len(rows) >= MAX_LISTED:
+        which = (
+            f"the {len(rows)} rows with the largest Cook's distances above 4/n = "
+            f"{4 / len(y):.3g} (the card lists no more)"
+        )
     return RemedyResult(
         "drop_influential",
         "influence",
-        f"OLS without the {len(rows)} row(s) with Cook's distance above 4/n = "
-        f"{4 / len(y):.3g}; the card re-run on the {int(keep.sum())} rows left.",
+        f"OLS without {which}; the card re-run on the {int(keep.sum())} rows left.",
         _summary(before, "OLS"),
         _summary(after, f"{len(rows)} rows dropped" if len(rows) > 1 else "1 row dropped"),
         report.assumption("influence"),

@@ -240,7 +240,7 @@ class LogisticPage(QWidget):
         k, out = len(b.count), b.outside
         expected = max(1, round(0.05 * k))
         verdict = (
-            "as many as chance allows"
+            "no more than chance allows"
             if out <= expected
             else "more than chance allows: the model is off where those dots sit"
         )
@@ -258,7 +258,7 @@ class LogisticPage(QWidget):
 
         self.confusion_label.setText(
             f"Accuracy {diag.accuracy:.1%}; sensitivity (1s caught) {rate(tp, fn)}; "
-            f"specificity (0s kept) {rate(tn, fp)}; precision {rate(tp, fp)}."
+            f"specificity (0s recognised) {rate(tn, fp)}; precision {rate(tp, fp)}."
         )
 
     def _draw_hosmer_lemeshow(self, diag) -> None:

@@ -189,8 +189,8 @@ class RemedyBox(QWidget):
         if outcome.dataset_rows:
             listed = ", ".join(str(r + 1) for r in outcome.dataset_rows[:MAX_ROWS_LISTED])
             self.dropped.setText(
-                f"Left out (dataset rows, counting from 1): {listed}. Undo brings them back; "
-                "your data were not changed."
+                f"Left out (dataset rows, counting from 1): {listed}. They were left out of "
+                "this comparison only: your data were not changed (Undo hides it)."
             )
             self.dropped.show()
         else:
