@@ -1,5 +1,6 @@
-"""The short manual (F1): what each panel shows, the formulas, the assumptions, and the
-keyboard shortcuts of the window it belongs to.
+"""The short manual (F1): what each panel shows (the remedies and the logistic diagnostics
+page too), the formulas (the multinomial baseline too), the assumptions, the files a user
+can export, labs, and the keyboard shortcuts of the window it belongs to.
 
 The text is ``resources/manual/manual.html`` (bundled like the lessons); the shortcut table
 is built from the window's actions, so it cannot drift from them.
