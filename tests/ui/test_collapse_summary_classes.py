@@ -19,10 +19,10 @@ def test_softmax_rows_are_classes_against_the_reference():
     np.testing.assert_array_equal(Wr, W[1:] - W[0])
     np.testing.assert_array_equal(br, b[1:] - b[0])
     assert target == "log P(species=versicolor)/P(species=setosa)"
-    assert more == "+ 2 more classes, each against the reference class setosa"
+    assert more == "+ 2 more classes, each vs setosa"
     text = equation(Wr, br, ("x1", "x2"), target, more=more)
     assert "output" not in text
-    assert "(+ 2 more classes, each against the reference class setosa)" in text
+    assert "(+ 2 more classes, each vs setosa)" in text
     assert text.startswith("<i>log P(species=versicolor)/P(species=setosa)</i> = 2·<i>x1</i>")
 
 
@@ -30,7 +30,7 @@ def test_three_classes_say_one_more_class_and_two_say_none():
     three = SimpleNamespace(classes=("0", "1", "2"))
     W, b = np.eye(3)[:, :2], np.zeros(3)
     *_, more = relative_rows(three, W, b, "cls")
-    assert more == "+ 1 more class, each against the reference class 0"
+    assert more == "+ 1 more class, each vs 0"
     two = SimpleNamespace(classes=("no", "yes"))
     Wr, br, target, more = relative_rows(two, W[:2], b[:2], "cls")
     assert more is None and Wr.shape == (1, 2) and target == "log P(cls=yes)/P(cls=no)"

@@ -244,7 +244,7 @@ def test_multiclass_compares_with_multinomial_regression(window, qtbot, tmp_path
     for name in ("equationLabel", "baselineLabel"):  # classes, not outputs, named
         text = child(window, QLabel, name).text()
         assert "log P(cls=1)/P(cls=0)" in text and "output" not in text
-        assert "(+ 1 more class, each against the reference class 0)" in text
+        assert "(+ 1 more class, each vs 0)" in text
     headline = child(window, QLabel, "collapseTableHeadline").text()
     assert "collapsed to multinomial logistic regression (relative to class 0)" in headline
     table = child(window, QTableWidget, "collapseTable")

@@ -59,7 +59,7 @@ def relative_rows(base, W, b, target: str):
     to the first (the reference: its logit is 0); otherwise as given.
 
     Returns ``(W, b, target, more)``: ``more`` names the rows after the first ("+ 2 more
-    classes, each against the reference class setosa"), None when not relative.
+    classes, each vs setosa", the reference), None when not relative.
     """
     if base is None or not base.classes or np.atleast_2d(W).shape[0] != len(base.classes):
         return W, b, target, None
@@ -69,7 +69,7 @@ def relative_rows(base, W, b, target: str):
     more = None
     if others > 0:
         noun = "class" if others == 1 else "classes"
-        more = f"+ {others} more {noun}, each against the reference class {ref}"
+        more = f"+ {others} more {noun}, each vs {ref}"  # short: the line keeps its terms
     return Wr[1:], br[1:], f"log P({target}={first})/P({target}={ref})", more
 
 
