@@ -55,16 +55,16 @@ TITLES = {
 MEANING = {
     "roc": "Every threshold on the predicted probability gives one point: the share of 1s "
     "caught against the share of 0s falsely flagged. AUC is the chance that a random 1 gets "
-    "a higher probability than a random 0 (0.5: a coin, 1: perfect). The dot is the 0.5 "
-    "threshold.",
+    "a higher probability than a random 0, ties counting half (0.5: a coin, 1: perfect). "
+    "The dot is the 0.5 threshold.",
     "calibration": "Rows grouped by predicted probability; each dot is a group's mean "
     "residual (observed − predicted). A calibrated model keeps about 19 dots in 20 inside "
     "the dashed ±2 SE band (Gelman and Hill's binned residual plot).",
     "confusion": "Predicting 1 when the probability is at least 0.5, on the training rows.",
     "hosmerLemeshow": "Ten groups by predicted probability: do the observed 1s match the "
     "expected ones (the sum of the probabilities)? A small p says they do not.",
-    "influence": "Cook's distance: how far the fit moves when one row is left out. Rows "
-    "above 4/n (the dashed line) are listed.",
+    "influence": "Cook's distance: about how far the fit moves when one row is left out (R's "
+    "one-step approximation for a glm). Rows above 4/n (the dashed line) are listed.",
 }
 
 
