@@ -249,37 +249,44 @@ def test_the_verdict_and_the_first_rows_show_without_scrolling(
 def test_presentation_on_a_projector_makes_the_pictures_big(
     qtbot, settings, monkeypatch, wait_idle, data
 ):
-    """1280x720 in presentation: the fit view or map at the plots' whole height, the loss and
-    coefficient plots tabbed under the diagram; back to two rows when it ends."""
+    """1280x720 in presentation: the fit view or map at the plots' whole height, the diagram,
+    the coefficient and the loss plots as tabs beside it, each at that height too; back to
+    two rows when it ends."""
     win = trained(qtbot, settings, monkeypatch, wait_idle, QRect(0, 0, 1280, 720), data, True)
     plots = win.plots
+    tabs = win.findChild(QWidget, "plotTabs")
     try:
         assert plots.compact
-        tabs = win.findChild(QWidget, "plotTabs")
-        assert tabs.isVisible() and tabs.count() == 2
+        assert tabs.isVisible() and tabs.count() == 3
         fit = plots.fit.widget
         assert fit.isVisible() and fit.height() >= 0.8 * plots.height()
-        vb = plots.coef.item.getViewBox()
-        print(data, "map side", map_side(win), "coef view", vb.height(), "fit", fit.size())
+        coef_tab = "Coefficients" if data == "linear" else "Regions"
+        assert [tabs.tabText(i) for i in range(3)] == ["Network", coef_tab, "Loss"]
         if data == "xor":
             # Last session's screenshots: a 130-150 pixel map in presentation.
             assert map_side(win) >= 220
-            assert tabs.tabText(0) == "Regions"
+            assert tabs.currentWidget() is plots.diagram  # the units' maps
         else:
-            assert tabs.tabText(0) == "Coefficients"
-            # The coefficient plot's view was 70 pixels high and lost its axis label.
-            assert vb.height() >= 90
-            assert plots.coef.item.getAxis("left").label.isVisible()
-            # The scale and legend controls sit in the tab bar's corner.
-            assert tabs.cornerWidget() is win.findChild(QWidget, "coefControls")
+            assert tabs.currentWidget() is plots.coef_box  # the coefficients meeting OLS
+        print(data, "map side", map_side(win), "fit", fit.size(), "plots", plots.size())
+        for index in (1, 0, 2):
+            tabs.setCurrentIndex(index)
+            settle(qtbot)
+            shown = tabs.currentWidget()
+            assert shown.isVisible() and shown.height() >= 0.75 * plots.height(), index
         tabs.setCurrentIndex(1)
         settle(qtbot)
-        assert plots.loss.widget.isVisible() and plots.loss.widget.height() >= 120
-        assert not win.findChild(QWidget, "coefControls").isVisible()
+        if data == "linear":
+            # The coefficient plot's view was 70 pixels high and lost its axis label.
+            vb = plots.coef.item.getViewBox()
+            assert vb.height() >= 150
+            assert plots.coef.item.getAxis("left").label.isVisible()
+        # The diagram shows every unit of its 4-unit layers (at 110 pixels, "2 more").
+        assert all(len(col.units) == min(col.n, 4) for col in plots.diagram._columns)
     finally:
         win.teaching.theme.set_presentation(False)
     settle(qtbot, 300)
     assert not plots.compact and not tabs.isVisible()
-    for w in (plots.loss.widget, plots.coef.widget, win.findChild(QWidget, "coefControls")):
+    for w in (plots.loss.widget, plots.coef.widget, plots.diagram, plots.fit.widget):
         assert w.isVisible()
     win.close()

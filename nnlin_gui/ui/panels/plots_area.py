@@ -3,9 +3,10 @@ coefficient trajectories below. ``refresh`` is called by the window's frame time
 the newest data from the controller (no signal per training update reaches the plots).
 
 Compact (presentation mode on a small screen, ``set_compact``): the fit view or map takes
-the whole height on the right, the diagram sits above the coefficient and loss plots, which
-share one tabbed cell (``plotTabs``): four plots in a 1280x720 projector's central area left
-a 140-pixel map and a 70-pixel coefficient view.
+the whole height on the right; the diagram, the coefficient and the loss plots share the
+left as tabs (``plotTabs``), each at the whole height: four plots at once in a 1280x720
+projector's central area left a 140-pixel map and a 70-pixel coefficient view, and the
+diagram with a part of its units.
 """
 
 from __future__ import annotations
@@ -32,9 +33,6 @@ MAP_SHARE = 0.58
 MAX_MAP_WIDTH = 0.6  # of the top row
 # Compact: the fit view's share of the width when it is not a map (a map: its square).
 COMPACT_FIT_SHARE = 0.45
-COMPACT_DIAGRAM_SHARE = 0.36  # of the left column's height, above the tabbed plots
-# Compact minimum heights (diagram, tabbed plot): the collapse dock keeps two rows at 720.
-COMPACT_MINIMUM = (110, 110)
 
 
 class PlotsArea(QWidget):
@@ -72,12 +70,9 @@ class PlotsArea(QWidget):
         self.compact = False
         self.tabs = QTabWidget(objectName="plotTabs")
         self.tabs.setDocumentMode(True)
-        self.tabs.currentChanged.connect(self._on_tab)
-        self.compact_left = QSplitter(Qt.Orientation.Vertical, objectName="compactLeft")
         self.compact_split = QSplitter(Qt.Orientation.Horizontal, objectName="compactSplitter")
-        self.compact_split.addWidget(self.compact_left)
+        self.compact_split.addWidget(self.tabs)
         self.compact_split.setChildrenCollapsible(False)
-        self.compact_left.setChildrenCollapsible(False)
         layout.addWidget(self.compact_split)
         self.compact_split.hide()
         # "cross-entropy (log scale)" was cut on a low plot: the short form there.
@@ -123,36 +118,28 @@ class PlotsArea(QWidget):
     # -- compact (presentation mode on a small screen) ------------------------------------------
 
     def set_compact(self, on: bool) -> None:
-        """The fit view or map at the whole height on the right, the diagram above the
-        coefficient and loss plots (tabbed) on the left; or back to the two rows."""
+        """The fit view or map at the whole height on the right, the diagram, coefficient and
+        loss plots as tabs at the whole height on the left; or back to the two rows."""
         if on == self.compact:
             return
         self.compact = on
         top, bottom, outer = self.splitters
         if on:
-            self._minimums = (self.diagram.minimumHeight(), self.coef.widget.minimumHeight())
-            self.diagram.setMinimumHeight(COMPACT_MINIMUM[0])
-            for plot in (self.coef.widget, self.loss.widget):
-                plot.setMinimumHeight(COMPACT_MINIMUM[1])
-            self.compact_left.addWidget(self.diagram)
+            self.tabs.addTab(self.diagram, "Network")
             self.tabs.addTab(self.coef_box, "")
             self.tabs.addTab(self.loss.widget, "Loss")
-            self.compact_left.addWidget(self.tabs)
-            self.compact_split.addWidget(self.map_box)
-            # The scale and legend controls in the tab bar's corner: the plot gets their row.
-            self.tabs.setCornerWidget(self.coef_box.controls, Qt.Corner.TopRightCorner)
-            self.coef_box.controls.show()
             self._name_tabs()
+            spec = self.controller.spec
+            # The picture that says the most: the coefficients meeting OLS for a linear
+            # network, the units' maps for a nonlinear one.
+            linear = spec is None or spec.is_linear
+            self.tabs.setCurrentWidget(self.coef_box if linear else self.diagram)
+            self.compact_split.addWidget(self.map_box)
             outer.hide()
             self.compact_split.show()
         else:
             while self.tabs.count():
                 self.tabs.removeTab(0)  # the widgets stay; inserted back below
-            self.tabs.setCornerWidget(None, Qt.Corner.TopRightCorner)
-            self.coef_box.take_controls_back()
-            self.diagram.setMinimumHeight(self._minimums[0])
-            for plot in (self.coef.widget, self.loss.widget):
-                plot.setMinimumHeight(self._minimums[1])
             top.insertWidget(0, self.diagram)
             top.insertWidget(1, self.map_box)
             bottom.insertWidget(0, self.loss.widget)
@@ -165,11 +152,6 @@ class PlotsArea(QWidget):
             self.share_rows(MAP_SHARE if self._mode == "heatmap" else 0.5)
         self._share_timer.start()
 
-    def _on_tab(self, index: int) -> None:
-        # The corner's controls are the coefficient plot's: shown with it only.
-        if self.compact:
-            self.coef_box.controls.setVisible(self.tabs.widget(index) is self.coef_box)
-
     def _name_tabs(self) -> None:
         spec = self.controller.spec
         linear = spec is None or spec.is_linear
@@ -179,8 +161,8 @@ class PlotsArea(QWidget):
 
     def share_compact(self) -> None:
         """The map as wide as its square (and its controls) at the whole height; another fit
-        view 45% of the width; the diagram above the tabs."""
-        split, left = self.compact_split, self.compact_left
+        view 45% of the width; the tabs the rest."""
+        split = self.compact_split
         total = sum(split.sizes())
         if total <= 0:
             return
@@ -190,10 +172,6 @@ class PlotsArea(QWidget):
         else:
             width = int(COMPACT_FIT_SHARE * total)
         split.setSizes([total - width, width])
-        column = sum(left.sizes())
-        if column > 0:
-            first = int(COMPACT_DIAGRAM_SHARE * column)
-            left.setSizes([first, column - first])
 
     def share_top(self) -> None:
         """A two-feature map: its cell as wide as its square and its controls need (the

@@ -54,27 +54,19 @@ class CoefBox(QWidget):
         self.scale.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         self.legend.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         self.note.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        # In one widget: the compact plots area puts it in its tab bar's corner.
-        self.controls = QWidget(objectName="coefControls")
-        row = QHBoxLayout(self.controls)
+        row = QHBoxLayout()
         row.setContentsMargins(4, 0, 4, 0)
         row.addWidget(self.scale)
         row.addWidget(self.legend)
         row.addWidget(self.note, 1)
-        self.box = QVBoxLayout(self)
-        self.box.setContentsMargins(0, 0, 0, 0)
-        self.box.setSpacing(2)
-        self.box.addWidget(self.controls)
-        self.box.addWidget(coef.widget, 1)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(2)
+        lay.addLayout(row)
+        lay.addWidget(coef.widget, 1)
         self.scale.activated.connect(self._on_scale)
         self.legend.toggled.connect(coef.set_legend_shown)
         controller.results_changed.connect(self._on_results)
-
-    def take_controls_back(self) -> None:
-        """The controls above the plot again (after the compact layout's tab corner)."""
-        if self.controls.parent() is not self:
-            self.box.insertWidget(0, self.controls)
-            self.controls.show()
 
     def _on_scale(self, index: int) -> None:
         self.coef.set_standardised(self.scale.itemData(index) == "standardised")
@@ -123,8 +115,7 @@ class CoefBox(QWidget):
     def _fit_note(self) -> None:
         if not self._notes:
             return
-        room = self.controls.width() if self.controls.parent() is not self else self.width()
-        room = room - self.scale.sizeHint().width() - self.legend.sizeHint().width() - 40
+        room = self.width() - self.scale.sizeHint().width() - self.legend.sizeHint().width() - 40
         metrics = QFontMetrics(self.note.font())
         plain = [re.sub(r"<[^>]+>", "", t) for t in self._notes]
         fits = [i for i, p in enumerate(plain) if metrics.horizontalAdvance(p) <= room]
