@@ -91,7 +91,8 @@ class CoefPlot:
         self, names: list[str], linear: bool, reason: str = "", values: np.ndarray | None = None
     ) -> None:
         """New set of curves (after the data or the network changed); ``values`` (the
-        newest coefficients) choose which ones a wide table shows."""
+        newest coefficients) choose which ones a wide table shows. ``set_scales`` must
+        follow (it fills the legend)."""
         self.names = list(names)
         self.picked = largest(values, len(names), MAX_CURVES)
         self._baseline_key = None
@@ -110,7 +111,9 @@ class CoefPlot:
             return
         self.note.setText("")
         self._use_items(plot_style.coefficient_colours(len(self.picked)))
-        self._fill_legend(values)
+        # No legend yet: ``set_scales`` follows every new layout and fills it once it knows
+        # which entry is the intercept (filled here too, it was built twice per new model,
+        # 10-15 ms each).
         self._set_title()
         self.item.enableAutoRange()
 
