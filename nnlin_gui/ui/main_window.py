@@ -44,6 +44,7 @@ from nnlin_gui.ui import (
 )
 from nnlin_gui.ui.controller import DEFAULT_SOURCE, ModelController
 from nnlin_gui.ui.gui_gc import collect_in_gui_thread
+from nnlin_gui.ui.paint_hold import PaintHold, set_progress
 from nnlin_gui.ui.panels.builder_panel import BuilderPanel
 from nnlin_gui.ui.panels.data_panel import DataPanel
 from nnlin_gui.ui.panels.settings_panel import SettingsPanel
@@ -144,6 +145,11 @@ class MainWindow(QMainWindow):
         c.message.connect(self.show_message)
         c.loading_changed.connect(self._on_loading)
         c.load_progress.connect(self._on_load_progress)
+        # First: the window is painted once, when the panels have taken a change in.
+        self.paint_hold = PaintHold(self)
+        changes = (c.table_changed, c.dataset_changed, c.model_reset, c.results_changed)
+        for signal in (*changes, c.state_changed):
+            signal.connect(self.paint_hold.hold)
         c.table_changed.connect(self._on_table)
         c.dataset_changed.connect(self._pages_to_top)
         c.results_changed.connect(self._on_results)
@@ -296,7 +302,7 @@ class MainWindow(QMainWindow):
         self.headline.show_headline(readout.headline, live=c.is_training)
         if c.is_training:
             span = max(1, c.run_end_epoch - self._run_start)
-            self.train_progress.setValue(int(1000 * (c.epoch - self._run_start) / span))
+            set_progress(self.train_progress, int(1000 * (c.epoch - self._run_start) / span))
 
     def _on_state(self, state: str) -> None:
         training = state == "training"
@@ -307,7 +313,7 @@ class MainWindow(QMainWindow):
         self.train_progress.setVisible(training)
         if training:
             self._run_start = self.controller.epoch
-            self.train_progress.setValue(0)
+            set_progress(self.train_progress, 0)
             self.plots.start_live(self.controller.epoch, self.controller.run_end_epoch)
             self.frame_timer.start()
         else:
@@ -367,7 +373,7 @@ class MainWindow(QMainWindow):
         window_status.show_loading(self, loading)
 
     def _on_load_progress(self, fraction: float) -> None:
-        self.load_progress.setValue(int(1000 * fraction))
+        set_progress(self.load_progress, int(1000 * fraction))
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         if window_files.dropped_path(event):
