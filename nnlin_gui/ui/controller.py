@@ -1,8 +1,8 @@
 """The controller: turns a panel's intent into a workbench change, and a change into signals.
 
 The state and its rules live in ``nnlin_gui.workbench`` (``Workbench``); background work is
-``workbench.jobs`` run by a ``JobRunner`` (one daemon thread per job, a new job of a kind
-cancels its predecessor, loading never waits behind computation); training runs in the
+``workbench.jobs`` run by a ``JobRunner`` (a pool of reusable daemon threads, a new job of a
+kind cancels its predecessor, loading never waits behind computation); training runs in the
 ``TrainingWorker`` on its own ``QThread``. While a run goes on, the trainer belongs to that
 thread: the GUI thread reads the copied arrays it sends, and any change waits until the run
 has stopped (``_when_idle``). Work proportional to the data never runs here.
@@ -170,6 +170,7 @@ class ModelController(DataIntents, ControllerViews, QObject):
     def _when_idle(self, fn: Callable[[], object], resume: bool = False) -> None:
         """Run ``fn`` now, or once the current run has stopped (asking it to stop); with
         ``resume``, training then goes on (unless something else is also waiting)."""
+        self.flush_views()  # what views still wait to hear comes first
         if not self._training:
             fn()
             return
@@ -191,14 +192,6 @@ class ModelController(DataIntents, ControllerViews, QObject):
         except UserError as exc:
             return self.error.emit(str(exc))
         self._adopt_model(model)
-
-    def _adopt_model(self, model: Model) -> None:
-        self.wb.adopt_model(model)
-        self.version += 1
-        self.spec_changed.emit(model.spec)
-        self.model_reset.emit()
-        self._update_results()
-        self._request_baseline()
 
     def _request_baseline(self) -> None:
         trainer, ds = self.trainer, self.dataset
@@ -233,6 +226,7 @@ class ModelController(DataIntents, ControllerViews, QObject):
     def _start(self, epochs: int) -> None:
         if self._closed:
             return
+        self.flush_views()
         trainer = self.trainer
         self._stop = threading.Event()
         self._run_token += 1
@@ -288,6 +282,7 @@ class ModelController(DataIntents, ControllerViews, QObject):
             self.message.emit(f"Weight set to {value:g}.")
 
     def _change_weights(self, change: Callable[[], None]) -> bool:
+        self.flush_views()
         try:
             change()
         except UserError as exc:

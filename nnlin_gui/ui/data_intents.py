@@ -6,8 +6,11 @@ current data stays until the new one is ready and usable.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import replace
 from functools import partial
+
+from PySide6.QtCore import QTimer
 
 from nnlin_gui.core.data.tables import Dataset, Table
 from nnlin_gui.core.errors import UserError
@@ -147,8 +150,10 @@ class DataIntents(MapIntents):
         self._adopt_model(model)
         self.session_opened.emit(opened)
 
-    def _adopt_opened(self, opened: jobs.Opened) -> None:
-        """Make a table, its dataset and model current (built by a job: assignments only)."""
+    def _adopt_opened(self, opened: jobs.Opened, later: bool = False) -> None:
+        """Make a table, its dataset and model current (built by a job: assignments only);
+        with ``later``, the views hear of the model in the next turns (``_adopt_model``)."""
+        self.flush_views()
         table, dataset, model = opened.table, opened.dataset, opened.model
         self.wb.adopt_data(table, dataset, opened.task, opened.features, opened.transforms)
         if model.spec.layers != self.wb.layers:
@@ -157,19 +162,78 @@ class DataIntents(MapIntents):
         if model.trainer.config != self.wb.config:
             self.wb.config = model.trainer.config  # a lesson set-up's settings
             self.config_changed.emit(self.wb.config)
-        self._emit_data(table, dataset)
-        self._adopt_model(model)
+        if later:  # all of the state first; the model's views in the next turns
+            self._adopt_model(model, later=True)
+            self._emit_data(table, dataset)
+        else:
+            self._emit_data(table, dataset)
+            self._adopt_model(model)
 
     def _emit_data(self, table: Table, dataset: Dataset) -> None:
         self.table_changed.emit(table)
         self.dataset_changed.emit(dataset)
+
+    # -- a new model, and its views a turn at a time --------------------------------------------
+
+    def _adopt_model(self, model: Model, later: bool = False) -> None:
+        """Make ``model`` current at once; its views hear of it now, or with ``later`` in
+        two event-loop turns of their own (the plots' reset, then the read-outs).
+
+        A new table's views cost the GUI thread 40-60 ms for 10 columns, whatever the rows,
+        and the window's repaint as much again: in one turn, the longest stall of a load.
+        The state is current before any view hears of it; every other change (an intent,
+        a run, a weight edit) first sends what is still waiting (``flush_views``)."""
+        self.wb.adopt_model(model)
+        self.version += 1
+        if not later:
+            self._model_views()
+            self._update_results()
+            self._request_baseline()
+            return
+        self._tokens.pop("baseline", None)  # the previous model's baseline is outdated
+        self._views_later(self._model_views, self._results_views)
+
+    def _model_views(self) -> None:
+        self.spec_changed.emit(self.wb.spec)
+        self.model_reset.emit()
+
+    def _results_views(self) -> None:
+        self._update_results()
+        self._request_baseline()  # its job starts after this turn's repaint (ui/jobs.py)
+
+    def _views_later(self, *steps: Callable[[], object]) -> None:
+        if getattr(self, "_view_timer", None) is None:
+            self._view_steps: list[Callable[[], object]] = []
+            self._view_timer = QTimer(self, singleShot=True, interval=0)
+            self._view_timer.timeout.connect(self._next_view_step)
+        self._view_steps.extend(steps)
+        self._view_timer.start()
+
+    def _next_view_step(self) -> None:
+        if self._view_steps and not self._closed:
+            self._view_steps.pop(0)()
+        if self._view_steps and not self._closed:
+            self._view_timer.start()
+
+    def flush_views(self) -> None:
+        """Send at once whatever views still wait to hear (see ``_adopt_model``)."""
+        if getattr(self, "_view_timer", None) is None:
+            return
+        self._view_timer.stop()
+        while self._view_steps and not self._closed:
+            self._view_steps.pop(0)()
+
+    @property
+    def views_pending(self) -> bool:
+        """True while views have not yet heard of the current state (a turn or two)."""
+        return bool(getattr(self, "_view_steps", None))
 
     # -- jobs' results (dispatched by kind from the controller) --------------------------------
 
     def _load_done(self, opened: jobs.Opened) -> None:
         self._load_cancel = None
         self.loading_changed.emit(False)
-        self._when_idle(partial(self._adopt_opened, opened))
+        self._when_idle(partial(self._adopt_opened, opened, True))
         ds = opened.dataset
         dropped = f", {ds.rows_dropped} rows dropped" if ds.rows_dropped else ""
         self.message.emit(
