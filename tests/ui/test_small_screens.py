@@ -290,3 +290,46 @@ def test_presentation_on_a_projector_makes_the_pictures_big(
     for w in (plots.loss.widget, plots.coef.widget, plots.diagram, plots.fit.widget):
         assert w.isVisible()
     win.close()
+
+
+def test_the_verdict_takes_a_shorter_form_before_it_elides(qtbot):
+    from nnlin_gui.ui.panels.collapse_panel import VerdictLine, verdict_forms
+
+    sentence = "The network has collapsed to linear regression (OLS) (largest difference 1e-07)."
+    assert verdict_forms(sentence) == [
+        "Collapsed to linear regression (OLS) · largest difference 1e-07",
+        "Collapsed to OLS · largest difference 1e-07",
+        "Collapsed · largest difference 1e-07",
+    ]
+    refusal = (
+        "Cannot collapse: layer 1 uses relu; the best affine map explains R² = 0.231 of the "
+        "network's output."
+    )
+    assert verdict_forms(refusal)[-1] == "Cannot collapse · R² = 0.231"
+    line = VerdictLine("verdict")
+    qtbot.addWidget(line)
+    line.show_verdict(sentence, "#2ea043")
+    assert line.text() == sentence and line.toolTip() == sentence
+    metrics = line.fontMetrics()
+    for form in verdict_forms(sentence):
+        line.resize(metrics.horizontalAdvance(form) + 6, 30)
+        assert line.shown() == form  # whole, never "Collapsed to linear reg…argest …"
+    line.resize(60, 30)
+    assert "…" in line.shown()
+
+
+def test_side_by_side_the_collapse_table_is_whole(qtbot, settings, monkeypatch, wait_idle):
+    """1920x1080 in presentation: the table beside "How the network collapses" had its p
+    column cut (3:2 shares, not its columns' width)."""
+    win = trained(qtbot, settings, monkeypatch, wait_idle, QRect(0, 0, 1920, 1080), "linear", True)
+    try:
+        table = win.findChild(QTableWidget, "collapseTable")
+        header = table.horizontalHeader()
+        assert not header.isSectionHidden(header.count() - 1)  # p
+        assert header.length() <= table.viewport().width()
+        assert not table.horizontalScrollBar().isVisible()
+        head = win.findChild(QWidget, "collapseTableHeadline")
+        assert head.shown() in head.forms  # whole, not elided
+    finally:
+        win.teaching.theme.set_presentation(False)
+        win.close()

@@ -141,28 +141,58 @@ def short_verdict(sentence: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+def verdict_forms(sentence: str) -> list[str]:
+    """``short_verdict`` and shorter forms for a narrow cell, longest first: the baseline by
+    its short name ("Collapsed to OLS · largest difference 1e-07"), then the verdict and
+    its number alone ("Collapsed · largest difference 1e-07", "Cannot collapse · R² =
+    0.231"). (Elided in its middle, "Collapsed to linear reg…argest difference" read badly.)"""
+    first = short_verdict(sentence)
+    verdict, sep, number = first.partition(" · ")
+    if not sep:
+        return [first]
+    number = number.replace("best affine map ", "").replace(": keep training", "")
+    named = re.sub(r"linear regression \(OLS\)", "OLS", verdict)
+    named = re.sub(r" \([^)]*\)", "", named)
+    bare = re.split(r"[: ]to |: ", verdict, maxsplit=1)[0]
+    forms = [first, f"{named} · {number}", f"{bare} · {number}"]
+    return [f for i, f in enumerate(forms) if f not in forms[:i]]
+
+
 class VerdictLine(QLabel):
-    """One bold, coloured line that never wraps: the short verdict, its middle elided when
-    the dock is narrow (the verdict and the number both stay). ``text()`` and the tooltip
-    keep the whole sentence."""
+    """One bold, coloured line that never wraps: the short verdict, or a shorter form where
+    the cell is narrow, its middle elided at last (the verdict and the number both stay).
+    ``text()`` and the tooltip keep the whole sentence."""
 
     def __init__(self, name: str) -> None:
         super().__init__(objectName=name)
         self.setTextFormat(Qt.TextFormat.PlainText)
         self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
-        self.short = ""
+        self.forms: list[str] = [""]
         self.colour: QColor | None = None
 
+    @property
+    def short(self) -> str:
+        return self.forms[0]
+
     def show_verdict(self, sentence: str, colour: str | None) -> None:
-        self.short = short_verdict(sentence) if colour else sentence
+        self.forms = verdict_forms(sentence) if colour else [sentence]
         self.colour = QColor(colour) if colour else None
         self.setText(sentence)
         self.setToolTip(sentence if self.short != sentence else "")
         self.update()
 
+    def shown(self) -> str:
+        """The form painted at the current width."""
+        metrics, room = self.fontMetrics(), self.contentsRect().width() - 2
+        for form in self.forms:
+            if metrics.horizontalAdvance(form) <= room:
+                return form
+        return metrics.elidedText(self.forms[-1], Qt.TextElideMode.ElideMiddle, room)
+
     def sizeHint(self) -> QSize:  # noqa: N802 (Qt override)
-        metrics = self.fontMetrics()
-        return QSize(metrics.horizontalAdvance(self.short) + 8, metrics.height() + 6)
+        # Not the text's width: a wide hint made the table's box (side by side with "How
+        # the network collapses") ask for more than the table itself.
+        return QSize(120, self.fontMetrics().height() + 6)
 
     def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt override)
         return QSize(80, self.fontMetrics().height() + 6)
@@ -174,10 +204,9 @@ class VerdictLine(QLabel):
             colour = QColor(colour)
             colour.setAlpha(150)  # "Waiting for…", an error: muted
         rect = self.contentsRect().adjusted(0, 0, -2, 0)
-        elide = Qt.TextElideMode.ElideMiddle
-        shown = self.fontMetrics().elidedText(self.short, elide, rect.width())
         painter.setPen(colour)
-        painter.drawText(rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, shown)
+        align = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+        painter.drawText(rect, align, self.shown())
         painter.end()
 
 
@@ -352,8 +381,10 @@ class CollapsePanel(CollapseSummary):
 
         # Side by side where there is room (about 1,000 px), else the table above the rest.
         top = Reflow(1000)
-        top.add(table_box, 3)
-        top.add(how, 2)
+        # The table at the width of its columns (3:2 cut its p column at 1920 pixels in
+        # presentation mode), the explanations the rest.
+        top.add(table_box, 0)
+        top.add(how, 1)
         below = QVBoxLayout()
         below.addWidget(top)
         below.addWidget(pair_box, 1)
