@@ -31,6 +31,9 @@ from nnlin_gui.ui.widgets.region_overlay import RegionOverlay
 # coefficient plots below stay readable at the rest).
 MAP_SHARE = 0.58
 MAX_MAP_WIDTH = 0.6  # of the top row
+# The plots' least height: with 140 (plot_style's) the plots area could not go below 322-340
+# pixels, and at 1280x720 a relayout (a theme switch) left the collapse dock one table row.
+PLOT_MIN_HEIGHT = 116
 # Compact: the fit view's share of the width when it is not a map (a map: its square).
 COMPACT_FIT_SHARE = 0.45
 
@@ -58,6 +61,8 @@ class PlotsArea(QWidget):
         bottom = QSplitter(Qt.Orientation.Horizontal, objectName="bottomSplitter")
         bottom.addWidget(self.loss.widget)
         self.coef_box = CoefBox(controller, self.coef)  # scale, legend, intercept
+        for plot in (self.loss.widget, self.coef.widget, self.fit.widget):
+            plot.setMinimumHeight(PLOT_MIN_HEIGHT)
         bottom.addWidget(self.coef_box)
         outer = QSplitter(Qt.Orientation.Vertical, objectName="plotsSplitter")
         outer.addWidget(top)
