@@ -21,7 +21,7 @@ OUT = ROOT / "docs" / "screenshots"
 MTCARS = ROOT / "tests" / "data" / "r" / "mtcars.csv"
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from take_screenshots import child, indexed, pick, set_mode, settle, wait  # noqa: E402
+from take_screenshots import child, indexed, open_window, pick, set_mode, settle, wait  # noqa: E402
 
 
 def main() -> int:
@@ -29,19 +29,7 @@ def main() -> int:
     from PySide6.QtGui import QImage
     from PySide6.QtWidgets import QComboBox, QDockWidget, QWidget
 
-    from nnlin_gui.app import make_application
-    from nnlin_gui.selftest import scratch_settings
-    from nnlin_gui.ui.main_window import MainWindow
-
-    app = make_application()
-    window = MainWindow(settings=scratch_settings())
-    window.show()
-    window.when_ready(lambda: window.open_initial(None))
-    wait(app, lambda: window.controller.trainer is not None)
-    avail = window.screen().availableGeometry()
-    window.lay_out_for(avail.size())
-    window.move(avail.topLeft())
-    settle(app, 0.5)
+    app, window = open_window()
     c = window.controller
     try:
         set_mode(app, window, "light")

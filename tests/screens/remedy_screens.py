@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[2]
 OUT = ROOT / "docs" / "screenshots"
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from take_screenshots import child, pick, settle, wait  # noqa: E402
+from take_screenshots import child, open_window, pick, settle, wait  # noqa: E402
 
 
 def ready(app, window) -> None:
@@ -66,22 +66,9 @@ def remedy(app, panel, card_name: str, remedy_key: str, stem: str) -> None:
 
 
 def main() -> int:
-    sys.path.insert(0, str(ROOT))
     from PySide6.QtWidgets import QComboBox
 
-    from nnlin_gui.app import make_application
-    from nnlin_gui.selftest import scratch_settings
-    from nnlin_gui.ui.main_window import MainWindow
-
-    app = make_application()
-    window = MainWindow(settings=scratch_settings())
-    window.show()
-    window.when_ready(lambda: window.open_initial(None))
-    wait(app, lambda: window.controller.trainer is not None)
-    avail = window.screen().availableGeometry()
-    window.lay_out_for(avail.size())
-    window.move(avail.topLeft())
-    settle(app, 0.5)
+    app, window = open_window()
     c = window.controller
     try:
         pick(child(window, QComboBox, "datasetCombo"), data="heteroskedastic")

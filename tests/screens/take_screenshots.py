@@ -151,19 +151,8 @@ def docks(app, window, stem: Path) -> None:
     grab(app, window, stem.with_name(f"{stem.name}-lessons-presentation.png"))
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--data", nargs="*", default=list(DATASETS), choices=DATASETS)
-    parser.add_argument("--modes", nargs="*", default=list(MODES), choices=MODES)
-    parser.add_argument("--out", type=Path, default=OUT)
-    parser.add_argument("--prefix", default="window")
-    parser.add_argument(
-        "--docks",
-        action="store_true",
-        help="also the Diagnostics and Lessons docks raised, in presentation mode",
-    )
-    args = parser.parse_args(argv)
-
+def open_window():
+    """The application and its window on the default set, laid out for this screen."""
     sys.path.insert(0, str(ROOT))
     from nnlin_gui.app import make_application
     from nnlin_gui.selftest import scratch_settings
@@ -180,6 +169,23 @@ def main(argv: list[str] | None = None) -> int:
     window.lay_out_for(avail.size())
     window.move(avail.topLeft())
     settle(app, 0.5)
+    return app, window
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--data", nargs="*", default=list(DATASETS), choices=DATASETS)
+    parser.add_argument("--modes", nargs="*", default=list(MODES), choices=MODES)
+    parser.add_argument("--out", type=Path, default=OUT)
+    parser.add_argument("--prefix", default="window")
+    parser.add_argument(
+        "--docks",
+        action="store_true",
+        help="also the Diagnostics and Lessons docks raised, in presentation mode",
+    )
+    args = parser.parse_args(argv)
+
+    app, window = open_window()
     size = window.screen().size()
     tag = f"{size.width()}x{size.height()}"
     try:
