@@ -38,7 +38,7 @@ import numpy as np
 import scipy.linalg as sla
 
 from nnlin_gui.core.errors import DataError
-from nnlin_gui.core.statistics.numeric_range import check_not_subnormal, pow2_exponents
+from nnlin_gui.core.statistics.numeric_range import TINY, check_not_subnormal, pow2_exponents
 
 log = logging.getLogger(__name__)
 
@@ -345,8 +345,23 @@ def _as_design_array(X) -> np.ndarray:
 
 def _check_not_subnormal(X, y, names: Sequence[str], intercept: bool) -> None:
     start = int(intercept)
-    columns = [(f"column {names[start + j]!r}", X[:, j]) for j in range(X.shape[1])]
+    X = np.asarray(X)
+    # The columns' largest magnitudes a block of columns at a time, then the first column
+    # refused (same message): one numpy call per column, 20,000 of them, held the
+    # interpreter lock for the window's paint in small slices (a 164 ms stall).
+    suspects = _tiny_columns(X) if X.size else []
+    columns = [(f"column {names[start + j]!r}", X[:, j]) for j in suspects]
     check_not_subnormal([*columns, ("the target", y)])
+
+
+def _tiny_columns(X: np.ndarray) -> list[int]:
+    """Columns of ``X`` (with rows) whose largest magnitude is below ``TINY`` (zero too:
+    ``check_not_subnormal`` tells them apart)."""
+    block = max(1, (1 << 20) // X.shape[0])  # about a million values at a time
+    largest = np.concatenate(
+        [np.max(np.abs(X[:, lo : lo + block]), axis=0) for lo in range(0, X.shape[1], block)]
+    )
+    return [int(j) for j in np.flatnonzero(~(largest >= TINY))]  # NaN: let it say so
 
 
 def _refine(design: _Design, ys: np.ndarray, solve, n: int, p: int) -> np.ndarray:
