@@ -73,6 +73,7 @@ class CoefPlot:
         self._baseline_kind: str | None = None
         self.range = plot_style.LiveRange(self.item)
         self._baseline_values: np.ndarray | None = None
+        self._layout_values: np.ndarray | None = None
         # A low plot (1280x720, presentation mode): fewer legend rows, a shorter axis label.
         self._title_narrow: bool | None = None
         self.item.getViewBox().sigResized.connect(self._fit_to_size)
@@ -95,6 +96,10 @@ class CoefPlot:
         follow (it fills the legend)."""
         self.names = list(names)
         self.picked = largest(values, len(names), MAX_CURVES)
+        self._layout_values = values  # the legend's order until a baseline is known
+        # The previous model's closed form is not this one's (a wide table's pick went back
+        # to its first columns, and the legend was built again): ``set_baseline`` follows.
+        self._baseline_values, self._baseline_kind = None, None
         self._baseline_key = None
         self._shown = -1
         self.factors = None
@@ -251,7 +256,8 @@ class CoefPlot:
             if hidden:
                 curve.setData([], [])
         if self.curves:
-            self._fill_legend(self._baseline_values)
+            base = self._baseline_values
+            self._fill_legend(self._layout_values if base is None else base)
         kind = self._baseline_kind
         self.set_baseline(self._baseline_values, kind or "OLS")
         self._axis_label()
