@@ -119,6 +119,9 @@ class DataPanel(QWidget):
         self.feature_list = QListView(objectName="featureList")
         self.feature_list.setModel(self.feature_model)
         self.feature_list.setUniformItemSizes(True)  # no per-row measuring of 20,000 rows
+        # Laid out 2,000 rows a turn: 20,000 at once held the GUI thread for 25 ms.
+        self.feature_list.setLayoutMode(QListView.LayoutMode.Batched)
+        self.feature_list.setBatchSize(2000)
         self.feature_list.setToolTip("Tick the columns used as inputs")
         features = self._feature_picker()
         self.summary = QLabel(objectName="dataSummary")
