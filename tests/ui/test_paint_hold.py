@@ -46,6 +46,7 @@ def test_a_loaded_table_is_current_at_once_and_its_views_follow(window, qtbot, t
     qtbot.waitUntil(lambda: c.dataset is not None and c.dataset.source == path, timeout=20000)
     assert c.spec.n_inputs == 5 and c.trainer.network.spec.n_inputs == 5
     qtbot.waitUntil(lambda: not c.views_pending, timeout=5000)
+    # The table's views at once, the dataset's, the plots' and the read-outs' a turn each.
     assert seen == [("dataset", 5, path, True), ("model", 5, path)]
     assert window.plots.coef.names == ["a0", "a1", "a2", "a3", "a4", "intercept"]
     qtbot.waitUntil(lambda: c.baseline is not None, timeout=20000)
@@ -73,8 +74,8 @@ def test_the_window_is_painted_again_after_a_hold(window, qtbot, tmp_path):
     c.dataset_changed.connect(lambda _ds: held.append(window.paint_hold.held))
     window.open_path(path)
     qtbot.waitUntil(lambda: c.dataset is not None and c.dataset.source == path, timeout=20000)
-    assert held == [True]  # the adoption's relayouts are not painted one by one
     qtbot.waitUntil(lambda: not window.paint_hold.held and not c.views_pending, timeout=5000)
+    assert held == [True]  # the adoption's relayouts were not painted one by one
     parts = window.findChildren(QWidget, options=Qt.FindChildOption.FindDirectChildrenOnly)
     assert all(w.updatesEnabled() for w in parts if not w.isWindow())
     # Painting goes on (a top-level window held while a repaint was pending never painted

@@ -72,7 +72,7 @@ def test_fit_view_follows_the_number_of_features(window, qtbot, wait_idle):
     assert c.dataset.X.shape[1] > 2 and fit.mode == "scatter"
     c.load_builtin("sine", {"n": 80, "noise": 0.1, "seed": 1})
     qtbot.waitUntil(lambda: c.dataset.source.startswith("builtin:sine"), timeout=20000)
-    assert fit.mode == "curve"
+    qtbot.waitUntil(lambda: fit.mode == "curve", timeout=5000)  # the plots: a turn later
     c.train()
     wait_idle(c)
     window.refresh_views()
@@ -90,7 +90,7 @@ def test_fit_view_follows_the_number_of_features(window, qtbot, wait_idle):
     np.savetxt(path, np.column_stack([X, y]), delimiter=",", header="p,q,r", comments="")
     window.open_path(path)
     qtbot.waitUntil(lambda: c.dataset.source == path, timeout=20000)
-    assert fit.mode == "heatmap"
+    qtbot.waitUntil(lambda: fit.mode == "heatmap", timeout=5000)
     window.refresh_views()
     image = fit.image.image
     assert image is not None and image.shape == (60, 60)

@@ -17,6 +17,7 @@ def _load(c, qtbot, name: str, **params) -> None:
     c.load_builtin(name, {"n": 200, "noise": 0.0, "seed": 1, **params})
     qtbot.waitUntil(lambda: c.dataset.source.startswith(f"builtin:{name}"), timeout=20000)
     qtbot.waitUntil(lambda: c.trainer is not None and c.spec is not None, timeout=20000)
+    qtbot.waitUntil(lambda: not c.views_pending, timeout=5000)  # the plots: a turn later
 
 
 def test_the_map_is_square_with_a_colour_bar_and_pale_background(window, qtbot):
