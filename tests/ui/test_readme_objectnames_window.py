@@ -9,22 +9,10 @@ import re
 from pathlib import Path
 
 from PySide6.QtCore import QObject
+from test_readme_objectnames import _table_names  # tests/ is on the path (its conftest)
 
 ROOT = Path(__file__).resolve().parents[2]
 MTCARS = ROOT / "tests" / "data" / "r" / "mtcars.csv"
-
-
-def _table_names() -> set[str]:
-    """Backticked names in the README's objectName tables (as tests/test_readme_objectnames)."""
-    rows, inside = [], False
-    for line in (ROOT / "README.md").read_text(encoding="utf-8").splitlines():
-        if line.startswith("| area | objectNames |"):
-            inside = True
-        elif not line.startswith("|"):
-            inside = False
-        elif inside:
-            rows.append(line)
-    return {name for row in rows for name in re.findall(r"`([A-Za-z_<>][^`]*)`", row)}
 
 
 def _pattern(listed: str) -> str:
