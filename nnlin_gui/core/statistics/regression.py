@@ -59,6 +59,11 @@ def _by_name(names: Sequence[str], values) -> dict[str, float | None]:
     return {name: _num(v) for name, v in zip(names, values, strict=True)}
 
 
+def _intervals_by_name(names: Sequence[str], conf_int) -> dict[str, list[float | None]]:
+    """``{name: [lo, hi]}``, the JSON form of a coefficient table's intervals."""
+    return {n: [_num(lo), _num(hi)] for n, (lo, hi) in zip(names, conf_int, strict=True)}
+
+
 @dataclass(frozen=True)
 class OLSResult:
     """An ordinary least squares fit (intercept first as ``"const"`` when fitted).
@@ -106,10 +111,7 @@ class OLSResult:
             "bse": _by_name(self.names, self.bse),
             "tvalues": _by_name(self.names, self.tvalues),
             "pvalues": _by_name(self.names, self.pvalues),
-            "conf_int": {
-                n: [_num(lo), _num(hi)]
-                for n, (lo, hi) in zip(self.names, self.conf_int, strict=True)
-            },
+            "conf_int": _intervals_by_name(self.names, self.conf_int),
             "r2": _num(self.r2),
             "adj_r2": _num(self.adj_r2),
             "resid_sd": _num(self.resid_sd),
@@ -498,10 +500,7 @@ class LogisticResult:
         out.update(
             {
                 "zvalues": _by_name(self.names, self.zvalues),
-                "conf_int": {
-                    n: [_num(lo), _num(hi)]
-                    for n, (lo, hi) in zip(self.names, self.conf_int, strict=True)
-                },
+                "conf_int": _intervals_by_name(self.names, self.conf_int),
                 "llnull": _num(self.llnull),
                 "deviance": _num(self.deviance),
                 "null_deviance": _num(self.null_deviance),
