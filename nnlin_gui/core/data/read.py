@@ -16,6 +16,8 @@ from collections.abc import Callable
 import numpy as np
 
 from nnlin_gui.core.data.sniff import CsvFormat
+from nnlin_gui.core.data.wide import applies as wide_applies
+from nnlin_gui.core.data.wide import read_wide_numeric
 from nnlin_gui.core.errors import DataError, UserError
 
 log = logging.getLogger(__name__)
@@ -211,6 +213,10 @@ def _read_chunks(path, fmt: CsvFormat, size, progress, cancel):
         na_values=list(fmt.na_extra) or None,
     )
     check_cancel(cancel)
+    if wide_applies(fmt):
+        frame = _read_wide(path, fmt, size, names, progress, cancel)
+        if frame is not None:
+            return _drop_blank_and_extra(frame, fmt)
     if fmt.all_numeric:
         frame = _read_numeric_in_parallel(path, fmt, size, kwargs, rows, names, progress, cancel)
         if frame is not None:
@@ -248,19 +254,38 @@ def _read_chunks(path, fmt: CsvFormat, size, progress, cancel):
     return _drop_blank_and_extra(frame, fmt)
 
 
-def _read_numeric_in_parallel(path, fmt: CsvFormat, size, kwargs, rows, names, progress, cancel):
-    """The two-thread read of a large all-numeric file (data_parallel.py), or None."""
-    import pandas as pd
-
-    from nnlin_gui.core.data.parallel import data_start, read_numeric_halves
-
+def _rows_progress(fmt: CsvFormat, size, progress) -> Callable[[int], None]:
+    """A callback taking rows read that reports the fraction of the file they make."""
     done = [0]
 
     def on_rows(m: int) -> None:
         done[0] += m
         progress(min(0.95, 0.95 * done[0] * fmt.bytes_per_line / max(size, 1)))
 
+    return on_rows
+
+
+def _read_wide(path, fmt: CsvFormat, size, names, progress, cancel):
+    """The line-at-a-time read of a very wide all-numeric file (wide.py), or None."""
+    import pandas as pd
+
+    values = read_wide_numeric(path, fmt, size, _rows_progress(fmt, size, progress), cancel)
+    if isinstance(values, str):  # cancelled
+        check_cancel(cancel)
+        return None
+    if values is None:
+        return None
+    return pd.DataFrame(values, columns=names, copy=False)
+
+
+def _read_numeric_in_parallel(path, fmt: CsvFormat, size, kwargs, rows, names, progress, cancel):
+    """The two-thread read of a large all-numeric file (data_parallel.py), or None."""
+    import pandas as pd
+
+    from nnlin_gui.core.data.parallel import data_start, read_numeric_halves
+
     start = data_start(path, fmt.has_header, fmt.skip_lines)
+    on_rows = _rows_progress(fmt, size, progress)
     values = read_numeric_halves(path, size, kwargs, rows, start, on_rows, cancel)
     if isinstance(values, str):  # cancelled
         check_cancel(cancel)
