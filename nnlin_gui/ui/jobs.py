@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import logging
 import queue
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -27,7 +28,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
 from nnlin_gui.core.errors import UserError
 
@@ -35,13 +36,24 @@ log = logging.getLogger(__name__)
 
 JobFunction = Callable[[Callable[[float], None], threading.Event], Any]
 
-# Kinds whose job starts at once (a user waits for a load). The others start DEFER_MS
-# later: a new table or model starts a baseline, an evaluation and the diagnostics, and
-# started at once they took the GIL and a core from the repaint of the window that follows
-# (measured: the longest stall of a 1,000,000-row load 260-290 ms, 140-200 ms deferred).
-# A timer of 0 ms fired before that repaint; one of 30 ms fires after it.
+# Kinds whose job starts at once (a user waits for a load). The others start when the
+# event loop is quiet (``QuietStart``): a new table or model starts a baseline, an
+# evaluation and the diagnostics, and started at once they took the GIL and a core from the
+# repaint of the window that follows (measured: the longest stall of a 1,000,000-row load
+# 260-290 ms, 140-200 ms deferred by 30 ms). A fixed 30 ms was not enough for a
+# 20,000-column table, whose views and repaints take four or five turns: a paint of 15 ms
+# took 53 ms while the baseline job held the GIL.
 STARTED_AT_ONCE = frozenset({"load"})
-DEFER_MS = 30
+QUIET_TICK_MS = 10
+QUIET_TICKS = 4  # ticks in a row no later than QUIET_LATE_MS: nothing else is running
+QUIET_LATE_MS = 4
+MAX_WAIT_MS = 400  # a job never waits longer than this for a quiet moment
+
+# How long a thread runs Python before it must hand the GIL to a waiting one (Python's
+# default is 5 ms). The GUI thread takes and drops the GIL at every call between Qt and
+# Python, and each time a job thread had it the GUI thread waited up to the whole interval:
+# a turn of a few milliseconds of work took 50-60 ms while a 20,000-column file was read.
+SWITCH_INTERVAL = 0.001
 
 # Progress leaves a job at most this often (throttled at the source).
 PROGRESS_INTERVAL = 1.0 / 30.0
@@ -89,13 +101,15 @@ class JobRunner(QObject):
         self._latest: dict[str, JobHandle] = {}
         self._lock = threading.Lock()  # signals are emitted under it; close() takes it
         self._closed = False
+        self._quiet = QuietStart(self)
+        sys.setswitchinterval(SWITCH_INTERVAL)
         _WORKERS.prestart(3)  # a load's baseline, evaluation and diagnostics find one each
 
     def submit(
         self, kind: str, fn: JobFunction, cancel: threading.Event | None = None
     ) -> JobHandle:
         """Start ``fn(progress, cancel)`` on a thread of its own (a load at once, other kinds
-        ``DEFER_MS`` later); cancel the previous job of ``kind``."""
+        when the event loop is quiet); cancel the previous job of ``kind``."""
         self._token += 1
         handle = JobHandle(self._token, kind, cancel or threading.Event())
         previous = self._latest.get(kind)
@@ -110,7 +124,7 @@ class JobRunner(QObject):
         if kind in STARTED_AT_ONCE:
             task()
         else:
-            QTimer.singleShot(DEFER_MS, task)  # after the repaint (see STARTED_AT_ONCE)
+            self._quiet.add(task)  # after the views and repaints (see STARTED_AT_ONCE)
         return handle
 
     def running(self) -> list[JobHandle]:
@@ -166,6 +180,39 @@ class JobRunner(QObject):
             self._emit(handle, self.done, handle.token, handle.kind, result)
         finally:
             handle.finished.set()
+
+
+class QuietStart(QObject):
+    """Calls tasks once the GUI thread's event loop is quiet (a 10 ms timer has come on
+    time ``QUIET_TICKS`` times in a row), or ``MAX_WAIT_MS`` after they were added."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._waiting: list[tuple[float, Callable[[], None]]] = []
+        self._timer = QTimer(self, interval=QUIET_TICK_MS, timerType=Qt.TimerType.PreciseTimer)
+        self._timer.timeout.connect(self._tick)
+        self._last = 0.0
+        self._on_time = 0
+
+    def add(self, task: Callable[[], None]) -> None:
+        now = time.monotonic()
+        self._waiting.append((now + MAX_WAIT_MS / 1000, task))
+        if not self._timer.isActive():
+            self._last, self._on_time = now, 0
+            self._timer.start()
+
+    def _tick(self) -> None:
+        now = time.monotonic()
+        late = now - self._last - QUIET_TICK_MS / 1000
+        self._last = now
+        self._on_time = self._on_time + 1 if late <= QUIET_LATE_MS / 1000 else 0
+        quiet = self._on_time >= QUIET_TICKS
+        due = [task for deadline, task in self._waiting if quiet or now >= deadline]
+        self._waiting = [w for w in self._waiting if not (quiet or now >= w[0])]
+        if not self._waiting:
+            self._timer.stop()
+        for task in due:
+            task()
 
 
 class _Workers:

@@ -24,7 +24,7 @@ from shiboken6 import isValid
 
 # Long enough for the relayouts and scene updates that a change posts (a turn or two);
 # short enough that nobody sees the window wait, and shorter than the jobs' start delay
-# (ui/jobs.py DEFER_MS): the repaint does not wait for the interpreter lock they take.
+# (ui/jobs.py QuietStart): the repaint does not wait for the interpreter lock they take.
 HOLD_MS = 10
 
 

@@ -62,7 +62,8 @@ class FeatureTransforms:
         """Squares of every feature and nothing else: the inputs of a degree-2
         polynomial regression without cross terms (``fit_polynomial(X, y, 2)``)."""
         return (
-            bool(features)
+            bool(self.squares)
+            and bool(features)
             and set(self.squares) == set(features)
             and not self.sines
             and len(self.products) < 2
@@ -120,5 +121,7 @@ def apply_transforms(dataset: Dataset, spec: FeatureTransforms) -> Dataset:
 
 def base_features(dataset: Dataset, spec: FeatureTransforms) -> tuple[str, ...]:
     """The dataset's own feature columns, without the ones ``spec`` added."""
+    if spec.empty:
+        return tuple(dataset.feature_names)  # nothing added (and 20,000 names not scanned)
     added = set(spec.new_names(dataset.feature_names))
     return tuple(n for n in dataset.feature_names if n not in added)

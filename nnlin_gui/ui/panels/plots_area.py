@@ -36,6 +36,7 @@ MAX_MAP_WIDTH = 0.6  # of the top row
 PLOT_MIN_HEIGHT = 116
 # Compact: the fit view's share of the width when it is not a map (a map: its square).
 COMPACT_FIT_SHARE = 0.45
+POOL_DELAY_MS = 800  # after the start-up turns and the default data's first views
 
 
 class PlotsArea(QWidget):
@@ -49,6 +50,8 @@ class PlotsArea(QWidget):
         self.fit = FitPlot()
         self.loss = LossPlot()
         self.coef = CoefPlot()
+        # Its curves are made in quiet moments after start-up, not when a wide table comes.
+        QTimer.singleShot(POOL_DELAY_MS, self, self.coef.grow_pool_when_idle)
         # The map's controls sit above the fit view; the diagram paints with its colours.
         self.map_box = MapBox(controller, self.fit)
         self.diagram.map_style = self.fit.map.style

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 
 from nnlin_gui.ui.widgets import plot_style
 from nnlin_gui.ui.widgets.axis_label import fit_left_label
@@ -122,18 +122,32 @@ class CoefPlot:
         self._set_title()
         self.item.enableAutoRange()
 
-    def _use_items(self, colours: list) -> None:
-        """Show one curve and one dashed line per colour, reusing the items of earlier
-        layouts (adding and removing scene items cost more than the rest of a reset)."""
-        while len(self._curve_pool) < len(colours):
+    def _grow_pool(self, size: int) -> None:
+        """At least ``size`` curves and dashed lines in the plot (new ones hidden)."""
+        while len(self._curve_pool) < size:
             curve = pg.PlotDataItem()
             curve.setDownsampling(auto=True, method="peak")
             curve.setClipToView(True)
+            curve.setVisible(False)
             self.item.addItem(curve)
             line = pg.InfiniteLine(angle=0, movable=False)
+            line.setVisible(False)
             self.item.addItem(line, ignoreBounds=False)
             self._curve_pool.append(curve)
             self._line_pool.append(line)
+
+    def grow_pool_when_idle(self, step: int = 2, interval_ms: int = 40) -> None:
+        """Make the ``MAX_CURVES`` items a few at a time in quiet moments: made when a
+        wide table arrived, they were 15 ms of that load's longest event-loop turn."""
+        if len(self._curve_pool) >= MAX_CURVES:
+            return
+        self._grow_pool(min(MAX_CURVES, len(self._curve_pool) + step))
+        QTimer.singleShot(interval_ms, self.widget, self.grow_pool_when_idle)
+
+    def _use_items(self, colours: list) -> None:
+        """Show one curve and one dashed line per colour, reusing the items of earlier
+        layouts (adding and removing scene items cost more than the rest of a reset)."""
+        self._grow_pool(len(colours))
         n = len(colours)
         for curve, line, colour in zip(self._curve_pool, self._line_pool, colours, strict=False):
             curve.setPen(pg.mkPen(colour, width=2))
