@@ -8,7 +8,7 @@ from types import SimpleNamespace
 
 import numpy as np
 
-from nnlin_gui.ui.panels.collapse_summary import equation, relative_rows
+from nnlin_gui.ui.panels.collapse_summary import equation, relative_rows, shown_equation, shown_rows
 
 
 def test_softmax_rows_are_classes_against_the_reference():
@@ -44,3 +44,24 @@ def test_other_multi_output_rows_keep_the_output_wording():
     assert Wr is W and more is None and target == "y"
     assert "<i>y, output 1</i>" in equation(W, b, ("a", "b"), target)
     assert "(+ 2 more outputs)" in equation(W, b, ("a", "b"), target)
+
+
+def test_a_classifier_output_is_never_called_a_prediction_of_y():
+    """A sigmoid network's collapsed map gives the log-odds, a softmax network's rows are
+    logits before the softmax: "ŷ =" or "predicted cls =" was false for both."""
+    W, b = np.array([[1.0, -2.0]]), np.array([0.5])
+    *_, target, more = shown_rows(None, W, b, "am", head="sigmoid")
+    assert target == "logit P(am=1)" and more is None
+    text = shown_equation(None, W, b, ("wt", "hp"), "am", head="sigmoid")
+    assert text.startswith("<i>logit P(am=1)</i> = 0.5") and "predicted" not in text
+    W3, b3 = np.eye(3)[:, :2], np.zeros(3)
+    *_, target, more = shown_rows(None, W3, b3, "cls", head="softmax")  # no baseline yet
+    assert target == "cls logit 1" and more == "+ 2 more logits, before softmax"
+    text = shown_equation(None, W3, b3, ("a", "b"), "cls", head="softmax")
+    assert "predicted" not in text and "(+ 2 more logits, before softmax)" in text
+    base = SimpleNamespace(kind="multinomial", classes=("0", "1", "2"))
+    *_, target, more = shown_rows(base, W3, b3, "cls", head="softmax")
+    assert target == "log P(cls=1)/P(cls=0)" and more == "+ 1 more class, each vs 0"
+    ols = SimpleNamespace(kind="ols", classes=())
+    text = shown_equation(ols, W, b, ("x1", "x2"), "y")
+    assert text.startswith("<i>y</i>&#770; = 0.5")  # a regression's ŷ stays

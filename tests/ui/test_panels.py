@@ -245,6 +245,10 @@ def test_multiclass_compares_with_multinomial_regression(window, qtbot, tmp_path
         text = child(window, QLabel, name).text()
         assert "log P(cls=1)/P(cls=0)" in text and "output" not in text
         assert "(+ 1 more class, each vs 0)" in text
+    # The panel's own equation too: the log-odds of class 1 against 0, not "predicted cls".
+    rich = window.findChild(QLabel, "collapseEquation").text()
+    assert "log P(cls=1)/P(cls=0)" in rich and "predicted" not in rich
+    assert "+ 1 more class, each vs 0" in rich
     headline = child(window, QLabel, "collapseTableHeadline").text()
     assert "collapsed to multinomial logistic regression (relative to class 0)" in headline
     table = child(window, QTableWidget, "collapseTable")

@@ -51,12 +51,13 @@ def test_outlines_and_a_clicked_region_on_two_features(window, qtbot, wait_idle)
     raw = net.forward(sc.transform_x(point[None, :]))[0, 0]
     np.testing.assert_allclose(reg.W[0] @ point + reg.b[0], raw, atol=1e-9)
     text = window.findChild(QLabel, "regionEquation").text()
-    assert "In this region the network is the linear regression" in text
+    # A classifier: linear in its log-odds, not a regression of the label.
+    assert "In this region the network is the affine map <i>logit P(label=1)</i> =" in text
     assert "(exact)" in text
     # The refusal sentence counts the regions.
     qtbot.waitUntil(lambda: box.n_regions is not None, timeout=20000)
     sentence = window.findChild(QLabel, "regionSentence").text()
-    assert "A ReLU network is many linear regressions" in sentence
+    assert "A ReLU network is many linear logit models" in sentence
     assert window.findChild(object, "slopeHistogram") is not None
     # Off: no outlines.
     toggle.setChecked(False)

@@ -53,7 +53,7 @@ from nnlin_gui.core.statistics.comparison import (
     to_csv,
 )
 from nnlin_gui.ui.font_roles import ratio_of, set_relative
-from nnlin_gui.ui.panels.collapse_summary import CollapseSummary
+from nnlin_gui.ui.panels.collapse_summary import CollapseSummary, shown_equation
 from nnlin_gui.ui.panels.covariance_box import CovarianceBox
 from nnlin_gui.ui.panels.polynomial_check import PolynomialCheck
 from nnlin_gui.ui.panels.region_box import RegionBox
@@ -63,7 +63,6 @@ from nnlin_gui.ui.widgets.collapse_equation import (
     bias_html,
     bias_parts,
     chain_html,
-    equation_html,
     num,
     predicted,
     signed_terms,
@@ -411,15 +410,14 @@ class CollapsePanel(CollapseSummary):
         c = self.controller
         names, target = results.feature_names, results.target_name or "y"
         col, base = results.collapse, results.baseline
-        if base is not None and base.kind.startswith("logistic"):
-            target = "logit"
+        head = c.spec.head if c.spec is not None else "identity"
         self._results, self._full = results, None
         comp = comparison_from_results(results, MAX_TABLE_ROWS)
         if comp is not None and len(comp.rows) == len(names) + 1:
             self._full = comp  # nothing was left out
         if col.collapsible:
             self.equation_rich.setText(
-                f"{equation_html(col.W, col.b, names, target)}"
+                f"{shown_equation(base, col.W, col.b, names, target, head)}"
                 "<br><span style='font-size:small;color:#888'>= <i>W</i><sub>z</sub> "
                 "<i>x</i> + <i>b</i><sub>z</sub>, one affine map (epoch "
                 f"{results.epoch:,})</span>"
@@ -435,7 +433,7 @@ class CollapsePanel(CollapseSummary):
             if ap is not None:
                 best = (
                     "<br><span style='font-size:small;color:#888'>best affine approximation: "
-                    f"{equation_html(ap.W, ap.b, names, target)}</span>"
+                    f"{shown_equation(base, ap.W, ap.b, names, target, head)}</span>"
                 )
             self.equation_rich.setText(
                 f"<span style='color:#e5534b'>No single affine map: {col.reason}.</span>{best}"

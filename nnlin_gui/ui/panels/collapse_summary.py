@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import html
 import time
+from itertools import islice
 
 import numpy as np
 from PySide6.QtCore import QEvent, Qt
@@ -16,6 +17,7 @@ from nnlin_gui.core.statistics.comparison import BASELINE_SHORT, baseline_title
 from nnlin_gui.core.statistics.fitting import comparable
 from nnlin_gui.ui.font_roles import ratio_of, set_relative
 from nnlin_gui.ui.widgets.capping import more_terms
+from nnlin_gui.ui.widgets.collapse_equation import equation_html
 from nnlin_gui.workbench.readouts import CANNOT
 
 MAX_TERMS = 8
@@ -35,7 +37,8 @@ def equation(
     what the others are (default "+ k more outputs", the first labelled "output 1")."""
     w = np.ravel(np.atleast_2d(W)[0])
     terms = []
-    for coef, name in list(zip(w, names, strict=False))[:max_terms]:
+    # islice: a wide table's 20,000 terms were paired up on every call (nine per read-out).
+    for coef, name in islice(zip(w, names, strict=False), max_terms):
         sign = "−" if coef < 0 else "+"
         terms.append(f" {sign} {abs(coef):.4g}·<i>{html.escape(str(name))}</i>")
     terms.append(more_terms(min(len(w), len(names)) - max_terms))
@@ -71,6 +74,36 @@ def relative_rows(base, W, b, target: str):
         noun = "class" if others == 1 else "classes"
         more = f"+ {others} more {noun}, each vs {ref}"  # short: the line keeps its terms
     return Wr[1:], br[1:], f"log P({target}={first})/P({target}={ref})", more
+
+
+def shown_rows(base, W, b, target: str, head: str = "identity"):
+    """What an equation shows of ``(W, b)``: a sigmoid network's or logistic baseline's
+    output as "logit P(y=1)", a softmax's classes relative to the reference
+    (``relative_rows``), and without a softmax baseline the network's raw first logit as
+    such: it is not a prediction of y, which the equation's "ŷ =" claimed.
+
+    Returns ``(W, b, target, more)`` as ``relative_rows`` does.
+    """
+    if head == "sigmoid" or (base is not None and base.kind.startswith("logistic")):
+        target = f"logit P({target}=1)"
+    W, b, target, more = relative_rows(base, W, b, target)
+    outputs = np.atleast_2d(W).shape[0]
+    if more is None and outputs > 1 and not target.startswith("log P("):
+        if head == "softmax":
+            target, more = f"{target} logit 1", f"+ {outputs - 1} more logits, before softmax"
+        else:
+            target, more = f"{target}, output 1", f"+ {outputs - 1} more outputs"
+    return W, b, target, more
+
+
+def shown_equation(base, W, b, names, target: str, head: str = "identity") -> str:
+    """The collapse panel's rich equation of ``(W, b)`` as ``shown_rows`` names it, with what
+    the other rows are said after it."""
+    W, b, target, more = shown_rows(base, W, b, target, head)
+    text = equation_html(np.atleast_2d(W)[:1], np.ravel(b)[:1], names, target)
+    if more:
+        text += f"&nbsp;&nbsp;<span style='color:#888'>({html.escape(more)})</span>"
+    return text
 
 
 def fit_one_line(label: QLabel, W, b, names, target: str, more: str | None = None) -> str:
@@ -151,9 +184,12 @@ class CollapseSummary(QWidget):
         kind = BASELINE_SHORT.get(base.kind, base.kind)
         self._base_caption.setText(f"<b>{kind[:1].upper() + kind[1:]}</b>")
         self._base_caption.setToolTip(base.note)
-        target = f"logit P({target}=1)" if base.kind.startswith("logistic") else target
-        W, b, target, more = relative_rows(base, base.W, base.b, target)
+        W, b, target, more = shown_rows(base, base.W, base.b, target, self._head())
         self._set_equation(self.baseline, W, b, names, target, more)
+
+    def _head(self) -> str:
+        spec = self.controller.spec
+        return spec.head if spec is not None else "identity"
 
     def _set_equation(
         self, label: QLabel, W, b, names, target: str, more: str | None = None
@@ -202,7 +238,7 @@ class CollapseSummary(QWidget):
         outputs = len(row) // (k + 1)  # W row by row, then b
         if len(row) >= k + 1:
             W, b = np.reshape(row[: outputs * k], (outputs, k)), row[outputs * k :]
-            W, b, target, more = relative_rows(controller.baseline, W, b, target)
+            W, b, target, more = shown_rows(controller.baseline, W, b, target, self._head())
             self._set_equation(self.equation, W, b, names, target, more)
 
     def show_results(self, results) -> None:
@@ -210,16 +246,14 @@ class CollapseSummary(QWidget):
         names, target = results.feature_names, results.target_name
         col = results.collapse
         base = results.baseline
-        if base is not None and base.kind.startswith("logistic"):
-            target = f"logit P({target}=1)"
         if col.collapsible:  # its caption and the metrics come with the readout
-            W, b, target, more = relative_rows(base, col.W, col.b, target)
+            W, b, target, more = shown_rows(base, col.W, col.b, target, self._head())
             self._set_equation(self.equation, W, b, names, target, more)
         elif results.approximation is not None:
             self._net_caption.setText("<b>Best affine fit</b>")
             ap = results.approximation
             # Of the logits: least squares per output, so relative rows are exact differences.
-            W, b, target, more = relative_rows(base, ap.W, ap.b, target)
+            W, b, target, more = shown_rows(base, ap.W, ap.b, target, self._head())
             self._set_equation(self.equation, W, b, names, target, more)
         else:
             self._equations.pop(self.equation, None)

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 from nnlin_gui.core.networks.regions import nonpiecewise_reason
 from nnlin_gui.core.statistics.comparison import BASELINE_SHORT
 from nnlin_gui.ui.widgets import plot_style
+from nnlin_gui.ui.panels.collapse_summary import shown_equation
 from nnlin_gui.ui.widgets.collapse_equation import equation_html
 from nnlin_gui.workbench.region_click import slopes_job
 
@@ -107,8 +108,10 @@ class RegionBox(QWidget):
         if spec is None or nonpiecewise_reason(spec) is not None or self.n_regions is None:
             return ""
         n = self.n_regions
+        # A classifier is linear in its log-odds region by region, not a regression of y.
+        pieces = "linear regressions" if spec.head == "identity" else "linear logit models"
         return (
-            "A ReLU network is many linear regressions: "
+            f"A ReLU network is many {pieces}: "
             f"<b>{n:,} region{'s' if n != 1 else ''}</b> on these rows; "
             "click the map to see one."
         )
@@ -163,23 +166,23 @@ class RegionBox(QWidget):
         ds = c.dataset
         names = list(ds.feature_names) if ds is not None else ["x"]
         target = ds.target_name if ds is not None else "y"
-        if region.output != "value":
-            target = "logit"
+        head = c.spec.head if c.spec is not None else "identity"
+        base = c.baseline
         where = ", ".join(f"{n} = {v:.3g}" for n, v in zip(names, region.point, strict=False))
-        W, b = np.atleast_2d(region.W)[:1], np.ravel(region.b)[:1]
-        eq = equation_html(W, b, names, target)
+        eq = shown_equation(base, region.W, region.b, names, target, head)
+        # A classifier's region is linear in its log-odds, not a regression of y.
+        kind = "linear regression" if region.output == "value" else "affine map"
         if region.exact:
-            text = f"In this region the network is the linear regression {eq} <b>(exact)</b>."
+            text = f"In this region the network is the {kind} {eq} <b>(exact)</b>."
         else:
             text = f"The tangent plane here is {eq} <i>(an approximation)</i>."
         text += f" <span style='color:#888'>(clicked at {where})</span>"
-        base = c.baseline
         if base is not None:
             short = BASELINE_SHORT.get(base.kind, base.kind)
             text += (
                 f"<br><span style='color:#888'>{short[:1].upper()}{short[1:]} "
                 "on all rows: "
-                f"{equation_html(np.atleast_2d(base.W)[:1], np.ravel(base.b)[:1], names, target)}"
+                f"{shown_equation(base, base.W, base.b, names, target, head)}"
                 "</span>"
             )
         if region.exact and region.output == "value":

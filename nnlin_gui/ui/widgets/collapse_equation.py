@@ -11,6 +11,7 @@ import html
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import islice
 
 import numpy as np
 
@@ -41,6 +42,8 @@ def predicted(name: str) -> str:
     """The fitted value of ``name``: a hat over a one-letter name (ŷ, ŷ<sub>1</sub>), else
     the word: a combining hat sits on the last letter only ("carb̂")."""
     text = str(name)
+    if text.startswith(("logit P(", "log P(")) or text.endswith(" logit 1"):
+        return f"<i>{html.escape(text)}</i>"  # a log-odds or a logit: said as what it is
     m = _INDEXED.match(text)
     letter, index = (m.group(1), m.group(2)) if m else (text, "")
     if len(letter) == 1 and letter.isalpha():
@@ -62,11 +65,11 @@ def num(value: float, digits: int = 4) -> str:
 def signed_terms(coefs: Sequence[float], names: Sequence[str]) -> str:
     """ " + 2.05·x1 − 0.96·x2 ..." (at most ``MAX_TERMS`` shown)."""
     out = []
-    pairs = list(zip(coefs, names, strict=False))
-    for coef, name in pairs[:MAX_TERMS]:
+    # islice: a wide table's 20,000 terms were paired up for the ten shown.
+    for coef, name in islice(zip(coefs, names, strict=False), MAX_TERMS):
         sign = MINUS if coef < 0 else "+"
         out.append(f" {sign} {num(abs(coef))}·{var(name)}")
-    out.append(more_terms(len(pairs) - MAX_TERMS))
+    out.append(more_terms(min(len(coefs), len(names)) - MAX_TERMS))
     return "".join(out)
 
 
