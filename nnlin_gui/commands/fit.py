@@ -6,6 +6,7 @@ import argparse
 import math
 import os
 import sys
+import time
 
 from nnlin_gui.commands.common import (
     add_data_arguments,
@@ -35,15 +36,17 @@ def register(subparsers) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from nnlin_gui.core.data.tables import load_dataset
-    from nnlin_gui.core.statistics.fitting import fit_report
+    from nnlin_gui.core.statistics.fitting import fit_network, report_of_fit
 
     dataset = load_dataset(
         args.data, target=args.target, features=feature_list(args.features), task=args.task
     )
     check_network_data(dataset)
-    report = fit_report(dataset, **network_settings(args))
+    t0 = time.perf_counter()
+    trainer, result = fit_network(dataset, **network_settings(args))
+    report = report_of_fit(dataset, trainer, result, seconds=time.perf_counter() - t0)
     if args.session and not report["training"]["diverged"]:
-        save_fit_session(args, dataset)
+        save_fit_session(args, dataset, trainer)
     if dataset.class_labels:  # the values the class indices stand for
         report["data"].setdefault("class_labels", list(dataset.class_labels))
     if args.json:
@@ -59,17 +62,13 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def save_fit_session(args: argparse.Namespace, dataset) -> None:
-    """Train (or solve) the network of ``args`` again and save it as a session.
-
-    ``fit_report`` keeps no trainer; the run is seeded, so the second one is the same run.
-    """
+def save_fit_session(args: argparse.Namespace, dataset, trainer) -> None:
+    """Save the network ``trainer`` holds, as trained (or solved) for the report, as a
+    session (it used to be trained a second time for this)."""
     from nnlin_gui.core.files.session import save_session, session_from_trainer
-    from nnlin_gui.core.statistics.fitting import fit_network
 
     if not args.session.lower().endswith(".nnlin"):
         args.session += ".nnlin"
-    trainer, _ = fit_network(dataset, **network_settings(args))
     source = args.data if args.data.startswith("builtin:") else os.path.abspath(args.data)
     state = session_from_trainer(
         trainer, dataset, source=source, extra={"solved": bool(args.solve)}

@@ -29,6 +29,22 @@ def test_fit_session_opens_with_the_same_weights(tmp_path, capsys):
     assert "session written to" in capsys.readouterr().err
 
 
+def test_fit_session_trains_once(tmp_path, monkeypatch):
+    """The session holds the network the report describes (it used to be trained twice)."""
+    from nnlin_gui.core.networks.training import Trainer
+
+    runs = []
+    original = Trainer.run
+
+    def counted(self, *args, **kwargs):
+        runs.append(1)
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(Trainer, "run", counted)
+    _fit(tmp_path)
+    assert len(runs) == 1
+
+
 def test_fit_session_of_a_solved_nonlinear_csv_network(tmp_path):
     csv = tmp_path / "d.csv"
     rng = np.random.default_rng(1)

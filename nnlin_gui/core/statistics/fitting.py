@@ -413,6 +413,15 @@ def fit_report(
     """Everything ``nnlin fit --json`` prints, as plain JSON-ready values."""
     t0 = time.perf_counter()
     trainer, result = fit_network(dataset, layers, activation, solve=solve, **settings)
+    return report_of_fit(dataset, trainer, result, seconds=time.perf_counter() - t0)
+
+
+def report_of_fit(
+    dataset: Dataset, trainer: Trainer, result: TrainingResult | None, seconds: float = 0.0
+) -> dict:
+    """``fit_report`` of a network already trained (``result``) or solved (None) on
+    ``dataset``; ``seconds`` is how long solving took."""
+    solve = result is None
     names = dataset.feature_names
     metrics = trainer.evaluate() if result is None else result.metrics
     report: dict = {
@@ -436,7 +445,7 @@ def fit_report(
         "training": {
             "solved_analytically": solve,
             "epochs_run": 0 if result is None else result.epochs_run,
-            "seconds": time.perf_counter() - t0 if result is None else result.seconds,
+            "seconds": seconds if result is None else result.seconds,
             "samples_per_second": 0.0 if result is None else result.samples_per_second,
             "diverged": False if result is None else result.diverged,
             "early_stopped": False if result is None else result.early_stopped,
