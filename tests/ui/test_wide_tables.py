@@ -134,3 +134,14 @@ def test_collapse_table_shows_the_largest_terms_and_says_so(window, qtbot, tmp_p
     # Copy and export still have every term.
     assert len(panel.comparison.rows) == cols + 1
     assert len(panel.table_text().splitlines()) == cols + 2
+
+
+def test_a_softmax_legend_names_classes():
+    assert coefficient_names(["a"], 2, ("no", "yes")) == [
+        "no:a",
+        "yes:a",
+        "no:intercept",
+        "yes:intercept",
+    ]
+    assert coefficient_names(["a"], 2, ("0", "1"))[:2] == ["class 0:a", "class 1:a"]
+    assert coefficient_names(["a"], 3)[:3] == ["out1:a", "out2:a", "out3:a"]  # classes unknown

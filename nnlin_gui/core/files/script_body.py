@@ -9,7 +9,7 @@ each comment), so it prints the program's numbers.
 
 from __future__ import annotations
 
-SCRIPT_IMPORTS = '''
+SCRIPT_IMPORTS = """
 import math
 import warnings
 
@@ -20,7 +20,7 @@ from scipy import integrate, special, stats
 from statsmodels.stats.multitest import multipletests
 
 pd.set_option("display.width", 160)
-'''
+"""
 
 SCRIPT_BODY = r'''
 

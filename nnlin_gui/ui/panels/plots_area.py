@@ -102,7 +102,7 @@ class PlotsArea(QWidget):
         spec = c.spec
         if spec is None or c.dataset is None:
             return
-        names = coefficient_names(c.dataset.feature_names, spec.n_outputs)
+        names = coefficient_names(c.dataset.feature_names, spec.n_outputs, c.dataset.class_labels)
         reason = ""
         if not spec.is_linear:
             bad = next(i for i, lay in enumerate(spec.layers) if lay.activation != "identity")

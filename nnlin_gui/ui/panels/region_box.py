@@ -19,8 +19,8 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from nnlin_gui.core.networks.regions import nonpiecewise_reason
 from nnlin_gui.core.statistics.comparison import BASELINE_SHORT
-from nnlin_gui.ui.widgets import plot_style
 from nnlin_gui.ui.panels.collapse_summary import shown_equation
+from nnlin_gui.ui.widgets import plot_style
 from nnlin_gui.ui.widgets.collapse_equation import equation_html
 from nnlin_gui.workbench.region_click import slopes_job
 

@@ -32,13 +32,25 @@ SHORT_TITLE = "W<sub>z</sub>, b<sub>z</sub>"
 NARROW_TITLE = 300  # a view narrower than this gets the short title
 
 
-def coefficient_names(features, n_outputs: int) -> list[str]:
-    """Names of the columns of ``TrainingCurves.coef``: W_z row by row, then b_z."""
+def coefficient_names(features, n_outputs: int, classes=()) -> list[str]:
+    """Names of the columns of ``TrainingCurves.coef``: W_z row by row, then b_z; a
+    softmax's rows named by their class ("virginica:x1") when the classes are known."""
     features = list(features)
     if n_outputs == 1:
         return features + ["intercept"]
-    names = [f"out{o + 1}:{f}" for o in range(n_outputs) for f in features]
-    return names + [f"out{o + 1}:intercept" for o in range(n_outputs)]
+    rows = [_class_name(str(c)) for c in classes] if len(classes) == n_outputs else []
+    rows = rows or [f"out{o + 1}" for o in range(n_outputs)]
+    names = [f"{row}:{f}" for row in rows for f in features]
+    return names + [f"{row}:intercept" for row in rows]
+
+
+def _class_name(label: str) -> str:
+    """A class as a legend names it: "setosa", or "class 2" for a bare number."""
+    try:
+        float(label)
+    except ValueError:
+        return label
+    return f"class {label}"
 
 
 class CoefPlot:
