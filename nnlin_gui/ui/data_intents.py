@@ -141,7 +141,7 @@ class DataIntents(MapIntents):
         opened = build.opened
         state = opened.state
         self.cancel_load(quiet=True)  # a table still loading must not replace the session
-        self.wb.adopt_data(build.table, state.dataset, None, None)
+        self.wb.adopt_data(build.table, state.dataset, None, None, build.transforms)
         self.wb.config = state.config
         model = Model(state.spec, opened.trainer, build.fit, build.diagram)
         self._emit_data(build.table, state.dataset)

@@ -1,8 +1,8 @@
 """File > Open Session / Save Session / Save Session As / Recent Sessions.
 
-A session (``.nnlin``) holds the data, the network, the settings, the trained weights, the
-optimizer's state and the seed (see ``core.session``). Saving goes through
-``core.session.save_session``, which writes a temporary file and renames it, so an
+A session (``.nnlin``) holds the data, the feature transforms, the network, the settings,
+the trained weights, the optimizer's state and the seed (see ``core.session``). Saving goes
+through ``core.session.save_session``, which writes a temporary file and renames it, so an
 interrupted save never damages the previous file. Opening reads, checks and builds the
 whole session off the GUI thread (``controller.open_session``); only when all of it is ready
 does it replace the current state, and only then do the title and the save path change. A
@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import os
+from dataclasses import asdict
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QAction, QKeySequence
@@ -131,8 +132,13 @@ class SessionActions(QObject):
         extra = {"solved": bool(c.solved), "pace": c.pace}
         if self.lessons is not None:
             extra["lessons"] = self.lessons.progress()
+        # Only the transforms of current features made columns (the others wait in the
+        # workbench for their column to come back); a reopened session tells them apart.
+        transforms = asdict(c.transforms.restricted_to(c.base_features()))
         try:
-            state = session_from_trainer(c.trainer, c.dataset, source=source, extra=extra)
+            state = session_from_trainer(
+                c.trainer, c.dataset, source=source, extra=extra, transforms=transforms
+            )
             save_session(path, state)
         except UserError as exc:
             self.window.show_error(str(exc))

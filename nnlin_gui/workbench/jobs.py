@@ -10,20 +10,21 @@ The CLI runs the same computations directly.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
 
 from nnlin_gui.core.data.tables import Dataset, Table
+from nnlin_gui.core.errors import UserError
 from nnlin_gui.core.files.session_fields import SessionError
 from nnlin_gui.core.networks.network import LayerSpec, Network, NetworkSpec
 from nnlin_gui.core.networks.training import Trainer, TrainingConfig
 from nnlin_gui.core.statistics.fitting import Baseline, baseline_for, build_spec
 from nnlin_gui.workbench.results import FitView, evaluate, fit_view_for, predict_probe
 from nnlin_gui.workbench.sources import load_source, table_of_dataset
-from nnlin_gui.workbench.transforms import NO_TRANSFORMS, FeatureTransforms
+from nnlin_gui.workbench.transforms import NO_TRANSFORMS, FeatureTransforms, check_transforms
 
 Progress = Callable[[float], None]
 
@@ -167,6 +168,7 @@ class SessionBuild:
     table: Table
     fit: FitView
     diagram: Network
+    transforms: FeatureTransforms = NO_TRANSFORMS
 
 
 def session_job(path: str, progress: Progress, cancel: threading.Event) -> SessionBuild:
@@ -175,16 +177,47 @@ def session_job(path: str, progress: Progress, cancel: threading.Event) -> Sessi
 
     opened = open_session(path)
     state = opened.state
+    name = Path(path).name
+    try:
+        transforms, base = _saved_transforms(state.dataset, state.transforms)
+    except UserError as exc:
+        raise SessionError(f"{name}: {exc}") from None
+    columns = state.dataset
+    if len(base) < len(columns.feature_names):
+        # The table holds the data's own columns: the transforms' ones are made from them.
+        columns = replace(columns, X=columns.X[:, : len(base)], feature_names=base)
     try:
         return SessionBuild(
             opened,
-            table_of_dataset(state.dataset, state.source),
-            fit_view_for(state.dataset),
+            table_of_dataset(columns, state.source),
+            fit_view_for(state.dataset, transforms),
             Network(state.spec, seed=state.config.seed),
+            transforms,
         )
     except MemoryError:
-        name = Path(path).name
         raise SessionError(f"{name}: too large to open with the memory available") from None
+
+
+def _saved_transforms(
+    dataset: Dataset, saved: Mapping[str, tuple[str, ...]]
+) -> tuple[FeatureTransforms, tuple[str, ...]]:
+    """A session's feature transforms and the columns they transform, the first of
+    ``dataset``'s features (the file's counts and names of them are checked in core).
+
+    Raises ``UserError`` when the last columns are not named as the transforms name them,
+    or the transforms are more than the window allows.
+    """
+    spec = FeatureTransforms(**saved)  # keys: squares, products, sines
+    names = dataset.feature_names
+    added = spec.new_names(names)  # the spec's columns are all among the first ones
+    base = names[: len(names) - len(added)]
+    if base + added != names:
+        raise SessionError(
+            "the last columns of data.feature_names are not the ones data.transforms add "
+            f"({', '.join(added[:3])}{', ...' if len(added) > 3 else ''})"
+        )
+    check_transforms(spec, base)
+    return spec, base
 
 
 # -- the panels' jobs -----------------------------------------------------------------------

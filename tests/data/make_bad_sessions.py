@@ -27,10 +27,10 @@ import zipfile
 import numpy as np
 
 from nnlin_gui.core.data.tables import load_dataset
-from nnlin_gui.core.statistics.fitting import build_spec
-from nnlin_gui.core.networks.network import LayerSpec
 from nnlin_gui.core.files.session import encode_array, session_from_trainer, session_to_dict
+from nnlin_gui.core.networks.network import LayerSpec
 from nnlin_gui.core.networks.training import Trainer, TrainingConfig
+from nnlin_gui.core.statistics.fitting import build_spec
 
 DELETE = object()
 REF_CSV = "ref_data.csv"
@@ -476,8 +476,40 @@ def document_cases(docs: dict) -> list[tuple[str, object, str]]:
         ("features_numbers", mutate(reg, "data.features", [1, 2]), "data.features[0]"),
         ("class_labels_text", mutate(reg, "data.class_labels", "a"), "data.class_labels"),
         ("target_number", mutate(reg, "data.target", 5), "data.target"),
+        # feature transforms (x1, x2, x3 are the data's own columns, none was added)
+        ("transforms_text", _transforms(reg, "x1²"), "data.transforms must be an object"),
+        ("transforms_squares_number", _transforms(reg, squares=5), "data.transforms.squares"),
+        ("transforms_name_number", _transforms(reg, sines=[1]), "data.transforms.sines[0]"),
+        ("transforms_twice", _transforms(reg, squares=["x1", "x1"]), 'names "x1" twice'),
+        ("transforms_no_sines", _transforms(reg, {"squares": [], "products": []}), "'sines'"),
+        (
+            "transforms_unknown_kind",
+            _transforms(reg, {"squares": [], "products": [], "sines": [], "cubes": ["x1"]}),
+            "unknown key 'cubes'",
+        ),
+        ("transforms_unknown_column", _transforms(reg, squares=["z"]), 'squares[0] "z" is not'),
+        # x3 would be x1's added square: not a column of the data's own
+        ("transforms_of_added", _transforms(reg, squares=["x3"]), 'squares[0] "x3" is not'),
+        ("transforms_all_added", _transforms(reg, sines=["x1", "x2", "x3"]), "add 3 columns"),
+        (
+            "transforms_products_huge",
+            _transforms(reg, products=[f"c{i}" for i in range(2000)]),
+            "add 1,999,000 columns",
+        ),
+        (
+            "transforms_list_huge",
+            _transforms(reg, squares=["x1"] * 100_001),
+            "at most 100,000 texts",
+        ),
     ]
     return cases
+
+
+def _transforms(doc: dict, value=None, **lists) -> dict:
+    """``doc`` with ``data.transforms`` set to ``value`` or to these lists (others empty)."""
+    if value is None:
+        value = {"squares": [], "products": [], "sines": [], **lists}
+    return mutate(doc, "data.transforms", value)
 
 
 def _with_y(doc: dict, value: float) -> dict:

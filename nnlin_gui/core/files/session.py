@@ -8,6 +8,8 @@ their dtype and shape (plain JSON lists are accepted when reading); nothing is p
 Data: built-in sources and files up to ``EMBED_LIMIT`` bytes are embedded (the numeric
 arrays the network trains on, with their names); larger files are stored as a path plus a
 SHA-256 digest and re-read on open, with a clear error when the file moved or changed.
+Data with feature transforms (squares, products, sines of columns) is always embedded, and
+the transforms are kept (``data.transforms``) so the added columns are known as such.
 
 Saving is atomic: the file is written to a temporary file in the same folder, flushed to
 disk and renamed over the old one, so an interrupted save leaves the previous file intact.
@@ -26,7 +28,7 @@ import json
 import logging
 import os
 import tempfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -35,7 +37,12 @@ import numpy as np
 from nnlin_gui.core.data.tables import Dataset
 from nnlin_gui.core.errors import UserError
 from nnlin_gui.core.files.session_fields import SessionError, need_array, parse_json, show
-from nnlin_gui.core.files.session_schema import SessionState, file_sha256, state_from_document
+from nnlin_gui.core.files.session_schema import (
+    TRANSFORM_KINDS,
+    SessionState,
+    file_sha256,
+    state_from_document,
+)
 from nnlin_gui.core.networks.training import Trainer, TrainingHistory
 
 log = logging.getLogger(__name__)
@@ -81,12 +88,15 @@ def session_from_trainer(
     target: str | None = None,
     features: list[str] | None = None,
     extra: dict | None = None,
+    transforms: Mapping[str, Sequence[str]] | None = None,
 ) -> SessionState:
     """Capture a trainer (weights, optimizer, RNG, history) and its dataset.
 
     ``source`` is the full path of a data file (``Dataset.source`` holds only its name),
     or the ``builtin:`` string; it decides whether the data is embedded or referenced.
-    ``target`` and ``features`` default to the dataset's own names.
+    ``target`` and ``features`` default to the dataset's own names. ``transforms`` (keys
+    ``squares``, ``products``, ``sines``) names the columns whose transformed columns end
+    the dataset's features, so that a reopened session tells them apart.
     """
     h = trainer.history
     opt = trainer.optimizer
@@ -119,6 +129,7 @@ def session_from_trainer(
             "diverged": bool(trainer.diverged),
         },
         extra=dict(extra or {}),
+        transforms={k: tuple(v) for k, v in (transforms or {}).items() if v},
     )
 
 
@@ -199,8 +210,11 @@ def _data_payload(state: SessionState) -> dict:
         "class_labels": list(ds.class_labels),
         "rows_dropped": int(ds.rows_dropped),
     }
+    if state.transforms:
+        payload["transforms"] = {k: list(state.transforms.get(k, ())) for k in TRANSFORM_KINDS}
     is_file = bool(source) and not source.startswith("builtin:") and os.path.isfile(source)
-    if is_file and os.path.getsize(source) > EMBED_LIMIT:
+    # Transformed columns are not in the file: such data is embedded, however large.
+    if is_file and os.path.getsize(source) > EMBED_LIMIT and not state.transforms:
         payload["embedded"] = False
         payload["path"] = os.path.abspath(source)
         payload["sha256"] = state.data_sha256 or file_sha256(source)

@@ -93,6 +93,9 @@ _DATA_KEYS = (
     "rows_dropped",
     "embedded",
 )
+#: The feature transforms' lists (``data.transforms``, optional): the fields of the
+#: workbench's ``FeatureTransforms``.
+TRANSFORM_KINDS = ("squares", "products", "sines")
 _LAYER_KEYS = ("kind", "width", "activation", "kernel_size", "depth")
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 
@@ -115,6 +118,8 @@ class SessionState:
     rng_state : state of the trainer's shuffling RNG (None: fresh from the seed)
     progress : early-stopping and divergence bookkeeping
     extra : free JSON for the GUI (lesson progress, view settings, ...)
+    transforms : the feature transforms whose columns end ``dataset.feature_names``
+        (``{"squares", "products", "sines"}``: tuples of base column names; empty: none)
     embedded : whether the data is stored in the file (else ``data_sha256`` checks it)
     """
 
@@ -131,6 +136,7 @@ class SessionState:
     rng_state: Mapping[str, Any] | None = None
     progress: dict = field(default_factory=dict)
     extra: dict = field(default_factory=dict)
+    transforms: dict[str, tuple[str, ...]] = field(default_factory=dict)
     embedded: bool = True
     data_sha256: str | None = None
 
@@ -186,6 +192,7 @@ def state_from_document(doc: dict, session_dir: str) -> SessionState:
         rng_state=_rng_from(doc["rng"]),
         progress=_progress_from(doc["progress"]),
         extra=_extra_from(doc["extra"]),
+        transforms=_transforms_from(data.get("transforms"), dataset),
         embedded=digest is None,
         data_sha256=digest,
     )
@@ -196,9 +203,13 @@ def state_from_document(doc: dict, session_dir: str) -> SessionState:
 
 def _dataset_from(d: dict, session_dir: str) -> tuple[Dataset, str | None]:
     """The dataset and, for referenced data, the digest it was checked against."""
-    need_keys(d, "data", ("embedded",), _DATA_KEYS + ("X", "y", "path", "sha256", "size"))
+    optional = ("transforms",)
+    need_keys(
+        d, "data", ("embedded",), _DATA_KEYS + ("X", "y", "path", "sha256", "size") + optional
+    )
     embedded = need_bool(d["embedded"], "data.embedded")
-    need_keys(d, "data", _DATA_KEYS + (("X", "y") if embedded else ("path", "sha256", "size")))
+    stored = ("X", "y") if embedded else ("path", "sha256", "size")
+    need_keys(d, "data", _DATA_KEYS + stored, optional)
     need_text(d["source"], "data.source")
     if d["target"] is not None:
         need_text(d["target"], "data.target")
@@ -243,6 +254,39 @@ def _embedded_dataset(d: dict) -> Dataset:
         rows_dropped=need_int(d["rows_dropped"], "data.rows_dropped", 0, MAX_COUNT),
         class_labels=labels,
     )
+
+
+def _transforms_from(value: Any, dataset: Dataset) -> dict[str, tuple[str, ...]]:
+    """The feature transforms (absent in files without any): lists of base columns whose
+    squares, pairwise products and sines are the last columns of ``data.feature_names``.
+
+    Only counts are checked here; the added columns' names are the workbench's to check.
+    """
+    if value is None:
+        return {}
+    d = need_object(value, "data.transforms")
+    need_keys(d, "data.transforms", TRANSFORM_KINDS)
+    spec = {
+        kind: need_texts(d[kind], at("data.transforms", kind), MAX_FEATURES, unique=True)
+        for kind in TRANSFORM_KINDS
+    }
+    names = dataset.feature_names
+    n_products = len(spec["products"])
+    added = len(spec["squares"]) + n_products * (n_products - 1) // 2 + len(spec["sines"])
+    if added >= len(names):
+        raise SessionError(
+            f"data.transforms add {added:,} columns but data.feature_names has only "
+            f"{len(names):,} names"
+        )
+    base = set(names[: len(names) - added])  # the added columns come last
+    for kind, columns in spec.items():
+        for i, name in enumerate(columns):
+            if name not in base:
+                raise SessionError(
+                    f"{at(at('data.transforms', kind), i)} {show(name)} is not one of the "
+                    f"data's own feature columns"
+                )
+    return spec if any(spec.values()) else {}
 
 
 def _check_classes(y: np.ndarray, task: str, labels: tuple[str, ...]) -> None:
