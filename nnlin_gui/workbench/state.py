@@ -139,9 +139,13 @@ class Workbench:
             return None
         old = self.dataset
         columns = choosable_columns(self.table)
-        # Transformed columns are rebuilt from their columns, not chosen themselves.
-        added = set(self.transforms.new_names(old.feature_names))
-        kept = [f for f in old.feature_names if f != target and f not in added]
+        # The chosen columns, not the dataset's inputs: a text column's inputs are its
+        # one-hot levels ("species[versicolor]"), and transformed inputs are rebuilt.
+        chosen = self.feature_choice
+        if chosen is None:
+            used = (c.name for c in self.table.summary.columns if c.used)
+            chosen = tuple(n for n in used if n != old.target_name)
+        kept = [f for f in chosen if f != target]
         if old.target_name in columns:
             kept.append(old.target_name)
         order = {name: i for i, name in enumerate(columns)}

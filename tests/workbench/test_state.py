@@ -54,6 +54,25 @@ def test_choosing_a_feature_as_target_swaps_the_roles():
         wb.features_without_target(("y",))
 
 
+def test_a_text_feature_can_become_the_target(tmp_path):
+    """Its inputs are one-hot levels; the roles swap by column ("no column named
+    'species[versicolor]'" was the answer)."""
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(60, 2))
+    level = (X[:, 0] > 0).astype(int) + (X[:, 1] > 0.4).astype(int)
+    kinds = np.array(["setosa", "versicolor", "virginica"])[level]
+    path = tmp_path / "flowers.csv"
+    rows = "".join(f"{a},{b},{k}\n" for (a, b), k in zip(X, kinds, strict=True))
+    path.write_text("petal,sepal,species\n" + rows)
+    wb = _bench(str(path))
+    assert wb.dataset.target_name == "sepal"
+    assert "species[versicolor]" in wb.dataset.feature_names
+    features = wb.columns_for_target("species")
+    assert features == ("petal", "sepal")
+    ds = dataset_for(wb.table, "species", features)
+    assert ds.task == "multiclass" and ds.feature_names == ("petal", "sepal")
+
+
 def test_bad_layers_are_refused_whole():
     with pytest.raises(UserError):
         check_layers((LayerSpec("dense", 4), LayerSpec("dense", 0)))
