@@ -81,6 +81,9 @@ def _refit(ref) -> None:
         fit_legend(item)
 
 
+MIN_TITLE_SCALE = 0.5
+
+
 def fit_title(item, scale: float | None = None, colour=None) -> None:
     """Show the title at ``scale`` times its owner's point sizes (presentation mode), in
     ``colour``, shrunk to the plot's width when it would be cut ("Predicted against actua").
@@ -101,9 +104,11 @@ def fit_title(item, scale: float | None = None, colour=None) -> None:
     for _ in range(3):  # the width is not linear in the size: measure again
         label.setText(scale_points(label._nnlin_base, factor))
         natural = label.item.boundingRect().width()
-        if room <= 0 or natural <= room or factor < 0.5:
+        if room <= 0 or natural <= room or factor <= MIN_TITLE_SCALE:
             break
-        factor *= room / natural
+        # Not below half size: a plot a few pixels wide (while docks are laid out) asked
+        # for a 0 pt font, which Qt refused with a warning per title.
+        factor = max(MIN_TITLE_SCALE, factor * room / natural)
     label._nnlin_shown = label.text
 
 
