@@ -233,6 +233,7 @@ def test_multiclass_compares_with_multinomial_regression(window, qtbot, tmp_path
     c.set_task("classification")
     qtbot.waitUntil(lambda: c.dataset.task == "multiclass", timeout=20000)
     assert c.spec.head == "softmax" and c.spec.n_outputs == 3
+    assert "collapses to logits = W" in child(window, QLabel, "paramCountLabel").text()
     qtbot.waitUntil(lambda: c.baseline is not None, timeout=20000)
     assert c.baseline.kind == "multinomial" and c.baseline_error is None
     assert "log P(cls=1)/P(cls=0)" in child(window, QLabel, "baselineLabel").text()

@@ -249,9 +249,11 @@ class BuilderPanel(QWidget):
         net = Network(spec, seed=0, allocate=False)
         dims += [str(layer.out_dim) for layer in net.layers]
         shape = " → ".join(dims)
+        # A classifier's collapsed map gives its logits (the sigmoid or softmax follows).
+        lhs = "y" if spec.head == "identity" else "logits"
         linear = (
-            "<span style='color:#2e8b57'>linear: collapses to "
-            "y = W<sub>z</sub>x + b<sub>z</sub></span>"
+            f"<span style='color:#2e8b57'>linear: collapses to "
+            f"{lhs} = W<sub>z</sub>x + b<sub>z</sub></span>"
             if spec.is_linear
             else "<span style='color:#d6601e'>nonlinear: no exact collapse</span>"
         )
