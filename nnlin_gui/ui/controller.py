@@ -390,5 +390,5 @@ class ModelController(DataIntents, ControllerViews, QObject):
             self.message.emit(f"No closed-form comparison: {message}")
         if self._solve_pending:
             self._when_idle(self._do_solve)
-        elif not self._training:
-            self._update_results()  # with the comparison, or saying why there is none
+        elif not self._training:  # the read-outs with the comparison (or why there is
+            self._views_later(self._update_results)  # none) in a turn of their own

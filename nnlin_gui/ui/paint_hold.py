@@ -9,7 +9,9 @@ three times in a single event-loop turn, about 30 ms each (measured with a 1,000
 load: a 120-200 ms stall). ``PaintHold`` keeps the window's updates off from the first
 signal of a change (a table, a dataset, a model, a read-out, a run starting or stopping)
 until ``HOLD_MS`` after the last one, when the relayouts have settled; the window is then
-painted once, in a turn of its own (not in the turn that did the work).
+painted once, a part per turn (the central area first, then each dock and bar, 1 ms
+apart): the whole window in one turn was 30-40 ms of the GUI thread's time, the longest
+turn of a load.
 
 ``set_progress`` sets a progress bar's value without ``QProgressBar.setValue``'s
 synchronous repaint, which painted whatever else was dirty in the window right there, with
@@ -26,38 +28,47 @@ from shiboken6 import isValid
 # short enough that nobody sees the window wait, and shorter than the jobs' start delay
 # (ui/jobs.py QuietStart): the repaint does not wait for the interpreter lock they take.
 HOLD_MS = 10
+PART_MS = 5
 
 
 class PaintHold(QObject):
     """``hold()`` (connected to the controller's change signals) turns the updates of the
     window's parts (central area, docks, bars) off until ``HOLD_MS`` after the last call;
-    then one repaint."""
+    then each part is turned on (and so repainted) in a turn of its own."""
 
     def __init__(self, window: QWidget) -> None:
         super().__init__(window)
         self._window = window
         self._held = False
         self._parts: list[QWidget] = []
+        self._waiting: list[QWidget] = []  # released, not yet turned on
         self._timer = QTimer(self, singleShot=True, interval=HOLD_MS)
         self._timer.timeout.connect(self.release)
+        # 1 ms, not 0: the part turned on before is painted first (a posted repaint).
+        self._step = QTimer(self, singleShot=True, interval=PART_MS)
+        self._step.timeout.connect(self._next_part)
 
     @property
     def held(self) -> bool:
-        return self._held
+        """True while any part of the window has its updates off."""
+        return self._held or bool(self._waiting)
 
     def hold(self, *_args) -> None:
         if not self._held:
             # The window's own children, not the window: a top-level window whose updates
             # were turned off while a repaint was pending was never painted again (Qt 6.11).
-            self._parts = [
+            fresh = [
                 w
                 for w in self._window.findChildren(
                     QWidget, options=Qt.FindChildOption.FindDirectChildrenOnly
                 )
                 if not w.isWindow() and w.updatesEnabled()
             ]
-            for w in self._parts:
+            for w in fresh:
                 w.setUpdatesEnabled(False)
+            # Parts still waiting from the last release are held again, not forgotten.
+            self._parts, self._waiting = self._waiting + fresh, []
+            self._step.stop()
             self._held = True
         self._timer.start()
 
@@ -65,10 +76,19 @@ class PaintHold(QObject):
         self._timer.stop()
         if self._held:
             self._held = False
-            for w in self._parts:  # each one update() of the whole part
-                if isValid(w):
-                    w.setUpdatesEnabled(True)
-            self._parts = []
+            central = self._window.findChild(QWidget, "centralArea")
+            self._parts.sort(key=lambda w: w is not central)  # the plots first
+            self._waiting, self._parts = self._parts, []
+            self._next_part()
+
+    def _next_part(self) -> None:
+        if not self._waiting:
+            return
+        w = self._waiting.pop(0)
+        if isValid(w):
+            w.setUpdatesEnabled(True)  # an update() of the whole part
+        if self._waiting:
+            self._step.start()
 
 
 def set_progress(bar: QProgressBar, value: int) -> None:

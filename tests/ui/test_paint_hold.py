@@ -100,3 +100,27 @@ def test_a_progress_bar_is_set_without_a_repaint_of_its_own(qtbot, held_parent):
     assert not bar.testAttribute(Qt.WidgetAttribute.WA_ForceUpdatesDisabled)
     parent.setUpdatesEnabled(True)
     assert bar.updatesEnabled()
+
+
+def test_parts_are_turned_on_one_per_turn_central_area_first(window, qtbot):
+    """The release repaints a part per turn (the whole window at once was the longest turn
+    of a load); a new hold meanwhile keeps the parts still waiting, and they come back."""
+    hold = window.paint_hold
+    central = window.findChild(QWidget, "centralArea")
+    parts = [
+        w
+        for w in window.findChildren(QWidget, options=Qt.FindChildOption.FindDirectChildrenOnly)
+        if not w.isWindow() and w.isVisible()
+    ]
+    assert len(parts) > 3
+    qtbot.waitUntil(lambda: not hold.held, timeout=5000)
+    hold.hold()
+    assert all(not w.updatesEnabled() for w in parts)
+    hold.release()
+    assert central.updatesEnabled()  # the plots first, at once
+    assert not all(w.updatesEnabled() for w in parts)  # the others a turn each
+    assert hold.held
+    hold.hold()  # a change while parts wait: they are held again, not forgotten
+    hold.release()
+    qtbot.waitUntil(lambda: not hold.held, timeout=5000)
+    assert all(w.updatesEnabled() for w in parts)

@@ -89,6 +89,8 @@ class CoefPlot:
         # A low plot (1280x720, presentation mode): fewer legend rows, a shorter axis label.
         self._title_narrow: bool | None = None
         self.item.getViewBox().sigResized.connect(self._fit_to_size)
+        self._legend_later = QTimer(self.widget, singleShot=True, interval=1)
+        self._legend_later.timeout.connect(self._fill_legend_now)
 
     @property
     def capped(self) -> bool:
@@ -172,6 +174,11 @@ class CoefPlot:
             curve.setVisible(False)
             line.setVisible(False)
         self.curves, self.lines = self._curve_pool[:n], self._line_pool[:n]
+
+    def _fill_legend_now(self) -> None:
+        if self.curves:
+            base = self._baseline_values
+            self._fill_legend(self._layout_values if base is None else base)
 
     def _fill_legend(self, values: np.ndarray | None = None) -> None:
         """Legend entries (at most ``MAX_LEGEND``): the largest ``values`` first when a wide
@@ -282,8 +289,9 @@ class CoefPlot:
             if hidden:
                 curve.setData([], [])
         if self.curves:
-            base = self._baseline_values
-            self._fill_legend(self._layout_values if base is None else base)
+            # In a turn of its own: 10-15 ms of a new model's plots turn, the longest of a
+            # load (the legend's entries are new items).
+            self._legend_later.start()
         kind = self._baseline_kind
         self.set_baseline(self._baseline_values, kind or "OLS")
         self._axis_label()
