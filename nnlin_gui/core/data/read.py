@@ -267,9 +267,15 @@ def _rows_progress(fmt: CsvFormat, size, progress) -> Callable[[int], None]:
 
 def _read_wide(path, fmt: CsvFormat, size, names, progress, cancel):
     """The line-at-a-time read of a very wide all-numeric file (wide.py), or None."""
+    values = read_wide_numeric(path, fmt, size, _rows_progress(fmt, size, progress), cancel)
+    return _numeric_frame(values, names, cancel)
+
+
+def _numeric_frame(values, names, cancel):
+    """A reader's float64 values as a DataFrame; None when the reader gave up ("use
+    pandas"); ``LoadCancelled`` when it stopped because the user cancelled."""
     import pandas as pd
 
-    values = read_wide_numeric(path, fmt, size, _rows_progress(fmt, size, progress), cancel)
     if isinstance(values, str):  # cancelled
         check_cancel(cancel)
         return None
@@ -280,19 +286,12 @@ def _read_wide(path, fmt: CsvFormat, size, names, progress, cancel):
 
 def _read_numeric_in_parallel(path, fmt: CsvFormat, size, kwargs, rows, names, progress, cancel):
     """The two-thread read of a large all-numeric file (data_parallel.py), or None."""
-    import pandas as pd
-
     from nnlin_gui.core.data.parallel import data_start, read_numeric_halves
 
     start = data_start(path, fmt.has_header, fmt.skip_lines)
     on_rows = _rows_progress(fmt, size, progress)
     values = read_numeric_halves(path, size, kwargs, rows, start, on_rows, cancel)
-    if isinstance(values, str):  # cancelled
-        check_cancel(cancel)
-        return None
-    if values is None:
-        return None
-    return pd.DataFrame(values, columns=names, copy=False)
+    return _numeric_frame(values, names, cancel)
 
 
 def _dtypes(fmt: CsvFormat, names: list[str]):
