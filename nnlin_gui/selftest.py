@@ -150,11 +150,16 @@ def take_screenshot(window, path: str, train_first: bool = False) -> None:
                 and c.dataset is not None
                 and time.perf_counter() - state["started"] < 60
             )
+            # Read-outs still on their way, or parts of the window not yet painted again
+            # (a grab then showed them blank).
+            or c.views_pending
+            or window.paint_hold.held
         ):
             QTimer.singleShot(50, poll)
             return
         window.refresh_views()
         app.processEvents()
+        window.paint_hold.release_now()  # (held again by a late change: never grab black)
         os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
         window.grab().save(path)
         window.close()

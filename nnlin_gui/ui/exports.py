@@ -93,6 +93,9 @@ def export_widget(widget: QWidget, path: str) -> None:
         The file cannot be written.
     """
     svg = path.lower().endswith(".svg")
+    hold = getattr(widget.window(), "paint_hold", None)
+    if hold is not None:
+        hold.release_now()  # a part still held after a change is grabbed black
     try:
         if isinstance(widget, pg.PlotWidget):
             import pyqtgraph.exporters as exporters

@@ -83,6 +83,13 @@ def test_screenshot_saves_a_png(tmp_path):
 
     image = QImage(str(path))
     assert image.width() >= 800 and image.height() >= 600
+    # Every part painted: a grab while parts were still held came out black there.
+    samples = [
+        image.pixelColor(x, y).rgb() & 0xFFFFFF
+        for x in range(5, image.width(), 37)
+        for y in range(5, image.height(), 29)
+    ]
+    assert samples.count(0) < 0.02 * len(samples)
 
 
 def test_main_opens_the_file_on_the_command_line(qapp, tmp_path, monkeypatch):

@@ -124,3 +124,6 @@ def test_parts_are_turned_on_one_per_turn_central_area_first(window, qtbot):
     hold.release()
     qtbot.waitUntil(lambda: not hold.held, timeout=5000)
     assert all(w.updatesEnabled() for w in parts)
+    hold.hold()
+    hold.release_now()  # before a grab: every part at once
+    assert not hold.held and all(w.updatesEnabled() for w in parts)
