@@ -9,9 +9,9 @@ three times in a single event-loop turn, about 30 ms each (measured with a 1,000
 load: a 120-200 ms stall). ``PaintHold`` keeps the window's updates off from the first
 signal of a change (a table, a dataset, a model, a read-out, a run starting or stopping)
 until ``HOLD_MS`` after the last one, when the relayouts have settled; the window is then
-painted once, a part per turn (the central area first, then each dock and bar, 1 ms
-apart): the whole window in one turn was 30-40 ms of the GUI thread's time, the longest
-turn of a load.
+painted once, a part per turn, ``PART_MS`` apart: each plot (the central area's graphics
+views), then each dock and bar. The whole window in one turn was 30-40 ms of the GUI
+thread's time and the plots alone 18-24 ms, the longest turns of a load.
 
 ``set_progress`` sets a progress bar's value without ``QProgressBar.setValue``'s
 synchronous repaint, which painted whatever else was dirty in the window right there, with
@@ -21,14 +21,14 @@ Python paint handlers waiting for the interpreter lock a load job held.
 from __future__ import annotations
 
 from PySide6.QtCore import QObject, Qt, QTimer
-from PySide6.QtWidgets import QProgressBar, QWidget
+from PySide6.QtWidgets import QGraphicsView, QProgressBar, QWidget
 from shiboken6 import isValid
 
 # Long enough for the relayouts and scene updates that a change posts (a turn or two);
 # short enough that nobody sees the window wait, and shorter than the jobs' start delay
 # (ui/jobs.py QuietStart): the repaint does not wait for the interpreter lock they take.
 HOLD_MS = 10
-PART_MS = 5
+PART_MS = 5  # between parts: a part's repaint (a posted event) comes before the next
 
 
 class PaintHold(QObject):
@@ -44,7 +44,6 @@ class PaintHold(QObject):
         self._waiting: list[QWidget] = []  # released, not yet turned on
         self._timer = QTimer(self, singleShot=True, interval=HOLD_MS)
         self._timer.timeout.connect(self.release)
-        # 1 ms, not 0: the part turned on before is painted first (a posted repaint).
         self._step = QTimer(self, singleShot=True, interval=PART_MS)
         self._step.timeout.connect(self._next_part)
 
@@ -57,13 +56,7 @@ class PaintHold(QObject):
         if not self._held:
             # The window's own children, not the window: a top-level window whose updates
             # were turned off while a repaint was pending was never painted again (Qt 6.11).
-            fresh = [
-                w
-                for w in self._window.findChildren(
-                    QWidget, options=Qt.FindChildOption.FindDirectChildrenOnly
-                )
-                if not w.isWindow() and w.updatesEnabled()
-            ]
+            fresh = [w for w in self._part_widgets() if w.updatesEnabled()]
             for w in fresh:
                 w.setUpdatesEnabled(False)
             # Parts still waiting from the last release are held again, not forgotten.
@@ -72,13 +65,28 @@ class PaintHold(QObject):
             self._held = True
         self._timer.start()
 
+    def _part_widgets(self) -> list[QWidget]:
+        """The window's children, the central area split into its views: its plots'
+        repaint alone was 18-24 ms."""
+        central = self._window.findChild(QWidget, "centralArea")
+        parts = [
+            w
+            for w in self._window.findChildren(
+                QWidget, options=Qt.FindChildOption.FindDirectChildrenOnly
+            )
+            if not w.isWindow() and w is not central
+        ]
+        if central is not None:
+            views = central.findChildren(QGraphicsView)  # the plots
+            diagram = central.findChild(QWidget, "networkDiagram")
+            parts[:0] = [*views, *([diagram] if diagram is not None else [])]
+        return parts
+
     def release(self) -> None:
         self._timer.stop()
         if self._held:
             self._held = False
-            central = self._window.findChild(QWidget, "centralArea")
-            self._parts.sort(key=lambda w: w is not central)  # the plots first
-            self._waiting, self._parts = self._parts, []
+            self._waiting, self._parts = self._parts, []  # the plots first
             self._next_part()
 
     def release_now(self) -> None:
