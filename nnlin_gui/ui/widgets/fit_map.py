@@ -4,6 +4,8 @@ test rows on request, and the output discretised on request."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF
@@ -18,11 +20,18 @@ BAR_ROW, BAR_COLUMN = 2, 5  # right of the right-hand axis in a PlotItem's layou
 DEFAULT_OVERHEADS = (130, 50)  # before the first layout
 TITLE_HEIGHT = 30  # pyqtgraph's title row
 BAR_HEADROOM = 10
+MAX_CLASS_CHARS = 10  # a class name on the colour bar
 
 
 def _colour_map(style: MapStyle) -> pg.ColorMap:
     lut = style.lookup_table(64)
     return pg.ColorMap(np.linspace(0.0, 1.0, len(lut)), lut)
+
+
+def _short(name: str, most: int = MAX_CLASS_CHARS) -> str:
+    """A class name short enough for the colour bar's axis."""
+    name = str(name)
+    return name if len(name) <= most else name[: most - 1] + "…"
 
 
 class FitMap:
@@ -50,8 +59,16 @@ class FitMap:
 
     # -- layout ---------------------------------------------------------------------------
 
-    def enter(self, active: bool, levels: tuple[float, float], task: str, label: str) -> None:
-        """A new dataset: the map is ``active`` for two features."""
+    def enter(
+        self,
+        active: bool,
+        levels: tuple[float, float],
+        task: str,
+        label: str,
+        classes: Sequence[str] = (),
+    ) -> None:
+        """A new dataset: the map is ``active`` for two features; ``classes`` name a
+        multi-class target's codes on the colour bar."""
         self.active = active
         self.last_fit = None
         self.style.set_data(levels, task)
@@ -64,7 +81,7 @@ class FitMap:
             self.bar.setColorMap(_colour_map(self.style))
             self.bar.setLevels(self.style.levels)
             self.bar.getAxis("right").setLabel(label)
-            self._bar_ticks(task)
+            self._bar_ticks(task, classes)
             self._fit_bar()
 
     def overheads(self) -> tuple[int, int]:
@@ -91,13 +108,15 @@ class FitMap:
         self.item.layout.setRowFixedHeight(0, TITLE_HEIGHT if shown else BAR_HEADROOM)
         label.setVisible(shown)
 
-    def _bar_ticks(self, task: str) -> None:
+    def _bar_ticks(self, task: str, classes: Sequence[str] = ()) -> None:
         """Few ticks on the colour bar: its ends and middle (0.2 steps crowded a projector's
-        font); every class for a few classes."""
+        font); every class for a few classes, by name when known (codes 0, 1, 2 meant
+        nothing to a reader of "setosa")."""
         lo, hi = self.style.levels
         if task == "multiclass" and hi - lo <= 5:
             values = list(range(int(round(lo)), int(round(hi)) + 1))
-            ticks = [(float(v), str(v)) for v in values]
+            named = len(classes) == len(values) and values[0] == 0
+            ticks = [(float(v), _short(classes[v]) if named else str(v)) for v in values]
         else:
             ticks = [(v, f"{v:.3g}") for v in (lo, (lo + hi) / 2, hi)]
         self.bar.getAxis("right").setTicks([ticks, []])

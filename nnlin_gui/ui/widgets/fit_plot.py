@@ -98,7 +98,7 @@ class FitPlot:
             )
         self.legend.setVisible(self.mode == "curve")  # no empty legend box over the map
         heatmap = self.mode == "heatmap"
-        self.map.enter(heatmap, self._levels, ds.task, what if heatmap else "")
+        self.map.enter(heatmap, self._levels, ds.task, what if heatmap else "", ds.class_labels)
         if heatmap:
             self.map.set_points(X, y, test)
         self._fix_range(X, y)
