@@ -41,3 +41,19 @@ def no_qthread_left_running(monkeypatch):
             thread.wait(5000)
     if running:
         pytest.fail(f"test left QThread(s) running: {', '.join(running)}")
+
+
+@pytest.fixture
+def flowers_csv(tmp_path):
+    """A three-class CSV: two numeric features (petal, sepal) and a text column 'species'
+    whose classes are ``(a-very-long-class-name, setosa, versicolor)``."""
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(90, 2))
+    level = (X[:, 0] > 0).astype(int) + (X[:, 1] > 0.4).astype(int)
+    kinds = np.array(["setosa", "versicolor", "a-very-long-class-name"])[level]
+    path = tmp_path / "flowers.csv"
+    rows = "".join(f"{a},{b},{k}\n" for (a, b), k in zip(X, kinds, strict=True))
+    path.write_text("petal,sepal,species\n" + rows)
+    return path

@@ -2,18 +2,10 @@
 
 from __future__ import annotations
 
-import numpy as np
 
-
-def test_the_colour_bar_names_the_classes(window, qtbot, tmp_path):
+def test_the_colour_bar_names_the_classes(window, qtbot, flowers_csv):
     c = window.controller
-    rng = np.random.default_rng(0)
-    X = rng.normal(size=(90, 2))
-    level = (X[:, 0] > 0).astype(int) + (X[:, 1] > 0.4).astype(int)
-    kinds = np.array(["setosa", "versicolor", "a-very-long-class-name"])[level]
-    path = tmp_path / "flowers.csv"
-    rows = "".join(f"{a},{b},{k}\n" for (a, b), k in zip(X, kinds, strict=True))
-    path.write_text("petal,sepal,species\n" + rows)
+    path = flowers_csv
     window.open_path(str(path))
     qtbot.waitUntil(lambda: c.dataset is not None and c.dataset.source == str(path), timeout=20000)
     c.set_target("species")

@@ -54,17 +54,10 @@ def test_choosing_a_feature_as_target_swaps_the_roles():
         wb.features_without_target(("y",))
 
 
-def test_a_text_feature_can_become_the_target(tmp_path):
+def test_a_text_feature_can_become_the_target(flowers_csv):
     """Its inputs are one-hot levels; the roles swap by column ("no column named
     'species[versicolor]'" was the answer)."""
-    rng = np.random.default_rng(0)
-    X = rng.normal(size=(60, 2))
-    level = (X[:, 0] > 0).astype(int) + (X[:, 1] > 0.4).astype(int)
-    kinds = np.array(["setosa", "versicolor", "virginica"])[level]
-    path = tmp_path / "flowers.csv"
-    rows = "".join(f"{a},{b},{k}\n" for (a, b), k in zip(X, kinds, strict=True))
-    path.write_text("petal,sepal,species\n" + rows)
-    wb = _bench(str(path))
+    wb = _bench(str(flowers_csv))
     assert wb.dataset.target_name == "sepal"
     assert "species[versicolor]" in wb.dataset.feature_names
     features = wb.columns_for_target("species")
