@@ -97,10 +97,11 @@ def test_relu_layer_cannot_collapse(window, qtbot, wait_idle):
     assert "cannot collapse: layer 2 uses relu" in head.lower()
     r2 = float(re.search(r"R² = ([0-9.]+)", head).group(1))
     assert 0.0 <= r2 <= 1.0 and r2 == pytest.approx(c.results.approximation.r2, abs=1e-3)
+    # The panel redraws a turn after the status bar's headline (its views come first).
+    table = child(window, QTableWidget, "collapseTable")
+    qtbot.waitUntil(lambda: table.horizontalHeaderItem(1).text() == "best affine")
     spread = plain(child(window, QLabel, "collapseSpread").text())
     assert "Jacobian" in spread and "%" in spread
-    table = child(window, QTableWidget, "collapseTable")
-    assert table.horizontalHeaderItem(1).text() == "best affine"
     assert "relu" in child(window, QLabel, "collapseChain").text()
 
 
