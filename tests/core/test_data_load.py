@@ -441,16 +441,36 @@ def test_wide_table_lines_longer_than_the_head_are_read_as_numbers(tmp_path):
     header = ",".join(f"x{j}" for j in range(3000))
     body = "\n".join(",".join(f"{v:.15e}" for v in row) for row in values)
     path = write(tmp_path, "wide.csv", header + "\n" + body + "\n")
-    from nnlin_gui.core.data import tables
-    from nnlin_gui.core.data.sniff import read_head, sniff_format
+    from nnlin_gui.core.data.sniff import read_sniff_head, sniff_format
 
     size = len(open(path, "rb").read())
-    head = tables._head_with_rows(path, read_head(path), size)
+    head = read_sniff_head(path)
     assert head.count(b"\n") >= 6  # the sniffer sees data rows, not the header alone
     assert sniff_format("wide.csv", head, complete=len(head) >= size).all_numeric
     table = load_table(path)
     assert table.summary.default_target == "x2999"
     np.testing.assert_allclose(table.frame.to_numpy(), values, rtol=1e-14)
+
+
+def test_a_header_line_longer_than_the_head_is_read_too(tmp_path):
+    # 20,000 gene-expression columns named like Ensembl ids: the header alone is 420 KB,
+    # more than the sniffer's first read.
+    rng = np.random.default_rng(3)
+    names = [f"ENSG{j:011d}_expr" for j in range(20000)]
+    values = rng.normal(size=(8, 20000)).round(3)
+    body = "\n".join(",".join(f"{v:g}" for v in row) for row in values)
+    path = write(tmp_path, "genes.csv", ",".join(names) + "\n" + body + "\n")
+    assert len(",".join(names)) > 400_000
+    table = load_table(path)
+    assert list(table.frame.columns) == names
+    np.testing.assert_allclose(table.frame.to_numpy(), values)
+
+
+def test_a_first_line_of_megabytes_is_not_a_table(tmp_path):
+    path = tmp_path / "blob.csv"
+    path.write_bytes(b"1" * (5 << 20) + b"\n1\n")
+    with pytest.raises(DataError, match="line 1 is longer than 4 MB"):
+        load_table(str(path))
 
 
 def test_wide_tables_get_the_same_roles_as_column_by_column(monkeypatch):

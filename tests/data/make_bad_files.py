@@ -81,7 +81,7 @@ CASES: list[tuple[str, bytes, dict, str]] = [
         "target column 'y' is constant (every value is 5)",
     ),
     ("empty_columns.csv", b",,\n,,\n,,\n", {}, "the file is empty"),
-    ("long_line.csv", b"1" * (300 * 1024), {}, "line 1 is longer than 256 KB"),
+    ("long_line.csv", b"1" * (300 * 1024), {}, "line 1: a field is too long to be a value"),
     ("html.csv", b"<!DOCTYPE html>\n<html><body>Not found</body></html>\n", {}, "web page"),
     ("utf16_no_bom.csv", "a,b\n1,2\n".encode("utf-16-le"), {}, "binary file"),
     ("sqlite.csv", b"SQLite format 3\x00" + b"\x00" * 32, {}, "an SQLite database"),

@@ -37,7 +37,7 @@ from nnlin_gui.core.data.roles import (
     format_value,
     suggest_task,
 )
-from nnlin_gui.core.data.sniff import HEAD_BYTES, read_head, sniff_format
+from nnlin_gui.core.data.sniff import read_sniff_head, sniff_format
 from nnlin_gui.core.errors import DataError
 
 if TYPE_CHECKING:
@@ -62,8 +62,6 @@ __all__ = [
 #: Files larger than this are refused before reading (the memory guard).
 DEFAULT_MAX_BYTES = 1 << 30
 _MISSING = ("drop", "mean")
-_HEAD_LINES = 6  # lines the sniffer gets at least (when the file has them)
-_WIDE_HEAD = 32 << 20  # ... within this many bytes
 #: Accepted ``task`` values; 'classification' means binary or multiclass by the levels.
 TASKS = ("regression", "classification", "binary", "multiclass")
 #: More distinct values than this cannot be classes.
@@ -202,18 +200,6 @@ def load_table(
         ) from None
 
 
-def _head_with_rows(src: str, head: bytes, size: int) -> bytes:
-    """The head, read further while it holds fewer than a few whole lines (when line 1
-    fits at all): a 20,000-column line is 180 KB, the head held the header alone, so the
-    sniffer saw no data row, every column was read as text and converted one by one
-    (50 s for 300 rows instead of a fraction of one)."""
-    n = len(head)
-    while b"\n" in head and head.count(b"\n") < _HEAD_LINES and n < size and n < _WIDE_HEAD:
-        n *= 4
-        head = read_head(src, n)
-    return head
-
-
 def _load_table(src: str, progress, cancel, missing: str, max_bytes: int) -> Table:
     throttle = ProgressThrottle(progress)
     check_cancel(cancel)
@@ -237,7 +223,7 @@ def _load_table(src: str, progress, cancel, missing: str, max_bytes: int) -> Tab
             )
         if size == 0:
             raise DataError(f"{name}: the file is empty")
-        head = _head_with_rows(src, read_head(src, HEAD_BYTES), size)
+        head = read_sniff_head(src)
     except OSError as exc:
         raise DataError(f"{name}: cannot open ({exc.strerror or exc})") from None
     fmt = sniff_format(name, head, complete=len(head) >= size)

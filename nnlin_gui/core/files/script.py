@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from nnlin_gui import __version__
-from nnlin_gui.core.data.sniff import HEAD_BYTES, read_head, sniff_format
+from nnlin_gui.core.data.sniff import read_sniff_head, sniff_format
 from nnlin_gui.core.data.tables import Table
 from nnlin_gui.core.errors import DataError, UserError
 from nnlin_gui.core.files.script_body import SCRIPT_BODY, SCRIPT_IMPORTS
@@ -175,7 +175,7 @@ def _sniffed(path: str):
     name = os.path.basename(path) or path
     try:
         size = os.path.getsize(path)
-        head = read_head(path, HEAD_BYTES)
+        head = read_sniff_head(path)
     except OSError as exc:
         raise DataError(f"{name}: cannot open ({exc.strerror or exc})") from None
     return sniff_format(name, head, complete=len(head) >= size)
