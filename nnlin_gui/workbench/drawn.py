@@ -26,6 +26,7 @@ class DrawnPoints:
     feature_names: tuple[str, str]
     target_name: str
     classification: bool
+    class_labels: tuple[str, ...] = ()  # a text target's classes, by code (A, B, C)
 
 
 def points_of(dataset: Dataset) -> DrawnPoints:
@@ -40,6 +41,7 @@ def points_of(dataset: Dataset) -> DrawnPoints:
         names,
         dataset.target_name,
         dataset.task != "regression",
+        tuple(dataset.class_labels) if dataset.task != "regression" else (),
     )
 
 
@@ -54,9 +56,22 @@ def drawn_table(points: DrawnPoints) -> Table:
         raise DataError("draw points of at least two classes")
     f0, f1 = points.feature_names
     frame = pd.DataFrame({f0: X[:, 0], f1: X[:, 1]})
-    # Whole-number classes stay 0/1/...: the table then suggests classification itself.
-    frame[points.target_name] = y.astype(np.int64) if points.classification else y
-    return table_from_frame(frame, DRAWN_SOURCE)
+    # Whole-number classes stay 0/1/...: the table then suggests classification itself;
+    # text classes keep their names (codes index the sorted labels, as they are read back).
+    labels = points.class_labels
+    if points.classification and labels and not all(_is_number(t) for t in labels):
+        frame[points.target_name] = np.array(labels, dtype=object)[y.astype(np.int64)]
+    else:
+        frame[points.target_name] = y.astype(np.int64) if points.classification else y
+    return table_from_frame(frame, DRAWN_SOURCE, label_last=True)
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
 
 
 def is_drawn(table: Table | None) -> bool:

@@ -496,3 +496,13 @@ def test_wide_tables_get_the_same_roles_as_column_by_column(monkeypatch):
     monkeypatch.setattr(roles_module, "_BLOCK_FROM", 64)
     with pytest.raises(DataError, match="x30"):
         roles_module.classify_columns(frame)
+
+
+def test_a_few_text_classes_among_few_rows_are_a_target(tmp_path):
+    # Three classes in five rows are too many levels to one-hot as a feature, not as a target.
+    path = write(tmp_path, "tiny.csv", "x,kind\n1,a\n2,b\n3,c\n4,a\n5,b\n")
+    table = load_table(path)
+    assert table.summary.column("kind").role == "text"
+    ds = table.to_dataset(target="kind")
+    assert ds.task == "multiclass" and ds.class_labels == ("a", "b", "c")
+    np.testing.assert_array_equal(ds.y, [0, 1, 2, 0, 1])

@@ -17,7 +17,7 @@ from nnlin_gui.core.data.tables import DataError, load_dataset, load_table
 PLAYGROUND_CLASSIFY = ("circle", "xor", "gauss", "spiral")
 EXPECTED = PLAYGROUND_CLASSIFY + (
     "plane", "multigauss", "linear", "quadratic", "sine", "heteroskedastic", "ar1",
-    "collinear", "outliers", "logistic", "longley", "stackloss",
+    "collinear", "outliers", "logistic", "multinomial", "longley", "stackloss",
 )  # fmt: skip
 
 
@@ -33,7 +33,7 @@ def test_names_and_info():
         info = builtin_info(name)
         assert isinstance(info, BuiltinInfo) and info.name == name
         assert info.title and len(info.description) > 80 and "\n" not in info.description
-        assert info.task in ("regression", "binary")
+        assert info.task in ("regression", "binary", "multiclass")
         if info.group == "real":
             assert info.params == {}
         else:
@@ -89,6 +89,30 @@ def test_params_change_the_data_and_seed_reproduces():
     )
 
 
+def test_multinomial_labels_are_the_target_and_recover_their_log_odds():
+    from nnlin_gui.core.statistics.multinomial import fit_multinomial
+
+    table = load_table("builtin:multinomial")
+    assert table.summary.default_target == "class"
+    assert table.summary.suggested_task == "multiclass"
+    ds = table.to_dataset()
+    assert ds.feature_names == ("x1", "x2") and ds.task == "multiclass"
+    assert np.bincount(ds.y.astype(int)).min() > 60  # no class is rare
+    big = load_dataset("builtin:multinomial?n=20000&seed=1")
+    fit = fit_multinomial(big.X, big.y, names=("x1", "x2"), classes=("A", "B", "C"))
+    truth = [[0.5, 2.0, -1.0], [-0.5, -1.0, 2.0]]  # B and C against A: const, x1, x2
+    np.testing.assert_allclose(fit.params, truth, atol=4 * fit.bse.max())
+
+
+def test_a_file_keeps_the_last_numeric_column_as_its_target(tmp_path):
+    # Only a built-in set's text label is its default target; a file's is the last number.
+    path = tmp_path / "three.csv"
+    load_builtin_frame("multinomial", n=40).to_csv(path, index=False)
+    table = load_table(str(path))
+    assert table.summary.default_target == "x2"
+    assert table.to_dataset(target="class").task == "multiclass"
+
+
 def test_parse_source():
     assert parse_builtin_source("builtin:sine?n=10&noise=0.5") == (
         "sine",
@@ -110,6 +134,7 @@ def test_parse_source():
         ("builtin:linear?n=5&n=6", "parameter 'n' given twice"),
         ("builtin:longley?n=5", "unknown parameter 'n' (takes no parameters)"),
         ("builtin:logistic?noise=0", "noise must be positive"),
+        ("builtin:multinomial?noise=0", "noise must be positive"),
         ("builtin:linear?&&", "parameters must look like"),
     ],
 )

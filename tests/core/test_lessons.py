@@ -80,7 +80,8 @@ def test_every_step_setup_builds(lesson, index):
     assert isinstance(spec, NetworkSpec) and isinstance(config, TrainingConfig)
     assert spec.n_inputs == dataset.X.shape[1] and dataset.n_rows >= 16
     assert spec.parameter_count() > 0
-    expected_head = "identity" if dataset.task == "regression" else "sigmoid"
+    heads = {"regression": "identity", "binary": "sigmoid", "multiclass": "softmax"}
+    expected_head = heads[dataset.task]
     assert spec.head == expected_head
 
 

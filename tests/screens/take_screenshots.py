@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parents[2]
 OUT = ROOT / "docs" / "screenshots"
 MTCARS = ROOT / "tests" / "data" / "r" / "mtcars.csv"
 MODES = ("light", "dark", "presentation")
-DATASETS = ("default", "xor", "mtcars")
+DATASETS = ("default", "xor", "mtcars", "multinomial")
 
 
 def settle(app, seconds: float = 0.6) -> None:
@@ -85,6 +85,10 @@ def load(app, window, name: str) -> None:
         wait(app, lambda: c.dataset is not None and c.dataset.source.startswith("builtin:xor"))
         child(window, QPushButton, "allReluButton").click()
         set_spin(child(window, QSpinBox, "epochsSpin"), 1000)
+    elif name == "multinomial":  # three classes: a softmax network and its three rows
+        pick(child(window, QComboBox, "datasetCombo"), data="multinomial")
+        wait(app, lambda: c.dataset is not None and c.dataset.task == "multiclass")
+        set_spin(child(window, QSpinBox, "epochsSpin"), 500)
     elif name == "mtcars":
         window.open_path(str(MTCARS))  # what a drop or File > Open does
         wait(app, lambda: c.dataset is not None and c.dataset.source.endswith("mtcars.csv"))

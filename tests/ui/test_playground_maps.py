@@ -136,6 +136,21 @@ def test_map_style_discretises_and_keeps_its_range():
     assert style.rgb(np.array([np.nan])).shape == (1, 3)
 
 
+def test_each_class_of_a_multiclass_map_has_its_own_hue():
+    # A diverging map painted the middle of three classes white, like the background.
+    style = MapStyle()
+    style.set_data((0.0, 2.0), "multiclass")
+    rgb = style.rgb(np.array([0.0, 1.0, 2.0, np.nan]), washed=False).astype(int)
+    assert len({tuple(c) for c in rgb[:3]}) == 3
+    binary = MapStyle()
+    binary.set_data((0.0, 1.0), "binary")
+    # Classes 0 and 1 keep a binary target's orange and blue.
+    np.testing.assert_array_equal(rgb[:2], binary.rgb(np.array([0.0, 1.0]), washed=False))
+    for colour in rgb[:3]:
+        assert colour.max() - colour.min() > 60  # a hue, not a grey or white
+    np.testing.assert_array_equal(rgb[3], binary.rgb(np.array([np.nan]), washed=False)[0])
+
+
 def test_draw_mode_takes_the_maps_clicks_and_drags(window, qtbot):
     from PySide6.QtCore import QPointF as P
 

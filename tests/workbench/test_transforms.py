@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
@@ -12,7 +13,7 @@ from nnlin_gui.core.data.tables import load_table
 from nnlin_gui.core.errors import UserError
 from nnlin_gui.core.statistics.regression import fit_polynomial
 from nnlin_gui.workbench import jobs
-from nnlin_gui.workbench.drawn import DrawnPoints, drawn_table, is_drawn, save_csv
+from nnlin_gui.workbench.drawn import DrawnPoints, drawn_table, is_drawn, points_of, save_csv
 from nnlin_gui.workbench.sources import default_target, load_source
 from nnlin_gui.workbench.state import Workbench, dataset_for
 from nnlin_gui.workbench.transforms import (
@@ -100,6 +101,29 @@ def test_drawn_points_become_a_table_and_a_csv(tmp_path):
         drawn_table(DrawnPoints(X, np.zeros(5), ("x1", "x2"), "label", True))
     with pytest.raises(UserError, match="at least 4"):
         drawn_table(DrawnPoints(X[:2], np.array([0, 1]), ("x1", "x2"), "label", True))
+
+
+NONE = FeatureTransforms()
+
+
+def test_drawn_points_keep_their_class_names(tmp_path):
+    ds = dataset_for(_table("builtin:multinomial?n=60&seed=1"), "class", None, None, NONE)
+    points = points_of(ds)
+    assert points.class_labels == ("A", "B", "C")
+    X = np.array([[0.0, 0.0], [1.0, 1.0], [2.0, 0.5], [-1.0, 2.0], [0.5, -1.0]])
+    drawn = replace(points, X=X, y=np.array([0.0, 2.0, 2.0, 0.0, 1.0]))
+    table = drawn_table(drawn)
+    assert list(table.frame["class"]) == ["A", "C", "C", "A", "B"]
+    assert table.summary.default_target == "class"
+    again = dataset_for(table, "class", ("x1", "x2"), "classification", NONE)
+    assert again.task == "multiclass" and tuple(again.class_labels) == ("A", "B", "C")
+    np.testing.assert_array_equal(again.y, drawn.y)
+    # Two of the three classes drawn: a binary target named A and C.
+    two = drawn_table(replace(drawn, y=np.array([0.0, 2.0, 2.0, 0.0, 2.0])))
+    assert dataset_for(two, "class", ("x1", "x2"), "classification", NONE).class_labels == (
+        "A",
+        "C",
+    )
 
 
 def test_the_columns_job_applies_transforms_and_the_fit_view_stays_a_map():

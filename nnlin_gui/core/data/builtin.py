@@ -7,7 +7,7 @@ Every dataset is a pandas DataFrame whose LAST column is the target. Generated s
 - TensorFlow Playground: ``circle``, ``xor``, ``gauss``, ``spiral`` (classification: x1, x2
   and a 0/1 ``label``), ``plane``, ``multigauss`` (regression: x1, x2, y).
 - Teaching sets: ``linear``, ``quadratic``, ``sine``, ``heteroskedastic``, ``ar1``,
-  ``collinear``, ``outliers``, ``logistic``.
+  ``collinear``, ``outliers``, ``logistic``, ``multinomial`` (three classes A, B, C).
 - Real data: ``longley``, ``stackloss`` (from statsmodels.datasets, no network).
 """
 
@@ -45,7 +45,7 @@ class BuiltinInfo:
     name : the name after ``builtin:``
     title : a short title for menus
     description : one paragraph for the user
-    task : 'regression' or 'binary'
+    task : 'regression', 'binary' or 'multiclass'
     params : default parameters (``n``, ``noise``, ``seed``); empty for real data
     group : 'playground', 'teaching' or 'real'
     breaks : the OLS assumption cards (``diagnostics.ASSUMPTIONS``) the set is built to
@@ -224,6 +224,18 @@ def _logistic(n: int, noise: float, seed: int):
     logit = (-0.5 + 2.0 * x1 - 1.0 * x2) / max(noise, 1e-9)
     p = 1 / (1 + np.exp(-logit))
     return _frame({"x1": x1, "x2": x2, "label": (rng.uniform(0, 1, n) < p).astype(np.int64)})
+
+
+def _multinomial(n: int, noise: float, seed: int):
+    rng = np.random.default_rng(seed)
+    x1, x2 = rng.normal(0, 1, (2, n))
+    # The log-odds of B and of C against A (the reference class, first in sorted order).
+    logits = np.column_stack([np.zeros(n), 0.5 + 2.0 * x1 - x2, -0.5 - x1 + 2.0 * x2])
+    logits /= max(noise, 1e-9)
+    p = np.exp(logits - logits.max(axis=1, keepdims=True))
+    p /= p.sum(axis=1, keepdims=True)
+    code = (rng.uniform(0, 1, (n, 1)) > np.cumsum(p, axis=1)[:, :-1]).sum(axis=1)
+    return _frame({"x1": x1, "x2": x2, "class": np.array(["A", "B", "C"])[code]})
 
 
 # ---------------------------------------------------------------------------- real data
@@ -458,6 +470,20 @@ _register(
     output and no hidden nonlinearity is exactly logistic regression.""",
 )
 _register(
+    _multinomial,
+    "multinomial",
+    "Three classes (multinomial)",
+    "multiclass",
+    _p(450, 1.0),
+    "teaching",
+    """
+    A label A, B or C drawn with softmax probabilities: the log-odds of B against A are
+    (0.5 + 2 x1 - x2) / noise and those of C against A (-0.5 - x1 + 2 x2) / noise.
+    Multinomial logistic regression recovers them. A network with a softmax output and no
+    hidden nonlinearity is exactly that model: its collapse gives one row of W_z per class,
+    and only differences between rows matter (the softmax ignores what all classes share).""",
+)
+_register(
     _longley,
     "longley",
     "Longley (US economy 1947-62)",
@@ -543,8 +569,8 @@ def load_builtin_frame(name: str, **params):
         raise DataError(f"builtin:{name}: noise must not be negative")
     if "seed" in values and values["seed"] < 0:
         raise DataError(f"builtin:{name}: seed must not be negative")
-    if name == "logistic" and values["noise"] == 0:
-        raise DataError("builtin:logistic: noise must be positive")
+    if name in ("logistic", "multinomial") and values["noise"] == 0:
+        raise DataError(f"builtin:{name}: noise must be positive")
     return make(**values)
 
 

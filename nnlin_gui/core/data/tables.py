@@ -31,6 +31,7 @@ import numpy as np
 
 from nnlin_gui.core.data.read import LoadCancelled, ProgressThrottle, check_cancel, read_frame
 from nnlin_gui.core.data.roles import (
+    MAX_LEVELS,
     ColumnInfo,
     DataSummary,
     classify_columns,
@@ -207,7 +208,7 @@ def _load_table(src: str, progress, cancel, missing: str, max_bytes: int) -> Tab
         from nnlin_gui.core.data.builtin import load_builtin_source
 
         frame = load_builtin_source(src)
-        table = table_from_frame(frame, src, missing=missing)
+        table = table_from_frame(frame, src, missing=missing, label_last=True)
         throttle(1.0, force=True)
         return table
     name = os.path.basename(src) or src
@@ -269,8 +270,13 @@ def _mb(n: int) -> str:
     return f"{n / 1e6:,.1f} MB" if n >= 1e5 else f"{n:,} bytes"
 
 
-def table_from_frame(frame, source: str = "", *, missing: str = "drop") -> Table:
-    """Make a ``Table`` from a pandas DataFrame (built-in datasets, tests)."""
+def table_from_frame(
+    frame, source: str = "", *, missing: str = "drop", label_last: bool = False
+) -> Table:
+    """Make a ``Table`` from a pandas DataFrame (built-in datasets, tests).
+
+    ``label_last``: a last column of text classes is the default target (a built-in set's
+    label); otherwise the default target is the last numeric column, as for a file."""
     import pandas as pd
 
     _check_missing(missing)
@@ -286,10 +292,12 @@ def table_from_frame(frame, source: str = "", *, missing: str = "drop") -> Table
         raise DataError(f"{source}: only one data row; need at least 2")
     frame = frame.set_axis(names, axis=1)
     frame, columns = classify_columns(frame, source=source)
-    return _finish(frame, columns, source, missing, ())
+    return _finish(frame, columns, source, missing, (), label_last)
 
 
-def _finish(frame, columns: list[ColumnInfo], source: str, missing: str, notes) -> Table:
+def _finish(
+    frame, columns: list[ColumnInfo], source: str, missing: str, notes, label_last: bool = False
+) -> Table:
     """Pick the default target, suggest a task and count dropped rows."""
     columns = [
         replace(c, role="feature", reason="numeric feature") if c.role == "target" else c
@@ -307,6 +315,17 @@ def _finish(frame, columns: list[ColumnInfo], source: str, missing: str, notes) 
         columns[i] = replace(
             columns[i], role="target", reason=f"target (last numeric column{what})"
         )
+    label = columns[-1] if label_last and numeric else None
+    levels: tuple[str, ...] = ()
+    if label is not None and label.role in ("categorical", "text"):
+        levels = _text_levels(frame[label.name])
+    if label is not None and 2 <= len(levels) <= MAX_LEVELS:
+        i = numeric[-1]
+        columns[i] = replace(columns[i], role="feature", reason="numeric feature")
+        default_target = label.name
+        task = "binary" if len(levels) == 2 else "multiclass"
+        classes = f"{len(levels)} classes: {', '.join(levels[:4])}"
+        columns[-1] = replace(label, reason=f"target (the class label, {classes})")
     used = [c.name for c in columns if c.used]
     dropped = 0
     if used:
@@ -322,6 +341,12 @@ def _finish(frame, columns: list[ColumnInfo], source: str, missing: str, notes) 
         notes=tuple(notes),
     )
     return Table(frame=frame, summary=summary, source=source, missing=missing)
+
+
+def _text_levels(column) -> tuple[str, ...]:
+    """The sorted classes of a text column (up to one more than ``MAX_LEVELS``)."""
+    values = column.dropna().unique()
+    return tuple(sorted(str(v) for v in values[: MAX_LEVELS + 1]))
 
 
 def _count_dropped(frame, used: list[str], target: str | None, missing: str) -> int:
@@ -383,23 +408,28 @@ def _target_values(table: Table, info: ColumnInfo, task: str | None):
         raise DataError(f"{src}: target column {info.name!r} has no values (all missing)")
     if info.role == "constant":
         raise DataError(f"{src}: target column {info.name!r} is {info.reason}")
-    if info.role == "categorical":
+    # Text classes: one-hot levels, or a few classes among few rows (a feature needs two
+    # rows a level; three points drawn in three classes are a target). More is free text.
+    levels = info.levels
+    if info.role == "text":
+        levels = _text_levels(s)
+    if info.role == "categorical" or (info.role == "text" and len(levels) <= MAX_LEVELS):
         codes = np.full(len(s), np.nan)
-        for k, level in enumerate(info.levels):
+        for k, level in enumerate(levels):
             codes[(s == level).to_numpy()] = k
-        kind = "binary" if len(info.levels) == 2 else "multiclass"
+        kind = "binary" if len(levels) == 2 else "multiclass"
         if task == "regression":
-            shown = ", ".join(info.levels[:4]) + (", ..." if len(info.levels) > 4 else "")
+            shown = ", ".join(levels[:4]) + (", ..." if len(levels) > 4 else "")
             raise DataError(
-                f"{src}: target column {info.name!r} is text ({len(info.levels)} classes: "
+                f"{src}: target column {info.name!r} is text ({len(levels)} classes: "
                 f"{shown}); regression needs numbers, so classify it instead"
             )
         if task == "binary" and kind != "binary":
             raise DataError(
-                f"{src}: target {info.name!r} has {len(info.levels)} classes, "
+                f"{src}: target {info.name!r} has {len(levels)} classes, "
                 "not the 2 a binary task needs"
             )
-        return codes, kind, info.levels, True
+        return codes, kind, levels, True
     if info.kind != "numeric" or info.role == "identifier":
         raise DataError(
             f"{src}: target column {info.name!r} cannot be predicted: {info.reason}; "

@@ -64,7 +64,10 @@ UI_KEYS = {
     "polynomial_degree": tuple(range(1, 11)),
 }
 #: The closed-form models a network is compared with (``fitting.baseline_for``'s kinds).
-BASELINES = ("ols", "logistic", "ridge", "logistic_l2", "weight_decay", "logistic_weight_decay")
+BASELINES = (
+    "ols", "logistic", "ridge", "logistic_l2", "weight_decay", "logistic_weight_decay",
+    "multinomial", "multinomial_l2",
+)  # fmt: skip
 #: What a verdict metric can be (``diagnostics.report``: VERDICTS and NOT_APPLICABLE).
 VERDICT_VALUES = ("ok", "warning", "violated", "not applicable")
 #: Every metric a check can read: name -> (kind, allowed values or (), meaning). These are
@@ -719,7 +722,7 @@ def _collapse_metrics(trainer: Trainer, dataset: Dataset) -> dict[str, Any]:
     """Collapsibility and the distance of the network (or its best affine map) to the
     closed-form baseline."""
     from nnlin_gui.core.networks.collapse import best_affine_approximation
-    from nnlin_gui.core.statistics.fitting import baseline_for
+    from nnlin_gui.core.statistics.fitting import baseline_difference, baseline_for, comparable
 
     out: dict[str, Any] = {}
     col = trainer.collapse()
@@ -732,18 +735,19 @@ def _collapse_metrics(trainer: Trainer, dataset: Dataset) -> dict[str, Any]:
         out["slope_spread"] = float(approx.slope_spread)
         W, b = approx.W, approx.b
     head = trainer.spec.head
-    if head not in ("identity", "sigmoid"):
-        return out
     try:
-        base = baseline_for(trainer, list(dataset.feature_names))
+        base = baseline_for(trainer, list(dataset.feature_names), dataset.class_labels)
     except UserError as exc:
         log.info("no baseline for this lesson step: %s", exc)
         return out
     out["baseline"] = base.kind
-    diff = np.abs(np.r_[b - base.b, (W - base.W).ravel()])
-    ref = np.abs(np.r_[base.b, base.W.ravel()])
-    out["max_abs_diff"] = float(diff.max())
-    out["max_rel_diff"] = float(diff.max() / max(1.0, float(ref.max())))
+    # A softmax's rows relative to the reference; None for shapes that do not compare.
+    diff = None if W is None or b is None else baseline_difference(base, W, b)
+    if diff is not None:
+        Wr, br = comparable(base, base.W, np.ravel(base.b))
+        ref = max(float(np.abs(Wr).max(initial=0.0)), float(np.abs(br).max(initial=0.0)))
+        out["max_abs_diff"] = diff
+        out["max_rel_diff"] = diff / max(1.0, ref)
     out.update(_baseline_scores(trainer, dataset, base, head))
     return out
 
@@ -772,8 +776,12 @@ def _baseline_scores(trainer: Trainer, ds: Dataset, base, head: str) -> dict[str
     for part, rows in (("train", trainer.train_rows), ("test", trainer.test_rows)):
         if len(rows) == 0:
             continue
-        lin = ds.X[rows] @ base.W[0] + base.b[0]
         y = ds.y[rows]
+        if head == "softmax":  # the class with the largest logit
+            logits = ds.X[rows] @ np.atleast_2d(base.W).T + np.ravel(base.b)
+            out[f"baseline_{part}_accuracy"] = float(np.mean(np.argmax(logits, axis=1) == y))
+            continue
+        lin = ds.X[rows] @ base.W[0] + base.b[0]
         if head == "identity":
             var = float(np.var(y))
             out[f"baseline_{part}_r2"] = 1.0 - float(np.mean((y - lin) ** 2)) / var

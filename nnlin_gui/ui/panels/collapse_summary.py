@@ -113,12 +113,18 @@ def fit_one_line(label: QLabel, W, b, names, target: str, more: str | None = Non
     doc = QTextDocument()
     doc.setDefaultFont(label.font())
     doc.setDocumentMargin(0)
-    text = equation(W, b, names, target, more=more)
-    for k in range(MAX_TERMS, 0, -1):
-        text = equation(W, b, names, target, k, more)
-        doc.setHtml(text)
-        if room <= 0 or doc.idealWidth() <= room:
-            break
+    n = min(np.atleast_2d(W).shape[1], len(names))
+    # "… and 1 more term" is longer than the term it hides: never just one left out.
+    counts = [k for k in range(min(n, MAX_TERMS), 0, -1) if k != n - 1] or [1]
+    # "(+ 1 more class, each vs A)" may lose its second half before a term goes.
+    tails = [more] if more is None or "," not in more else [more, more.split(",")[0]]
+    text = equation(W, b, names, target, counts[0], more)
+    for k in counts:
+        for tail in tails:
+            text = equation(W, b, names, target, k, tail)
+            doc.setHtml(text)
+            if room <= 0 or doc.idealWidth() <= room:
+                return text
     return text
 
 

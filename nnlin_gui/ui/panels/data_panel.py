@@ -31,7 +31,7 @@ from nnlin_gui.core.data.builtin import BuiltinInfo, builtin_info, builtin_names
 from nnlin_gui.ui.panels.transforms_box import TransformsBox
 from nnlin_gui.ui.widgets.dataset_gallery import attach_gallery
 from nnlin_gui.ui.widgets.feature_list import FeatureListModel
-from nnlin_gui.ui.widgets.table_model import FrameTableModel, RowNumberHeader
+from nnlin_gui.ui.widgets.table_model import FrameTableModel, RowNumberHeader, fit_target_column
 from nnlin_gui.workbench.readouts import data_summary
 from nnlin_gui.workbench.sources import choosable_columns, table_title
 
@@ -155,6 +155,7 @@ class DataPanel(QWidget):
         # A plain layout (not a splitter): wrapped descriptions get the height they need and
         # the preview takes the rest.
         self.table.setMinimumHeight(160)
+        self._wide_column: int | None = None  # the target's column, widened to its header
         outer = QVBoxLayout(self)
         outer.setContentsMargins(4, 4, 4, 4)
         outer.addWidget(upper)
@@ -293,5 +294,6 @@ class DataPanel(QWidget):
         names = choosable_columns(table) if table is not None else ds.feature_names
         self._show_features([n for n in names if n != ds.target_name], ds.feature_names)
         self.model.set_roles(ds.target_name, ds.feature_names)
+        self._wide_column = fit_target_column(self.table, self.model, self._wide_column)
         self.summary.setText(data_summary(table, ds))  # names the current target and roles
         self._updating = False

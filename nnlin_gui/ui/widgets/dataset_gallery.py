@@ -33,9 +33,14 @@ MARGIN = 5
 def _columns(frame) -> tuple[np.ndarray, np.ndarray, np.ndarray, bool]:
     """(x, y, colour values, coloured): two features and the target in colour, or the
     first feature against the target."""
-    numeric = frame.select_dtypes("number")
-    target = numeric.iloc[:, -1].to_numpy(float)
-    feats = numeric.iloc[:, :-1]
+    import pandas as pd
+
+    label = frame.iloc[:, -1]
+    if pd.api.types.is_numeric_dtype(label):
+        target = label.to_numpy(float)
+    else:  # text classes: coloured by their sorted codes 0, 1, 2, ...
+        target = pd.factorize(label, sort=True)[0].astype(float)
+    feats = frame.iloc[:, :-1].select_dtypes("number")
     if feats.shape[1] == 2:
         return feats.iloc[:, 0].to_numpy(float), feats.iloc[:, 1].to_numpy(float), target, True
     return feats.iloc[:, 0].to_numpy(float), target, target, False

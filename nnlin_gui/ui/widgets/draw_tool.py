@@ -4,6 +4,8 @@ controller as a dataset (``use_drawn_points``) a moment after the last change.""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
@@ -71,9 +73,7 @@ class DrawTool(QObject):
         """Start from an empty canvas (the map's range stays)."""
         if self.points is not None:
             p = self.points
-            self.points = DrawnPoints(
-                np.empty((0, 2)), np.empty(0), p.feature_names, p.target_name, p.classification
-            )
+            self.points = replace(p, X=np.empty((0, 2)), y=np.empty(0))
             self._changed()
 
     # -- edits ----------------------------------------------------------------------------
@@ -83,9 +83,7 @@ class DrawTool(QObject):
         if p is None:
             return
         X = np.vstack([p.X, [[x, y]]])
-        self.points = DrawnPoints(
-            X, np.append(p.y, self.value), p.feature_names, p.target_name, p.classification
-        )
+        self.points = replace(p, X=X, y=np.append(p.y, self.value))
         self._changed()
 
     def erase_near(self, x: float, y: float, rx: float, ry: float) -> int:
@@ -97,9 +95,7 @@ class DrawTool(QObject):
         keep = d > 1.0
         removed = int((~keep).sum())
         if removed:
-            self.points = DrawnPoints(
-                p.X[keep], p.y[keep], p.feature_names, p.target_name, p.classification
-            )
+            self.points = replace(p, X=p.X[keep], y=p.y[keep])
             self._changed()
         return removed
 

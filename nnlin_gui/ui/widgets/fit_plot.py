@@ -82,7 +82,7 @@ class FitPlot:
             self.legend.addItem(self.ols, "closed form")
         elif self.mode == "heatmap":
             f0, f1 = ds.feature_names[:2]
-            what = {"binary": f"P({target}=1)", "multiclass": f"class of {target}"}.get(
+            what = {"binary": f"P({target}=1)", "multiclass": f"predicted {target}"}.get(
                 ds.task, target
             )
             self._labels(f0, f1, f"Network's {what} in colour")

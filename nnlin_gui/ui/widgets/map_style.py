@@ -15,6 +15,12 @@ from PySide6.QtGui import QColor, QImage
 NEG = (230, 120, 40)  # orange: low values, class 0
 MID = (248, 248, 248)
 POS = (40, 110, 190)  # blue: high values, class 1
+# Classes of a multi-class target: one hue each, the first two those of a binary target
+# (a diverging map put a third class in the white middle, invisible on the background).
+CLASS_COLOURS = (
+    NEG, POS, (40, 150, 80), (150, 80, 170), (200, 160, 30), (210, 90, 140), (20, 150, 160),
+    (120, 120, 120),
+)  # fmt: skip
 WASH = 0.45  # how much colour the background keeps (points: all of it)
 BANDS = 6  # a discretised regression output: this many steps between the extremes
 
@@ -58,13 +64,24 @@ class MapStyle:
 
     def rgb(self, values: np.ndarray, washed: bool = True) -> np.ndarray:
         """uint8 colours (..., 3) of ``values`` (NaN: the middle colour)."""
-        t = np.nan_to_num(self.fraction(values), nan=0.5)[..., None]
         a, m, b = _stops()
-        low = m + (a - m) * np.clip(1.0 - 2.0 * t, 0.0, 1.0)
-        rgb = np.where(t < 0.5, low, m + (b - m) * np.clip(2.0 * t - 1.0, 0.0, 1.0))
+        if self.task == "multiclass":
+            rgb = self._class_rgb(values)
+        else:
+            t = np.nan_to_num(self.fraction(values), nan=0.5)[..., None]
+            low = m + (a - m) * np.clip(1.0 - 2.0 * t, 0.0, 1.0)
+            rgb = np.where(t < 0.5, low, m + (b - m) * np.clip(2.0 * t - 1.0, 0.0, 1.0))
         if washed:
             rgb = m + (rgb - m) * WASH
         return np.round(rgb).astype(np.uint8)
+
+    def _class_rgb(self, values: np.ndarray) -> np.ndarray:
+        """Class codes 0, 1, 2, ... (rounded) in their hues; NaN in the middle colour."""
+        values = np.asarray(values, dtype=np.float64)
+        palette = np.array(CLASS_COLOURS + (MID,), dtype=np.float64)
+        code = np.rint(np.nan_to_num(values, nan=-1.0))
+        index = np.where(code < 0, len(CLASS_COLOURS), code % len(CLASS_COLOURS))
+        return palette[index.astype(np.intp)]
 
     def colours(self, values: np.ndarray) -> list[QColor]:
         """Full-strength colours of points."""

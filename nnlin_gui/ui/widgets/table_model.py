@@ -5,8 +5,8 @@ from __future__ import annotations
 import math
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QColor, QFont, QPalette
-from PySide6.QtWidgets import QApplication, QHeaderView
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPalette
+from PySide6.QtWidgets import QApplication, QHeaderView, QTableView
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -78,6 +78,13 @@ class FrameTableModel(QAbstractTableModel):
             return QColor(86, 70, 30) if dark else QColor(255, 244, 214)
         return None
 
+    def column_of(self, name: str | None) -> int | None:
+        """The index of column ``name`` (None when absent)."""
+        try:
+            return self._columns.index(name) if name is not None else None
+        except ValueError:
+            return None
+
     def headerData(self, section: int, orientation, role: int = Qt.ItemDataRole.DisplayRole):
         if orientation == Qt.Orientation.Horizontal:
             if section >= len(self._columns):
@@ -115,3 +122,19 @@ class RowNumberHeader(QHeaderView):
         if self._hint is None or self._hint[0] != key:
             self._hint = (key, super().sizeHint())
         return self._hint[1]
+
+
+def fit_target_column(view: QTableView, model: FrameTableModel, previous: int | None) -> int | None:
+    """Widen the target's column to its bold "name (target)" header (one column measured:
+    a fixed width cut it to "lass (targe"); ``previous`` goes back to the default width.
+    Returns the widened column."""
+    header = view.horizontalHeader()
+    if previous is not None and previous < model.columnCount():
+        header.resizeSection(previous, header.defaultSectionSize())
+    j = model.column_of(model.target)
+    if j is not None:
+        text = model.headerData(j, Qt.Orientation.Horizontal)
+        font = model.headerData(j, Qt.Orientation.Horizontal, Qt.ItemDataRole.FontRole)
+        width = QFontMetrics(font).horizontalAdvance(str(text)) + 16  # the header's margins
+        header.resizeSection(j, max(header.defaultSectionSize(), min(width, 320)))
+    return j
