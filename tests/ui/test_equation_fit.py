@@ -47,3 +47,14 @@ def test_the_class_tail_is_shortened_before_a_term_goes(label):
     label.setFixedWidth(full + label.fontMetrics().horizontalAdvance(" (+ 1 more class)") + 8)
     text = _plain(fit_one_line(label, W, b, names, target, MORE))
     assert "(+ 1 more class)" in text and "x4" in text and "more term" not in text
+
+
+def test_the_class_column_name_goes_before_a_term(label):
+    W = np.array([[1.5095, -1.099, 2.5], [-0.95, 1.53, 0.1]])
+    b = np.array([0.3345, -0.54])
+    names, target = ("x1", "x2", "x3"), "log P(class=B)/P(class=A)"
+    label.setFixedWidth(4000)
+    short = _plain(fit_one_line(label, W, b, names, "log P(B)/P(A)", "+ 1 more class"))
+    label.setFixedWidth(label.fontMetrics().horizontalAdvance(short) + 12)
+    text = _plain(fit_one_line(label, W, b, names, target, MORE))
+    assert text.startswith("log P(B)/P(A) = ") and "x3" in text and "(+ 1 more class)" in text

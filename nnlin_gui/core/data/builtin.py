@@ -474,7 +474,7 @@ _register(
     "multinomial",
     "Three classes (multinomial)",
     "multiclass",
-    _p(450, 1.0),
+    _p(450, 0.5),
     "teaching",
     """
     A label A, B or C drawn with softmax probabilities: the log-odds of B against A are

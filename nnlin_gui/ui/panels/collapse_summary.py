@@ -5,6 +5,7 @@ table replaces or joins it in the collapse dock.)"""
 from __future__ import annotations
 
 import html
+import re
 import time
 from itertools import islice
 
@@ -116,16 +117,25 @@ def fit_one_line(label: QLabel, W, b, names, target: str, more: str | None = Non
     n = min(np.atleast_2d(W).shape[1], len(names))
     # "… and 1 more term" is longer than the term it hides: never just one left out.
     counts = [k for k in range(min(n, MAX_TERMS), 0, -1) if k != n - 1] or [1]
-    # "(+ 1 more class, each vs A)" may lose its second half before a term goes.
-    tails = [more] if more is None or "," not in more else [more, more.split(",")[0]]
+    # Before a term goes: "(+ 1 more class, each vs A)" loses its second half, then
+    # "log P(class=B)/P(class=A)" its column name.
+    forms = [(target, more)]
+    if more is not None and "," in more:
+        forms.append((target, more.split(",")[0]))
+        short = _RELATIVE.sub(r"log P(\2)/P(\3)", target)
+        if short != target:
+            forms.append((short, more.split(",")[0]))
     text = equation(W, b, names, target, counts[0], more)
     for k in counts:
-        for tail in tails:
-            text = equation(W, b, names, target, k, tail)
+        for shown, tail in forms:
+            text = equation(W, b, names, shown, k, tail)
             doc.setHtml(text)
             if room <= 0 or doc.idealWidth() <= room:
                 return text
     return text
+
+
+_RELATIVE = re.compile(r"^log P\((.+)=(.+)\)/P\(\1=(.+)\)$")  # relative_rows' target
 
 
 class CollapseSummary(QWidget):
