@@ -123,7 +123,7 @@ def fit_one_line(label: QLabel, W, b, names, target: str, more: str | None = Non
     if more is not None and "," in more:
         forms.append((target, more.split(",")[0]))
         short = _RELATIVE.sub(r"log P(\2)/P(\3)", target)
-        if short != target:
+        if short != target and not re.search(r"\(-?[\d.]+\)", short):  # P(1)/P(0): unclear
             forms.append((short, more.split(",")[0]))
     text = equation(W, b, names, target, counts[0], more)
     for k in counts:
