@@ -32,6 +32,7 @@ from nnlin_gui.ui.training_thread import (
     TrainingUpdate,
     wait_lingering_threads,
 )
+from nnlin_gui.ui.undo_intents import UndoIntents
 from nnlin_gui.workbench import jobs
 from nnlin_gui.workbench.results import evaluate
 from nnlin_gui.workbench.state import DEFAULT_SOURCE, Model, Workbench, check_layers, is_large
@@ -41,7 +42,7 @@ __all__ = ["DEFAULT_SOURCE", "ModelController", "wait_lingering_threads"]
 DEFAULT_PACE = 100.0  # epochs a second: slow enough to watch the coefficients converge
 
 
-class ModelController(DataIntents, ControllerViews, QObject):
+class ModelController(DataIntents, UndoIntents, ControllerViews, QObject):
     """One per window: intents in, signals out (payloads immutable or copied; each signal
     carries what its name says: the new Table, Dataset, NetworkSpec, Results...)."""
 
@@ -231,6 +232,7 @@ class ModelController(DataIntents, ControllerViews, QObject):
         self._stop = threading.Event()
         self._run_token += 1
         self._training = True
+        self.wb.remember(f"training from epoch {trainer.epoch:,}")
         self.wb.solved = False
         self.run_end_epoch = trainer.epoch + epochs
         # Paced runs snapshot every epoch (smooth paths); full speed every few milliseconds.

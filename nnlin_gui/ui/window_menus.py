@@ -65,12 +65,27 @@ def make_actions(window: MainWindow) -> None:
         "Open a CSV or TSV file",
     )
     w.act_quit = make_action(w, "Quit", w.close, QKeySequence.StandardKey.Quit)
+    w.act_undo = make_action(w, "Undo", c.undo, QKeySequence.StandardKey.Undo)
+    w.act_undo.setObjectName("undoAction")
+    w.act_redo = make_action(w, "Redo", c.redo, ["Ctrl+Shift+Z", "Ctrl+Y"])
+    w.act_redo.setObjectName("redoAction")
     w.act_reset_layout = make_action(w, "Reset layout", w.reset_layout)
     w.act_fullscreen = make_action(w, "Full screen", w.toggle_fullscreen, "F11")
     w.act_about = make_action(w, "About nnlin", w.show_about)
     w.act_manual = make_action(w, "Manual", w.show_manual, "F1")
     w.act_manual.setObjectName("manualAction")
     w.act_shortcuts = make_action(w, "Keyboard shortcuts", w.show_shortcuts)
+
+
+def name_undo(window: MainWindow) -> None:
+    """Edit > Undo and Redo say what they would do ("Undo Reset"), greyed when nothing."""
+    c = window.controller
+    for action, verb, label in (
+        (window.act_undo, "Undo", c.undo_label),
+        (window.act_redo, "Redo", c.redo_label),
+    ):
+        action.setText(f"{verb} {label}" if label else verb)
+        action.setEnabled(label is not None)
 
 
 def make_toolbar(window: MainWindow) -> QToolBar:
@@ -123,6 +138,13 @@ def make_menus(window: MainWindow) -> None:
         act.triggered.connect(lambda _=False, n=info.name: load(n))
     file.addSeparator()
     file.addAction(window.act_quit)
+    edit = menu.addMenu("&Edit")
+    edit.addAction(window.act_undo)
+    edit.addAction(window.act_redo)
+    c = window.controller
+    for signal in (c.model_reset, c.results_changed, c.state_changed, c.spec_changed):
+        signal.connect(lambda *_: name_undo(window))
+    name_undo(window)
     train = menu.addMenu("&Train")
     for act in (window.act_train, window.act_step, window.act_reset, window.act_solve):
         train.addAction(act)

@@ -32,6 +32,7 @@ from nnlin_gui.workbench.results import (
 )
 from nnlin_gui.workbench.sources import choosable_columns
 from nnlin_gui.workbench.transforms import NO_TRANSFORMS, FeatureTransforms, apply_transforms
+from nnlin_gui.workbench.undo import WeightHistory
 
 DEFAULT_SOURCE = "builtin:linear"
 DEFAULT_LAYERS = (LayerSpec("dense", 4, "identity"), LayerSpec("dense", 4, "identity"))
@@ -105,6 +106,7 @@ class Workbench:
         self.param_version = 0
         # (param_version, epoch) -> (approximation, metrics) of the idle trainer.
         self.evaluated: tuple | None = None
+        self.weight_history = WeightHistory()  # Undo/Redo of runs, reset, solve, edits
 
     # -- what there is ----------------------------------------------------------------------
 
@@ -192,6 +194,7 @@ class Workbench:
         self.model = model
         self.layers = tuple(model.spec.layers)
         self.baseline, self.baseline_error = None, None
+        self.weight_history.clear()  # its copies belong to the previous network
         self.param_version += 1
         self.restart_curves(model.first_fit)
 
@@ -239,6 +242,7 @@ class Workbench:
 
     def reset_weights(self) -> None:
         assert self.trainer is not None
+        self.remember("Reset")
         self.trainer.reset()
         self.param_version += 1
         self.restart_curves()
@@ -267,7 +271,13 @@ class Workbench:
             raise UserError(
                 f"Cannot solve analytically: {self.baseline_error or 'no baseline yet'}"
             )
-        solve_to_baseline(trainer, self.baseline)
+        kept = self.remember("Solve analytically")
+        try:
+            solve_to_baseline(trainer, self.baseline)
+        except UserError:
+            if kept:
+                self.weight_history.forget_last()  # nothing changed after all
+            raise
         self.param_version += 1
         self.solved = True
         col = trainer.collapse()
@@ -283,9 +293,40 @@ class Workbench:
             raise UserError("That weight cannot be edited.")
         if not np.isfinite(value):
             raise UserError("A weight must be a finite number.")
+        self.remember("weight edit")
         W[i, j] = value
         self.param_version += 1
         self.sync_views()
+
+    # -- undo and redo of the weights ---------------------------------------------------------
+
+    def remember(self, label: str) -> bool:
+        """Keep the trainer as it is before ``label`` (a run, Reset...) changes it."""
+        if self.trainer is None:
+            return False
+        return self.weight_history.record(label, self.trainer, self.solved)
+
+    def undo_weights(self) -> str | None:
+        """Back to the weights before the last change; its label, None when nothing."""
+        return self._restore(self.weight_history.undo)
+
+    def redo_weights(self) -> str | None:
+        return self._restore(self.weight_history.redo)
+
+    def _restore(self, step) -> str | None:
+        if self.model is None:
+            return None
+        state = step(self.model.trainer, self.solved)
+        if state is None:
+            return None
+        trainer = state.trainer
+        # Today's settings (a learning rate changed since): what Train would use.
+        trainer.set_config(replace(self.config, progress_interval=trainer.config.progress_interval))
+        self.model = replace(self.model, trainer=trainer)
+        self.param_version += 1
+        self.restart_curves()
+        self.solved = state.solved
+        return state.label
 
     # -- the read-out ------------------------------------------------------------------------
 
