@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from nnlin_gui.ui import (
+    recovery,
     screen_fit,
     space_key,
     window_docks,
@@ -121,6 +122,7 @@ class MainWindow(QMainWindow):
         lay.setContentsMargins(0, 0, 0, 0)
         lay.setSpacing(0)
         lay.addWidget(self.banner)
+        lay.addWidget(recovery.make_banner(self))  # unsaved work from the last close
         self._plots_placeholder = window_docks.placeholder("plotsPlaceholder", "Loading the plots…")
         lay.addWidget(self._plots_placeholder, 1)
         self._central_layout = lay
@@ -205,6 +207,7 @@ class MainWindow(QMainWindow):
         self._diagnostics_panel = DiagnosticsPanel(c)
         self.set_panel("diagnosticsDock", self._diagnostics_panel).deleteLater()
         self._teaching = install_teaching(self)  # lessons, sessions, exports, plot colours
+        recovery.offer(self)
         space_key.install(self)  # the new panels' number fields too
         collect_in_gui_thread()  # freeze pyqtgraph's objects too (see gui_gc.py)
         self.refresh_views(force=True)
@@ -433,5 +436,6 @@ class MainWindow(QMainWindow):
         self.frame_timer.stop()
         self.save_settings()
         self.controller.shutdown(1000)
+        recovery.keep_unsaved_work(self)  # quick or not at all: closing asks nothing
         log.debug("closed in %.3f s", time.perf_counter() - t0)
         event.accept()

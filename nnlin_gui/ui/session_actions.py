@@ -22,6 +22,7 @@ from PySide6.QtWidgets import QFileDialog, QMenu
 
 from nnlin_gui.core.errors import UserError
 from nnlin_gui.core.files.session import OpenedSession, save_session, session_from_trainer
+from nnlin_gui.ui import recovery
 
 log = logging.getLogger(__name__)
 
@@ -67,6 +68,8 @@ class SessionActions(QObject):
         self.settings = window.settings
         self.lessons = lessons
         self.current_path: str | None = None
+        self.clean_key: tuple | None = None  # the trained state as last saved or opened
+        self._opening: str | None = None
         self._after_pause: str | None = None
         self.act_open = self._action(
             "Open Session…", self.open_dialog, "Ctrl+Shift+O", "openSessionAction"
@@ -144,6 +147,7 @@ class SessionActions(QObject):
             self.window.show_error(str(exc))
             return False
         self.current_path = os.path.abspath(path)
+        self.clean_key = recovery.work_key(c)
         remember_folder(self.settings, path)
         self._add_recent(self.current_path)
         self.window.show_message(f"Session saved to {os.path.basename(path)}.")
@@ -171,13 +175,17 @@ class SessionActions(QObject):
         closing.
         """
         self.window.show_message(f"Opening session {os.path.basename(path)}…")
-        return self.controller.open_session(os.path.abspath(path)) >= 0
+        self._opening = os.path.abspath(path)
+        return self.controller.open_session(self._opening) >= 0
 
     def _on_opened(self, opened: OpenedSession) -> None:
         # The controller has swapped the whole session in: now it is the current file.
         extra = opened.state.extra
         if self.lessons is not None and isinstance(extra.get("lessons"), dict):
             self.lessons.restore_progress(extra["lessons"])
+        if opened.path == recovery.recovery_path(self.settings):
+            return self._on_recovered(opened)
+        self.clean_key = recovery.work_key(self.controller)
         self.current_path = opened.path
         remember_folder(self.settings, opened.path)
         self._add_recent(opened.path)
@@ -186,7 +194,20 @@ class SessionActions(QObject):
         self.window.show_message(f"Opened session {name} (epoch {opened.state.epoch:,}).")
         self.opened.emit(opened.path)
 
+    def _on_recovered(self, opened: OpenedSession) -> None:
+        """The last run's unsaved work: unsaved again (no file name), the recovery gone."""
+        self.current_path, self.clean_key = None, None
+        recovery.discard(self.window)
+        self.window.setWindowTitle("Recovered work — nnlin")
+        self.window.show_message(
+            f"Restored the unsaved work (epoch {opened.state.epoch:,}); "
+            "Save Session (Ctrl+S) keeps it."
+        )
+        self.opened.emit(opened.path)
+
     def _on_open_failed(self, message: str) -> None:
+        if self._opening == recovery.recovery_path(self.settings):
+            recovery.discard(self.window)  # damaged: it would fail again at every start
         self.window.show_error(message)
         self.open_failed.emit(message)
 

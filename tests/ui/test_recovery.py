@@ -1,0 +1,97 @@
+"""Nothing lost on close: unsaved trained work is kept and offered back at the next start."""
+
+from __future__ import annotations
+
+import os
+
+import numpy as np
+import pytest
+from PySide6.QtWidgets import QPushButton, QWidget
+
+from nnlin_gui.ui import recovery
+
+
+def _open(qtbot, settings):
+    from nnlin_gui.ui.main_window import MainWindow
+
+    win = MainWindow(settings=settings)
+    qtbot.addWidget(win)
+    win.controller.set_pace(0)
+    win.show()
+    win.open_initial(None)
+    c = win.controller
+    qtbot.waitUntil(lambda: c.trainer is not None and c.baseline is not None, timeout=20000)
+    win.finish_startup()
+    return win
+
+
+def _train(qtbot, win) -> None:
+    c = win.controller
+    c.train()
+    qtbot.waitUntil(lambda: not c.is_training and c.trainer.epoch > 0, timeout=30000)
+
+
+def test_unsaved_training_is_kept_at_close_and_restored(qtbot, settings):
+    win = _open(qtbot, settings)
+    path = recovery.recovery_path(settings)
+    assert not win.findChild(QWidget, "recoveryBanner").isVisibleTo(win)
+    _train(qtbot, win)
+    epoch = win.controller.trainer.epoch
+    theta = win.controller.trainer.network.theta.copy()
+    win.close()
+    assert os.path.isfile(path)
+
+    again = _open(qtbot, settings)
+    banner = again.findChild(QWidget, "recoveryBanner")
+    assert banner.isVisibleTo(again)
+    c = again.controller
+    assert c.trainer.epoch == 0  # the start is the usual one until the user chooses
+    again.findChild(QPushButton, "restoreRecoveryButton").click()
+    qtbot.waitUntil(lambda: c.trainer.epoch == epoch, timeout=20000)
+    np.testing.assert_array_equal(c.trainer.network.theta, theta)
+    assert again.windowTitle() == "Recovered work — nnlin"
+    assert again.teaching.sessions.current_path is None  # Ctrl+S asks for a name
+    assert not os.path.exists(path) and not banner.isVisibleTo(again)
+    again.close()
+    assert os.path.isfile(path)  # still unsaved: kept again
+
+
+def test_nothing_to_keep_after_a_save_or_without_training(qtbot, settings, tmp_path):
+    path = recovery.recovery_path(settings)
+    win = _open(qtbot, settings)
+    win.close()
+    assert not os.path.exists(path)  # the starting weights are not work
+    win = _open(qtbot, settings)
+    _train(qtbot, win)
+    assert win.teaching.sessions.save_to(str(tmp_path / "mine.nnlin"))
+    win.close()
+    assert not os.path.exists(path)  # saved: nothing lost
+
+
+def test_discard_forgets_it_and_large_data_is_not_written(qtbot, settings, monkeypatch):
+    path = recovery.recovery_path(settings)
+    win = _open(qtbot, settings)
+    _train(qtbot, win)
+    win.close()
+    again = _open(qtbot, settings)
+    again.findChild(QPushButton, "discardRecoveryButton").click()
+    assert not os.path.exists(path)
+    assert not again.findChild(QWidget, "recoveryBanner").isVisibleTo(again)
+    monkeypatch.setattr(recovery, "MAX_RECOVERY_CELLS", 10)  # a close must stay prompt
+    _train(qtbot, again)
+    again.close()
+    assert not os.path.exists(path)
+
+
+@pytest.mark.parametrize("damage", [b"", b"{not json", b'{"format": "nnlin-session"}'])
+def test_a_damaged_recovery_says_so_and_changes_nothing(qtbot, settings, damage):
+    path = recovery.recovery_path(settings)
+    with open(path, "wb") as fh:
+        fh.write(damage)
+    win = _open(qtbot, settings)
+    c = win.controller
+    source = c.dataset.source
+    win.findChild(QPushButton, "restoreRecoveryButton").click()
+    qtbot.waitUntil(lambda: win.findChild(QWidget, "errorBanner").isVisibleTo(win), timeout=20000)
+    assert c.dataset.source == source and win.teaching.sessions.current_path is None
+    assert not os.path.exists(path)  # not offered again at every start
