@@ -435,6 +435,8 @@ class MainWindow(QMainWindow):
         t0 = time.perf_counter()
         self.frame_timer.stop()
         self.save_settings()
+        if self._teaching is not None:
+            self._teaching.sessions.wait_saved(30.0)  # a save in progress is finished
         self.controller.shutdown(1000)
         recovery.keep_unsaved_work(self)  # quick or not at all: closing asks nothing
         log.debug("closed in %.3f s", time.perf_counter() - t0)

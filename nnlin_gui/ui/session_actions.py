@@ -3,7 +3,8 @@
 A session (``.nnlin``) holds the data, the feature transforms, the network, the settings,
 the trained weights, the optimizer's state and the seed (see ``core.session``). Saving goes
 through ``core.session.save_session``, which writes a temporary file and renames it, so an
-interrupted save never damages the previous file. Opening reads, checks and builds the
+interrupted save never damages the previous file; it runs on a ``SessionWriter`` thread
+(the window keeps painting) and closing the window waits for it. Opening reads, checks and builds the
 whole session off the GUI thread (``controller.open_session``); only when all of it is ready
 does it replace the current state, and only then do the title and the save path change. A
 damaged or newer-version file shows its one-line message and nothing changes, so the next
@@ -14,9 +15,10 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 from dataclasses import asdict
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMenu
 
@@ -47,6 +49,33 @@ def remember_folder(settings, path: str) -> None:
     settings.setValue("lastFolder", os.path.dirname(os.path.abspath(path)))
 
 
+class SessionWriter(threading.Thread):
+    """Writes one session file off the GUI thread: 20 MB of embedded data took 0.2-0.4 s.
+    Not a daemon, so a save in progress is finished even if the process is ending."""
+
+    def __init__(self, path: str, state, key: tuple | None) -> None:
+        super().__init__(name="nnlin-save-session")
+        self.path, self.state, self.key = path, state, key
+        self.error: str | None = None
+        self.relay = _Relay()
+        self.finished = self.relay.done
+
+    def run(self) -> None:
+        try:
+            save_session(self.path, self.state)
+        except UserError as exc:
+            self.error = str(exc)
+        except Exception as exc:  # noqa: BLE001 (one line for the user, never a traceback)
+            log.exception("saving %s failed", self.path)
+            self.error = f"{os.path.basename(self.path)}: cannot save the session ({exc})"
+        finally:
+            self.relay.done.emit()
+
+
+class _Relay(QObject):
+    done = Signal()
+
+
 class SessionActions(QObject):
     """The session actions of a ``MainWindow``; ``lessons`` (a LessonsPanel) is optional.
 
@@ -70,6 +99,8 @@ class SessionActions(QObject):
         self.current_path: str | None = None
         self.clean_key: tuple | None = None  # the trained state as last saved or opened
         self._opening: str | None = None
+        self._writer: SessionWriter | None = None  # the save in progress
+        self._last_save_ok = True
         self._after_pause: str | None = None
         self.act_open = self._action(
             "Open Session…", self.open_dialog, "Ctrl+Shift+O", "openSessionAction"
@@ -138,21 +169,46 @@ class SessionActions(QObject):
         # Only the transforms of current features made columns (the others wait in the
         # workbench for their column to come back); a reopened session tells them apart.
         transforms = asdict(c.transforms.restricted_to(c.base_features()))
-        try:
+        try:  # copies of the weights and history (small); the rows are never written
             state = session_from_trainer(
                 c.trainer, c.dataset, source=source, extra=extra, transforms=transforms
             )
-            save_session(path, state)
         except UserError as exc:
             self.window.show_error(str(exc))
             return False
-        self.current_path = os.path.abspath(path)
-        self.clean_key = recovery.work_key(c)
-        remember_folder(self.settings, path)
-        self._add_recent(self.current_path)
-        self.window.show_message(f"Session saved to {os.path.basename(path)}.")
-        self.saved.emit(self.current_path)
+        self.wait_saved()  # one save at a time
+        self.window.show_message(f"Saving the session to {os.path.basename(path)}…")
+        self._writer = SessionWriter(os.path.abspath(path), state, recovery.work_key(c))
+        self._writer.finished.connect(self._on_written, Qt.ConnectionType.QueuedConnection)
+        self._writer.start()
         return True
+
+    def wait_saved(self, timeout: float = 60.0) -> bool:
+        """Wait for a save in progress (closing, a second save); whether the last save
+        succeeded (True when there was none)."""
+        writer = self._writer
+        if writer is None:
+            return self._last_save_ok
+        writer.join(timeout)
+        if writer.is_alive():
+            return False
+        self._on_written()  # now, not when the queued signal comes
+        return self._last_save_ok
+
+    def _on_written(self) -> None:
+        writer, self._writer = self._writer, None
+        if writer is None or writer.is_alive():
+            return  # already handled (``wait_saved``), or not done yet
+        self._last_save_ok = writer.error is None
+        if writer.error is not None:
+            self.window.show_error(writer.error)
+            return
+        self.current_path = writer.path
+        self.clean_key = writer.key
+        remember_folder(self.settings, writer.path)
+        self._add_recent(writer.path)
+        self.window.show_message(f"Session saved to {os.path.basename(writer.path)}.")
+        self.saved.emit(writer.path)
 
     def _on_finished(self, _result) -> None:
         path, self._after_pause = self._after_pause, None

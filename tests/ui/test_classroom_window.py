@@ -299,7 +299,7 @@ def test_a_reopened_session_shows_its_whole_loss_history(qtbot, window, wait_idl
     qtbot.waitUntil(lambda: c.is_training or c.trainer.epoch == 800, timeout=5000)
     wait_idle(c)
     path = str(tmp_path / "long.nnlin")
-    assert window.teaching.sessions.save_to(path)
+    assert window.teaching.sessions.save_to(path) and window.teaching.sessions.wait_saved()
 
     fresh = MainWindow(settings=window.settings)
     qtbot.addWidget(fresh)

@@ -26,7 +26,7 @@ def test_a_square_survives_save_and_open(qtbot, window, tmp_path):
     assert saved.feature_names == (*base, "x1²")
     theta = c.trainer.network.theta.copy()
     path = tmp_path / "squares.nnlin"
-    assert sessions.save_to(str(path))
+    assert sessions.save_to(str(path)) and sessions.wait_saved()
     _tick(qtbot, window, "transform_sq_x1", False)  # the session must bring it back
 
     with qtbot.waitSignal(sessions.opened, timeout=20000):

@@ -45,7 +45,7 @@ def test_round_trip_same_numbers(qtbot, window, wait_idle, tmp_path):
     theta60 = c.trainer.network.theta.copy()
     W60 = c.results.collapse.W.copy()
     path = str(tmp_path / "lab.nnlin")
-    assert sessions.save_to(path)
+    assert sessions.save_to(path) and sessions.wait_saved()
     assert json.loads(open(path, encoding="utf-8").read())["epoch"] == 60
     _train_to(qtbot, window, wait_idle, 120)
     theta120 = c.trainer.network.theta.copy()
@@ -100,7 +100,7 @@ def test_corrupt_session_shows_one_line_and_keeps_state(qtbot, window, wait_idle
 def test_newer_version_is_refused(qtbot, window, wait_idle, tmp_path):
     c, sessions = window.controller, window.teaching.sessions
     path = tmp_path / "good.nnlin"
-    assert sessions.save_to(str(path))
+    assert sessions.save_to(str(path)) and sessions.wait_saved()
     doc = json.loads(path.read_text(encoding="utf-8"))
     doc["version"] = 99
     newer = tmp_path / "newer.nnlin"
@@ -114,14 +114,14 @@ def test_newer_version_is_refused(qtbot, window, wait_idle, tmp_path):
 def test_failed_save_keeps_previous_file(qtbot, window, tmp_path, monkeypatch):
     sessions = window.teaching.sessions
     path = tmp_path / "keep.nnlin"
-    assert sessions.save_to(str(path))
+    assert sessions.save_to(str(path)) and sessions.wait_saved()
     old = path.read_bytes()
 
     def no_disk(fd):
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr("nnlin_gui.core.files.session.os.fsync", no_disk)
-    assert not sessions.save_to(str(path))
+    assert sessions.save_to(str(path)) and not sessions.wait_saved()
     assert "No space left" in window.findChild(QWidget, "errorLabel").text()
     assert path.read_bytes() == old
     assert [p.name for p in tmp_path.iterdir()] == ["keep.nnlin"]  # no temporary left
@@ -130,11 +130,12 @@ def test_failed_save_keeps_previous_file(qtbot, window, tmp_path, monkeypatch):
 def test_ctrl_s_recent_drop_and_command_line(qtbot, window, wait_idle, tmp_path):
     c, sessions = window.controller, window.teaching.sessions
     path = tmp_path / "a.nnlin"
-    assert sessions.save_to(str(path))
+    assert sessions.save_to(str(path)) and sessions.wait_saved()
     assert window.settings.value("lastFolder") == str(tmp_path)
     _train_to(qtbot, window, wait_idle, 15)
     assert sessions.act_save.shortcut().toString() == "Ctrl+S"
     sessions.act_save.trigger()  # saves to the current file, no dialog
+    assert sessions.wait_saved()
     assert json.loads(path.read_text(encoding="utf-8"))["epoch"] == 15
     sessions._fill_recent()
     texts = [a.text() for a in sessions.recent_menu.actions()]
@@ -169,7 +170,7 @@ def test_lesson_progress_travels_with_the_session(qtbot, window, tmp_path):
     panel.select_lesson(2)
     panel.select_step(1)
     path = str(tmp_path / "lesson.nnlin")
-    assert sessions.save_to(path)
+    assert sessions.save_to(path) and sessions.wait_saved()
     panel.select_lesson(0)
     with qtbot.waitSignal(sessions.opened, timeout=20000):
         assert sessions.open(path)
@@ -220,7 +221,7 @@ def test_every_damaged_session_changes_nothing(qtbot, window, wait_idle, tmp_pat
     c, sessions = window.controller, window.teaching.sessions
     _train_to(qtbot, window, wait_idle, 20)
     mine = tmp_path / "mine.nnlin"
-    assert sessions.save_to(str(mine))
+    assert sessions.save_to(str(mine)) and sessions.wait_saved()
     window.setWindowTitle("mine.nnlin — nnlin")
     before = _window_state(window)
     corpus = tmp_path / "corpus"
@@ -249,6 +250,7 @@ def test_every_damaged_session_changes_nothing(qtbot, window, wait_idle, tmp_pat
     c.train()  # the user's work goes on, and Ctrl+S saves it to the user's own file
     wait_idle(c)
     sessions.act_save.trigger()
+    assert sessions.wait_saved()
     assert json.loads(mine.read_text(encoding="utf-8"))["epoch"] == c.trainer.epoch
 
 
@@ -258,7 +260,7 @@ def test_opening_runs_off_the_gui_thread(qtbot, window, wait_idle, tmp_path, mon
     c, sessions = window.controller, window.teaching.sessions
     _train_to(qtbot, window, wait_idle, 10)
     path = tmp_path / "lab.nnlin"
-    assert sessions.save_to(str(path))
+    assert sessions.save_to(str(path)) and sessions.wait_saved()
     c.reset()
     threads: list[threading.Thread] = []
     real = core_session.open_session
@@ -280,7 +282,7 @@ def test_session_opened_while_training_replaces_state_once_stopped(
 ):
     c, sessions = window.controller, window.teaching.sessions
     path = tmp_path / "lab.nnlin"
-    assert sessions.save_to(str(path))
+    assert sessions.save_to(str(path)) and sessions.wait_saved()
     c.set_config(replace(c.config, epochs=10_000_000))
     c.train()
     qtbot.waitUntil(lambda: c.is_training and c.epoch > 5, timeout=5000)
@@ -288,3 +290,25 @@ def test_session_opened_while_training_replaces_state_once_stopped(
         assert sessions.open(str(path))
     assert not c.is_training and c.trainer.epoch == 0
     assert c.trainer.network.theta.shape == (c.spec.parameter_count(),)
+
+
+def test_saving_runs_off_the_gui_thread(qtbot, window, wait_idle, tmp_path, monkeypatch):
+    import nnlin_gui.ui.session_actions as actions
+
+    c, sessions = window.controller, window.teaching.sessions
+    _train_to(qtbot, window, wait_idle, 10)
+    threads: list[threading.Thread] = []
+    real = actions.save_session
+
+    def spy(path, state):
+        threads.append(threading.current_thread())
+        return real(path, state)
+
+    monkeypatch.setattr(actions, "save_session", spy)
+    path = tmp_path / "lab.nnlin"
+    with qtbot.waitSignal(sessions.saved, timeout=20000) as blocker:
+        assert sessions.save_to(str(path))
+    assert blocker.args == [str(path)]
+    assert threads and threads[0] is not threading.main_thread()
+    assert json.loads(path.read_text(encoding="utf-8"))["epoch"] == c.trainer.epoch == 10
+    assert sessions.current_path == str(path)
