@@ -4,11 +4,11 @@ A session (``.nnlin``) holds the data, the feature transforms, the network, the 
 the trained weights, the optimizer's state and the seed (see ``core.session``). Saving goes
 through ``core.session.save_session``, which writes a temporary file and renames it, so an
 interrupted save never damages the previous file; it runs on a ``SessionWriter`` thread
-(the window keeps painting) and closing the window waits for it. Opening reads, checks and builds the
-whole session off the GUI thread (``controller.open_session``); only when all of it is ready
-does it replace the current state, and only then do the title and the save path change. A
-damaged or newer-version file shows its one-line message and nothing changes, so the next
-Ctrl+S still saves the user's own work to its own file.
+(the window keeps painting) and closing the window waits for it. Opening reads, checks and
+builds the whole session off the GUI thread (``controller.open_session``); only when all of
+it is ready does it replace the current state, and only then do the title and the save path
+change. A damaged or newer-version file shows its one-line message and nothing changes, so
+the next Ctrl+S still saves the user's own work to its own file.
 """
 
 from __future__ import annotations
