@@ -43,6 +43,13 @@ def work_key(controller) -> tuple[int, int, bool] | None:
     return None if key is None else (*key, bool(controller.solved))
 
 
+def allowed(window: MainWindow) -> bool:
+    """False where a lab configuration says ``keep_unsaved_work = false``."""
+    teaching = window._teaching
+    config = getattr(getattr(teaching, "lab", None), "config", None)
+    return config is None or config.keep_unsaved_work is not False
+
+
 def unsaved_work(window: MainWindow) -> bool:
     """Whether closing now would lose trained work worth keeping."""
     c, sessions = window.controller, window.teaching.sessions
@@ -68,7 +75,9 @@ def _quick(window: MainWindow) -> bool:
 def keep_unsaved_work(window: MainWindow) -> str | None:
     """At close: write the recovery session when there is unsaved work and it is quick;
     returns its path (None when nothing was written). Never raises."""
-    if window._teaching is None or not unsaved_work(window) or not _quick(window):
+    if window._teaching is None or not allowed(window):
+        return None
+    if not unsaved_work(window) or not _quick(window):
         return None
     # Imported here: the session code is not on the first paint's path.
     from nnlin_gui.core.files.session import save_session, session_from_trainer
@@ -103,7 +112,7 @@ def discard(window: MainWindow) -> None:
 def offer(window: MainWindow) -> bool:
     """At start: show the banner when a recovery session is waiting."""
     path = recovery_path(window.settings)
-    if not os.path.isfile(path):
+    if not allowed(window) or not os.path.isfile(path):
         return False
     when = time.strftime("%d %b %H:%M", time.localtime(os.path.getmtime(path)))
     window.recovery_label.setText(

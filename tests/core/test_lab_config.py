@@ -45,6 +45,7 @@ datasets = ["linear", "xor"]
 instructor_mode = true
 theme = "dark"
 presentation = true
+keep_unsaved_work = false
 
 [start]
 data = "builtin:xor?n=200&seed=3"
@@ -66,6 +67,7 @@ def test_a_full_configuration_parses(tmp_path, pw_hash):
     assert cfg.lessons_folder == str(tmp_path / "lessons")  # relative to the file
     assert cfg.datasets == ("linear", "xor")
     assert (cfg.instructor_mode, cfg.theme, cfg.presentation) == (True, "dark", True)
+    assert cfg.keep_unsaved_work is False
     assert cfg.start_data == "builtin:xor?n=200&seed=3" and cfg.start_target == "y"
     assert cfg.start_layers[0].width == 4 and cfg.start_layers[0].activation == "relu"
     assert cfg.start_training == {"epochs": 50, "learning_rate": 0.05}
@@ -101,6 +103,7 @@ BAD = [
     ("empty lessons", "lessons = []", ["lessons", "at least one"]),
     ("bad theme", 'theme = "blue"', ["theme must be one of system, light, dark"]),
     ("presentation not bool", 'presentation = "yes"', ["presentation must be true or false"]),
+    ("keep not bool", "keep_unsaved_work = 1", ["keep_unsaved_work must be true or false"]),
     ("instructor not bool", "instructor_mode = 1", ["instructor_mode must be true or false"]),
     ("start key", '[start]\ndataset = "builtin:xor"', ["start", "unknown key 'dataset'"]),
     ("start data", '[start]\ndata = "builtin:xorr"', ["start.data", "'xorr'"]),

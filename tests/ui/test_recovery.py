@@ -95,3 +95,22 @@ def test_a_damaged_recovery_says_so_and_changes_nothing(qtbot, settings, damage)
     qtbot.waitUntil(lambda: win.findChild(QWidget, "errorBanner").isVisibleTo(win), timeout=20000)
     assert c.dataset.source == source and win.teaching.sessions.current_path is None
     assert not os.path.exists(path)  # not offered again at every start
+
+
+def test_a_lab_with_shared_logins_keeps_nothing(qtbot, settings, tmp_path, monkeypatch):
+    import nnlin_gui.core.files.lab_config as lc
+
+    monkeypatch.setattr(lc, "system_paths", lambda **_: [])
+    lab = tmp_path / "lab.toml"
+    lab.write_text("keep_unsaved_work = false\n")
+    monkeypatch.setenv(lc.ENV_VAR, str(lab))
+    path = recovery.recovery_path(settings)
+    with open(path, "wb") as fh:
+        fh.write(b"{}")  # left by an earlier student: not offered
+    win = _open(qtbot, settings)
+    assert win.teaching.lab.config.keep_unsaved_work is False
+    assert not win.findChild(QWidget, "recoveryBanner").isVisibleTo(win)
+    os.remove(path)
+    _train(qtbot, win)
+    win.close()
+    assert not os.path.exists(path)

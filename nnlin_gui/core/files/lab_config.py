@@ -97,7 +97,8 @@ ALL_CONTROLS: frozenset[str] = frozenset(n for names in KNOWN_CONTROLS.values() 
 
 _TOP_KEYS = {
     "name", "password_hash", "hidden_controls", "locked_controls", "lessons",
-    "lessons_folder", "datasets", "instructor_mode", "theme", "presentation", "start",
+    "lessons_folder", "datasets", "instructor_mode", "theme", "presentation",
+    "keep_unsaved_work", "start",
 }  # fmt: skip
 _START_KEYS = {"data", "target", "features", "layers", "training", "lesson"}
 
@@ -124,6 +125,7 @@ class LabConfig:
     instructor_mode: bool | None = None
     theme: str | None = None
     presentation: bool | None = None
+    keep_unsaved_work: bool | None = None  # False: no recovery file at close (shared logins)
     start_data: str | None = None
     start_target: str | None = None
     start_features: tuple[str, ...] | None = None
@@ -322,6 +324,7 @@ def _config(doc: Mapping[str, Any], path: str, base: str) -> LabConfig:
         instructor_mode=_optional_bool(doc, "instructor_mode", path),
         theme=theme,
         presentation=_optional_bool(doc, "presentation", path),
+        keep_unsaved_work=_optional_bool(doc, "keep_unsaved_work", path),
         **_start(start, path, base),
     )
 
