@@ -17,9 +17,9 @@ def settings(tmp_path):
     return QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
 
 
-@pytest.fixture
-def window(qtbot, settings):
-    """The main window, shown, on the built-in linear set, training at full speed."""
+def open_window(qtbot, settings):
+    """A main window, shown, on the built-in linear set (or a lab's start), training at
+    full speed, with its baseline fitted."""
     from nnlin_gui.ui.main_window import MainWindow
 
     win = MainWindow(settings=settings)
@@ -29,6 +29,19 @@ def window(qtbot, settings):
     win.open_initial(None)
     c = win.controller
     qtbot.waitUntil(lambda: c.trainer is not None and c.baseline is not None, timeout=20000)
+    return win
+
+
+@pytest.fixture
+def new_window(qtbot, settings):
+    """``new_window()``: another ``open_window`` on the same settings (a restart)."""
+    return lambda: open_window(qtbot, settings)
+
+
+@pytest.fixture
+def window(qtbot, settings):
+    """The main window, shown, on the built-in linear set, training at full speed."""
+    win = open_window(qtbot, settings)
     yield win
     win.close()
 

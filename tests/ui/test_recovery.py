@@ -11,18 +11,17 @@ from PySide6.QtWidgets import QPushButton, QWidget
 from nnlin_gui.ui import recovery
 
 
-def _open(qtbot, settings):
-    from nnlin_gui.ui.main_window import MainWindow
+@pytest.fixture
+def start(new_window):
+    """``start()``: a window on the test's settings, every panel built (the banner is
+    offered then)."""
 
-    win = MainWindow(settings=settings)
-    qtbot.addWidget(win)
-    win.controller.set_pace(0)
-    win.show()
-    win.open_initial(None)
-    c = win.controller
-    qtbot.waitUntil(lambda: c.trainer is not None and c.baseline is not None, timeout=20000)
-    win.finish_startup()
-    return win
+    def open_built():
+        win = new_window()
+        win.finish_startup()
+        return win
+
+    return open_built
 
 
 def _train(qtbot, win) -> None:
@@ -31,8 +30,8 @@ def _train(qtbot, win) -> None:
     qtbot.waitUntil(lambda: not c.is_training and c.trainer.epoch > 0, timeout=30000)
 
 
-def test_unsaved_training_is_kept_at_close_and_restored(qtbot, settings):
-    win = _open(qtbot, settings)
+def test_unsaved_training_is_kept_at_close_and_restored(qtbot, settings, start):
+    win = start()
     path = recovery.recovery_path(settings)
     assert not win.findChild(QWidget, "recoveryBanner").isVisibleTo(win)
     _train(qtbot, win)
@@ -41,7 +40,7 @@ def test_unsaved_training_is_kept_at_close_and_restored(qtbot, settings):
     win.close()
     assert os.path.isfile(path)
 
-    again = _open(qtbot, settings)
+    again = start()
     banner = again.findChild(QWidget, "recoveryBanner")
     assert banner.isVisibleTo(again)
     c = again.controller
@@ -56,24 +55,24 @@ def test_unsaved_training_is_kept_at_close_and_restored(qtbot, settings):
     assert os.path.isfile(path)  # still unsaved: kept again
 
 
-def test_nothing_to_keep_after_a_save_or_without_training(qtbot, settings, tmp_path):
+def test_nothing_to_keep_after_a_save_or_without_training(qtbot, settings, start, tmp_path):
     path = recovery.recovery_path(settings)
-    win = _open(qtbot, settings)
+    win = start()
     win.close()
     assert not os.path.exists(path)  # the starting weights are not work
-    win = _open(qtbot, settings)
+    win = start()
     _train(qtbot, win)
     assert win.teaching.sessions.save_to(str(tmp_path / "mine.nnlin"))
     win.close()
     assert not os.path.exists(path)  # saved: nothing lost
 
 
-def test_discard_forgets_it_and_large_data_is_not_written(qtbot, settings, monkeypatch):
+def test_discard_forgets_it_and_large_data_is_not_written(qtbot, settings, start, monkeypatch):
     path = recovery.recovery_path(settings)
-    win = _open(qtbot, settings)
+    win = start()
     _train(qtbot, win)
     win.close()
-    again = _open(qtbot, settings)
+    again = start()
     again.findChild(QPushButton, "discardRecoveryButton").click()
     assert not os.path.exists(path)
     assert not again.findChild(QWidget, "recoveryBanner").isVisibleTo(again)
@@ -84,11 +83,11 @@ def test_discard_forgets_it_and_large_data_is_not_written(qtbot, settings, monke
 
 
 @pytest.mark.parametrize("damage", [b"", b"{not json", b'{"format": "nnlin-session"}'])
-def test_a_damaged_recovery_says_so_and_changes_nothing(qtbot, settings, damage):
+def test_a_damaged_recovery_says_so_and_changes_nothing(qtbot, settings, start, damage):
     path = recovery.recovery_path(settings)
     with open(path, "wb") as fh:
         fh.write(damage)
-    win = _open(qtbot, settings)
+    win = start()
     c = win.controller
     source = c.dataset.source
     win.findChild(QPushButton, "restoreRecoveryButton").click()
@@ -97,7 +96,7 @@ def test_a_damaged_recovery_says_so_and_changes_nothing(qtbot, settings, damage)
     assert not os.path.exists(path)  # not offered again at every start
 
 
-def test_a_lab_with_shared_logins_keeps_nothing(qtbot, settings, tmp_path, monkeypatch):
+def test_a_lab_with_shared_logins_keeps_nothing(qtbot, settings, start, tmp_path, monkeypatch):
     import nnlin_gui.core.files.lab_config as lc
 
     monkeypatch.setattr(lc, "system_paths", lambda **_: [])
@@ -107,7 +106,7 @@ def test_a_lab_with_shared_logins_keeps_nothing(qtbot, settings, tmp_path, monke
     path = recovery.recovery_path(settings)
     with open(path, "wb") as fh:
         fh.write(b"{}")  # left by an earlier student: not offered
-    win = _open(qtbot, settings)
+    win = start()
     assert win.teaching.lab.config.keep_unsaved_work is False
     assert not win.findChild(QWidget, "recoveryBanner").isVisibleTo(win)
     os.remove(path)
