@@ -56,6 +56,7 @@ def register(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from nnlin_gui.core.data.roles import is_number_text
     from nnlin_gui.core.data.tables import load_dataset
     from nnlin_gui.core.statistics.diagnostics import diagnose_ols
 
@@ -66,10 +67,11 @@ def run(args: argparse.Namespace) -> int:
     )
     if dataset.task == "multiclass":
         # Class codes 0..K-1 are labels, not amounts: a linear model of them means nothing.
+        numbers = all(is_number_text(label) for label in dataset.class_labels)
+        hint = " (use --task regression to treat its values as numbers)" if numbers else ""
         raise UserError(
             f"diagnose tests a linear model of a numeric or 0/1 target; "
-            f"{dataset.target_name!r} has {len(dataset.class_labels)} classes "
-            "(use --task regression to treat its values as numbers)"
+            f"{dataset.target_name!r} has {len(dataset.class_labels)} classes{hint}"
         )
     ols = diagnose_ols(dataset.X, dataset.y, dataset.feature_names, lags=args.lags, seed=args.seed)
     payload = {"data": args.data, "target": dataset.target_name}

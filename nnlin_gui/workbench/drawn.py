@@ -11,6 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
+from nnlin_gui.core.data.roles import is_number_text
 from nnlin_gui.core.data.tables import Dataset, Table, table_from_frame
 from nnlin_gui.core.errors import DataError
 
@@ -59,19 +60,11 @@ def drawn_table(points: DrawnPoints) -> Table:
     # Whole-number classes stay 0/1/...: the table then suggests classification itself;
     # text classes keep their names (codes index the sorted labels, as they are read back).
     labels = points.class_labels
-    if points.classification and labels and not all(_is_number(t) for t in labels):
+    if points.classification and labels and not all(is_number_text(t) for t in labels):
         frame[points.target_name] = np.array(labels, dtype=object)[y.astype(np.int64)]
     else:
         frame[points.target_name] = y.astype(np.int64) if points.classification else y
     return table_from_frame(frame, DRAWN_SOURCE, label_last=True)
-
-
-def _is_number(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
 
 
 def is_drawn(table: Table | None) -> bool:

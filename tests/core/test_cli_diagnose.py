@@ -123,3 +123,15 @@ def test_user_errors_exit_2_with_one_line(argv, message, capsys):
     assert message in err
     assert err.count("\n") == 1
     assert "Traceback" not in err
+
+
+def test_a_text_class_target_is_not_told_to_use_regression(capsys, tmp_path):
+    # "--task regression" helps class codes 1, 2, 3; it cannot turn A, B, C into numbers.
+    assert main(["diagnose", "builtin:multinomial", "--target", "class"]) == 2
+    text = capsys.readouterr().err
+    assert "'class' has 3 classes" in text and "--task regression" not in text
+    coded = tmp_path / "coded.csv"
+    coded.write_text("x,k\n" + "".join(f"{i},{i % 3 + 1}\n" for i in range(30)))
+    argv = ["diagnose", str(coded), "--target", "k", "--task", "classification"]
+    assert main(argv) == 2
+    assert "use --task regression" in capsys.readouterr().err

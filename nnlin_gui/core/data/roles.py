@@ -26,6 +26,7 @@ __all__ = [
     "USED_ROLES",
     "classify_columns",
     "format_value",
+    "is_number_text",
     "suggest_task",
 ]
 
@@ -37,6 +38,15 @@ _DATE_FORMATS = (
     "%d/%m/%Y %H:%M", "%m/%d/%Y %H:%M", "%d.%m.%Y %H:%M", "%b %d %Y", "%d %b %Y",
 )  # fmt: skip
 _DATE_HINT = re.compile(r"\d{1,4}[-/.]\d{1,2}|[A-Za-z]{3} \d{1,2}|\d{1,2} [A-Za-z]{3}")
+
+
+def is_number_text(text: str) -> bool:
+    """Whether a class label reads as a number ("1", "0.5"), not a name ("setosa")."""
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
 
 
 def format_value(v: float) -> str:
