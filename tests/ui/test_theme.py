@@ -115,3 +115,22 @@ def test_cancel_changes_nothing(qtbot, themed):
     combo.setCurrentIndex(combo.findData("dark"))
     dialog.reject()
     assert teaching.theme.theme == "system"
+
+
+def test_the_feature_list_shows_whole_rows_in_presentation(qtbot, themed):
+    from PySide6.QtWidgets import QListView
+
+    view = themed.findChild(QListView, "featureList")
+    rows = view.model().rowCount()
+    assert rows == 3  # x1, x2, x3
+
+    def whole_rows() -> bool:
+        row = max(view.sizeHintForRow(0), view.fontMetrics().height())
+        return view.height() >= rows * row
+
+    assert whole_rows()
+    small = view.fontMetrics().height()
+    themed.teaching.act_presentation.trigger()  # a larger font after the list was sized
+    qtbot.waitUntil(lambda: view.fontMetrics().height() > small, timeout=5000)
+    qtbot.wait(100)
+    assert whole_rows()

@@ -7,7 +7,7 @@ a fixed width (not by scanning every name), and the preview reads cells on deman
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -156,6 +156,7 @@ class DataPanel(QWidget):
         # the preview takes the rest.
         self.table.setMinimumHeight(160)
         self._wide_column: int | None = None  # the target's column, widened to its header
+        self._feature_rows = 2  # rows the feature list shows (its height follows the font)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(4, 4, 4, 4)
         outer.addWidget(upper)
@@ -206,11 +207,21 @@ class DataPanel(QWidget):
     def _show_features(self, candidates: list[str], chosen) -> None:
         self.feature_model.set_columns(candidates, chosen)
         self._filter_row.setVisible(len(candidates) >= FILTER_FROM)
-        rows = max(2, min(6, len(candidates)))
-        row_height = self.feature_list.sizeHintForRow(0)
-        if row_height <= 0:
-            row_height = self.feature_list.fontMetrics().height() + 4
-        self.feature_list.setFixedHeight(rows * row_height + 6)
+        self._feature_rows = max(2, min(6, len(candidates)))
+        self._fit_feature_list()
+
+    def _fit_feature_list(self) -> None:
+        """Room for a few whole rows, in the list's font now (presentation mode enlarges
+        it after the list was sized: at 1280x720 it showed a row and a half)."""
+        row_height = max(
+            self.feature_list.sizeHintForRow(0), self.feature_list.fontMetrics().height() + 4
+        )
+        self.feature_list.setFixedHeight(self._feature_rows * row_height + 6)
+
+    def changeEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self._fit_feature_list()
 
     # -- intents ---------------------------------------------------------------------------------
 
