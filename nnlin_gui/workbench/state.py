@@ -32,7 +32,7 @@ from nnlin_gui.workbench.results import (
 )
 from nnlin_gui.workbench.sources import choosable_columns
 from nnlin_gui.workbench.transforms import NO_TRANSFORMS, FeatureTransforms, apply_transforms
-from nnlin_gui.workbench.undo import WeightHistory
+from nnlin_gui.workbench.undo import Current, WeightHistory, WeightState
 
 DEFAULT_SOURCE = "builtin:linear"
 DEFAULT_LAYERS = (LayerSpec("dense", 4, "identity"), LayerSpec("dense", 4, "identity"))
@@ -107,6 +107,7 @@ class Workbench:
         # (param_version, epoch) -> (approximation, metrics) of the idle trainer.
         self.evaluated: tuple | None = None
         self.weight_history = WeightHistory()  # Undo/Redo of runs, reset, solve, edits
+        self._model_data: Dataset | None = None  # the dataset the model was built on
 
     # -- what there is ----------------------------------------------------------------------
 
@@ -191,12 +192,25 @@ class Workbench:
             # The fit view over the table's own columns (a map of x1, x2 with x1², x2²).
             fit = fit_view_for(self.dataset, self.transforms)
             model = replace(model, fit=fit, first_fit=None)
+        self._keep_replaced_model(model)
         self.model = model
+        self._model_data = self.dataset
         self.layers = tuple(model.spec.layers)
         self.baseline, self.baseline_error = None, None
-        self.weight_history.clear()  # its copies belong to the previous network
         self.param_version += 1
         self.restart_curves(model.first_fit)
+
+    def _keep_replaced_model(self, new: Model) -> None:
+        """A new network on the same (small) data is a step Undo takes back; other data
+        starts a new history (the copies belong to the previous data)."""
+        old, data = self.model, self.dataset
+        if old is None or data is None or self._model_data is not data or is_large(data):
+            self.weight_history.clear()
+            return
+        layers = tuple(old.spec.layers)
+        label = "network change" if layers != tuple(new.spec.layers) else "new settings"
+        config = replace(old.trainer.config, progress_interval=self.config.progress_interval)
+        self.weight_history.record_model(label, Current(old, layers, config, self.solved))
 
     def adopt_config(self, config: TrainingConfig) -> None:
         """New settings for the current trainer (the caller checked it is idle)."""
@@ -306,27 +320,33 @@ class Workbench:
             return False
         return self.weight_history.record(label, self.trainer, self.solved)
 
-    def undo_weights(self) -> str | None:
-        """Back to the weights before the last change; its label, None when nothing."""
+    def undo_weights(self) -> WeightState | None:
+        """Back to the weights (or network) before the last change; None when nothing."""
         return self._restore(self.weight_history.undo)
 
-    def redo_weights(self) -> str | None:
+    def redo_weights(self) -> WeightState | None:
         return self._restore(self.weight_history.redo)
 
-    def _restore(self, step) -> str | None:
+    def _restore(self, step) -> WeightState | None:
         if self.model is None:
             return None
-        state = step(self.model.trainer, self.solved)
+        state = step(Current(self.model, self.layers, self.config, self.solved))
         if state is None:
             return None
-        trainer = state.trainer
-        # Today's settings (a learning rate changed since): what Train would use.
-        trainer.set_config(replace(self.config, progress_interval=trainer.config.progress_interval))
-        self.model = replace(self.model, trainer=trainer)
+        if state.model is not None:  # the network, its settings and its trained state
+            assert state.config is not None
+            self.model, self.layers, self.config = state.model, state.layers, state.config
+            self.baseline, self.baseline_error = None, None
+        else:
+            trainer = state.trainer
+            # Today's settings (a learning rate changed since): what Train would use.
+            config = replace(self.config, progress_interval=trainer.config.progress_interval)
+            trainer.set_config(config)
+            self.model = replace(self.model, trainer=trainer)
         self.param_version += 1
         self.restart_curves()
         self.solved = state.solved
-        return state.label
+        return state
 
     # -- the read-out ------------------------------------------------------------------------
 

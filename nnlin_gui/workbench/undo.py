@@ -3,15 +3,22 @@ analytically and a weight typed in. Each keeps a copy of the trainer from before
 (``Trainer.copy``: parameters, optimizer, RNG and history; the rows are shared), so a click
 on Reset after minutes of training is never the end of them.
 
-A new model (other data, layers or a setting that restarts training) starts a new history:
-the copies belong to the network they were taken from.
+A new network on the same data (other layers, or a setting that restarts training) is a
+step too: it keeps the whole model it replaces (trainer, fit view, diagram; with the
+trainer's standardised rows, so only for data below ``state.is_large``), and the steps
+before it belong to that model. Other data starts a new history.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from nnlin_gui.core.networks.training import Trainer
+from nnlin_gui.core.networks.network import LayerSpec
+from nnlin_gui.core.networks.training import Trainer, TrainingConfig
+
+if TYPE_CHECKING:
+    from nnlin_gui.workbench.jobs import Model
 
 #: What the copies may hold together; the oldest go first.
 MAX_BYTES = 256 << 20
@@ -26,14 +33,30 @@ class WeightState:
     trainer: Trainer
     solved: bool
     nbytes: int
+    # A network change: the model it replaced, with its layers and settings.
+    model: Model | None = None
+    layers: tuple[LayerSpec, ...] = ()
+    config: TrainingConfig | None = None
 
 
-def trainer_bytes(trainer: Trainer) -> int:
-    """The bytes a copy of ``trainer`` holds (its parameters, optimizer and history)."""
+@dataclass(frozen=True)
+class Current:
+    """What the workbench has now (goes on the other stack when a step is undone)."""
+
+    model: Model
+    layers: tuple[LayerSpec, ...]
+    config: TrainingConfig
+    solved: bool
+
+
+def trainer_bytes(trainer: Trainer, rows: bool = False) -> int:
+    """The bytes a copy of ``trainer`` holds (its parameters, optimizer and history; with
+    ``rows``, the trainer itself with its standardised rows)."""
     theta = trainer.network.theta.nbytes
     h = trainer.history
     curves = sum(w.nbytes for w in h.coef_W) + sum(b.nbytes for b in h.coef_b)
-    return 3 * theta + curves + 24 * len(h.epochs)
+    data = trainer.Xs.nbytes + trainer.Ys.nbytes if rows else 0
+    return 3 * theta + curves + 24 * len(h.epochs) + data
 
 
 class WeightHistory:
@@ -74,20 +97,37 @@ class WeightHistory:
         self._trim()
         return True
 
-    def undo(self, current: Trainer, solved: bool) -> WeightState | None:
-        """The state before the last change; ``current`` goes on the redo stack."""
-        return self._swap(self._undo, self._redo, current, solved)
+    def record_model(self, label: str, current: Current) -> bool:
+        """Keep the whole model ``current`` before a new network replaces it (it is not
+        used any more: no copy)."""
+        self._redo.clear()
+        size = trainer_bytes(current.model.trainer, rows=True)
+        if size > self.max_bytes:
+            self._undo.clear()
+            return False
+        self._undo.append(_model_state(label, current, size))
+        self._trim()
+        return True
 
-    def redo(self, current: Trainer, solved: bool) -> WeightState | None:
-        return self._swap(self._redo, self._undo, current, solved)
+    def undo(self, current: Current) -> WeightState | None:
+        """The state before the last change; ``current`` goes on the redo stack."""
+        return self._swap(self._undo, self._redo, current)
+
+    def redo(self, current: Current) -> WeightState | None:
+        return self._swap(self._redo, self._undo, current)
 
     @staticmethod
-    def _swap(source, target, current: Trainer, solved: bool) -> WeightState | None:
+    def _swap(source, target, current: Current) -> WeightState | None:
         if not source:
             return None
         state = source.pop()
-        # The trainer itself, not a copy: the workbench stops using it.
-        target.append(WeightState(state.label, current, solved, trainer_bytes(current)))
+        # The trainer (or model) itself, not a copy: the workbench stops using it.
+        if state.model is not None:
+            size = trainer_bytes(current.model.trainer, rows=True)
+            target.append(_model_state(state.label, current, size))
+        else:
+            trainer = current.model.trainer
+            target.append(WeightState(state.label, trainer, current.solved, trainer_bytes(trainer)))
         return state
 
     def _trim(self) -> None:
@@ -95,3 +135,10 @@ class WeightHistory:
             len(self._undo) > 1 and sum(s.nbytes for s in self._undo) > self.max_bytes
         ):
             self._undo.pop(0)
+
+
+def _model_state(label: str, current: Current, nbytes: int) -> WeightState:
+    trainer = current.model.trainer
+    return WeightState(
+        label, trainer, current.solved, nbytes, current.model, current.layers, current.config
+    )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QLabel, QToolButton
+from PySide6.QtWidgets import QLabel, QToolButton, QWidget
 
 
 def _action(window, name: str) -> QAction:
@@ -50,3 +50,24 @@ def test_undo_during_a_run_goes_back_to_before_it(window, qtbot, wait_idle):
     qtbot.waitUntil(lambda: c.trainer.epoch == 0)
     np.testing.assert_array_equal(c.trainer.network.theta, before)
     assert not c.is_training
+
+
+def test_a_network_change_is_undone_with_its_trained_weights(window, qtbot, wait_idle):
+    from nnlin_gui.core.networks.network import LayerSpec
+
+    c = window.controller
+    c.train()
+    wait_idle(c)
+    epoch, trained, layers = c.trainer.epoch, c.trainer.network.theta.copy(), c.wb.layers
+    c.set_layers((LayerSpec("dense", 6, "relu"),))
+    qtbot.waitUntil(lambda: c.trainer.epoch == 0 and not c.spec.is_linear)
+    undo = _action(window, "undoAction")
+    assert undo.text() == "Undo network change"
+    undo.trigger()
+    qtbot.waitUntil(lambda: c.trainer.epoch == epoch)
+    np.testing.assert_array_equal(c.trainer.network.theta, trained)
+    assert c.wb.layers == layers and c.spec.is_linear
+    layer_list = window.findChild(QWidget, "layerList")
+    assert layer_list.count() == len(layers)  # the builder shows the old layers
+    qtbot.waitUntil(lambda: c.baseline is not None and c.results.max_diff is not None)
+    assert c.results.max_diff < 1e-3  # and the collapse read-out is the trained one's

@@ -12,7 +12,7 @@ from nnlin_gui.core.networks.network import LayerSpec
 from nnlin_gui.workbench import jobs
 from nnlin_gui.workbench.sources import default_target, load_source
 from nnlin_gui.workbench.state import Workbench, dataset_for
-from nnlin_gui.workbench.undo import WeightHistory, trainer_bytes
+from nnlin_gui.workbench.undo import Current, WeightHistory, trainer_bytes
 
 
 def _bench() -> Workbench:
@@ -22,6 +22,10 @@ def _bench() -> Workbench:
     wb.adopt_data(table, ds, None, None)
     wb.adopt_model(jobs.build_model(ds, wb.layers, wb.config))
     return wb
+
+
+def _label(state) -> str | None:
+    return None if state is None else state.label
 
 
 def _train(wb: Workbench, epochs: int) -> None:
@@ -38,7 +42,7 @@ def test_reset_is_undone_and_redone_with_weights_history_and_optimizer():
     wb.reset_weights()
     assert wb.trainer.epoch == 0 and wb.weight_history.undo_label == "Reset"
     version = wb.param_version
-    assert wb.undo_weights() == "Reset"
+    assert _label(wb.undo_weights()) == "Reset"
     assert wb.trainer.epoch == 40 and wb.param_version > version
     np.testing.assert_array_equal(wb.trainer.network.theta, trained)
     assert wb.trainer.history.train_loss == losses and len(wb.curves) > 0
@@ -48,8 +52,8 @@ def test_reset_is_undone_and_redone_with_weights_history_and_optimizer():
     wb.trainer.run(10)
     np.testing.assert_array_equal(wb.trainer.network.theta, twin.network.theta)
     assert wb.weight_history.redo_label == "Reset"
-    assert wb.redo_weights() == "Reset" and wb.trainer.epoch == 0
-    assert wb.undo_weights() == "Reset" and wb.trainer.epoch == 50  # as Redo found it
+    assert _label(wb.redo_weights()) == "Reset" and wb.trainer.epoch == 0
+    assert _label(wb.undo_weights()) == "Reset" and wb.trainer.epoch == 50  # as Redo found it
 
 
 def test_undo_walks_back_through_runs_solve_and_edits():
@@ -62,10 +66,10 @@ def test_undo_walks_back_through_runs_solve_and_edits():
     wb.solve()
     assert wb.solved
     wb.set_weight(0, 0, 0, 7.5)
-    assert wb.undo_weights() == "weight edit" and wb.solved
-    assert wb.undo_weights() == "Solve analytically" and not wb.solved
+    assert _label(wb.undo_weights()) == "weight edit" and wb.solved
+    assert _label(wb.undo_weights()) == "Solve analytically" and not wb.solved
     np.testing.assert_array_equal(wb.trainer.network.theta, after_run)
-    assert wb.undo_weights() == "training from epoch 0"
+    assert _label(wb.undo_weights()) == "training from epoch 0"
     np.testing.assert_array_equal(wb.trainer.network.theta, start)
     assert wb.undo_weights() is None  # nothing older
     # A new change after an undo drops what Redo had.
@@ -73,7 +77,7 @@ def test_undo_walks_back_through_runs_solve_and_edits():
     assert wb.weight_history.redo_label is None
 
 
-def test_a_refused_change_keeps_nothing_and_a_new_network_starts_afresh():
+def test_a_refused_change_keeps_nothing_and_other_data_starts_afresh():
     wb = _bench()
     with pytest.raises(UserError):
         wb.solve()  # no baseline yet
@@ -82,8 +86,33 @@ def test_a_refused_change_keeps_nothing_and_a_new_network_starts_afresh():
     assert wb.weight_history.undo_label is None
     _train(wb, 3)
     assert wb.weight_history.undo_label is not None
-    wb.adopt_model(jobs.build_model(wb.dataset, (LayerSpec("dense", 3),), wb.config))
-    assert wb.weight_history.undo_label is None  # copies of another network
+    table = load_source("builtin:sine?n=80", lambda f: None, threading.Event())
+    ds = dataset_for(table, default_target(table), None)
+    wb.adopt_data(table, ds, None, None)
+    wb.adopt_model(jobs.build_model(ds, wb.layers, wb.config))
+    assert wb.weight_history.undo_label is None  # copies of a network on other data
+
+
+def test_a_new_network_on_the_same_data_is_undone_with_its_training():
+    wb = _bench()
+    _train(wb, 30)
+    trained = wb.trainer.network.theta.copy()
+    old_layers, old_model = wb.layers, wb.model
+    wb.layers = (LayerSpec("dense", 3, "relu"),)  # what set_layers does before the rebuild
+    wb.adopt_model(jobs.build_model(wb.dataset, wb.layers, wb.config))
+    assert wb.weight_history.undo_label == "network change" and wb.trainer.epoch == 0
+    _train(wb, 5)
+    assert _label(wb.undo_weights()) == "training from epoch 0"
+    state = wb.undo_weights()
+    assert state.label == "network change" and state.model is old_model
+    assert wb.layers == old_layers and wb.model is old_model and wb.trainer.epoch == 30
+    np.testing.assert_array_equal(wb.trainer.network.theta, trained)
+    assert wb.baseline is None  # the restored network's baseline is fitted again
+    assert wb.undo_weights().label == "training from epoch 0"  # its own history is back
+    assert wb.trainer.epoch == 0
+    assert _label(wb.redo_weights()) == "training from epoch 0" and wb.trainer.epoch == 30
+    assert _label(wb.redo_weights()) == "network change"
+    assert wb.layers == (LayerSpec("dense", 3, "relu"),) and not wb.spec.is_linear
 
 
 def test_copies_stay_within_their_byte_budget():
@@ -94,7 +123,7 @@ def test_copies_stay_within_their_byte_budget():
         assert history.record(f"change {k}", wb.trainer, False)
     assert history.undo_label == "change 4"
     kept = 0
-    while history.undo(wb.trainer, False) is not None:
+    while history.undo(Current(wb.model, wb.layers, wb.config, False)) is not None:
         kept += 1
     assert kept == 2  # the newest ones
     tiny = WeightHistory(max_bytes=size // 2)
