@@ -5,7 +5,8 @@ beside the settings file, and the next start offers it back in a banner
 
 Closing asks nothing (a lab closes forty windows, and a close must be prompt): the window
 writes the session itself, when that is quick (the data embedded, at most
-``MAX_RECOVERY_CELLS`` numbers) and there is something to keep (training, Solve or a weight
+``MAX_RECOVERY_CELLS`` numbers, and at most ``MAX_RECOVERY_BYTES`` of weights, optimizer
+and history) and there is something to keep (training, Solve or a weight
 edit since the last save or open). A restored session is the user's unsaved work again:
 no file name, so Ctrl+S asks for one.
 """
@@ -30,6 +31,9 @@ log = logging.getLogger(__name__)
 RECOVERY_NAME = "recovery.nnlin"
 #: Data larger than this (rows x columns) is not written at close: it would keep it open.
 MAX_RECOVERY_CELLS = 500_000
+#: Nor a network whose weights, optimizer and history are larger than this (a 10 x 512
+#: network is 63 MB: as base64 it would take most of the second a close may take).
+MAX_RECOVERY_BYTES = 16 << 20
 
 
 def recovery_path(settings) -> str:
@@ -63,10 +67,13 @@ def unsaved_work(window: MainWindow) -> bool:
 
 def _quick(window: MainWindow) -> bool:
     from nnlin_gui.core.files.session import EMBED_LIMIT
+    from nnlin_gui.workbench.undo import trainer_bytes
 
     c = window.controller
     ds, table = c.dataset, c.table
     if ds.n_rows * (ds.X.shape[1] + 1) > MAX_RECOVERY_CELLS:
+        return False
+    if trainer_bytes(c.trainer) > MAX_RECOVERY_BYTES:
         return False
     source = table.source if table is not None else ds.source
     return not (os.path.isfile(source) and os.path.getsize(source) > EMBED_LIMIT)

@@ -80,6 +80,12 @@ def test_discard_forgets_it_and_large_data_is_not_written(qtbot, settings, start
     _train(qtbot, again)
     again.close()
     assert not os.path.exists(path)
+    monkeypatch.undo()
+    monkeypatch.setattr(recovery, "MAX_RECOVERY_BYTES", 100)  # a big network: the same
+    third = start()
+    _train(qtbot, third)
+    third.close()
+    assert not os.path.exists(path)
 
 
 @pytest.mark.parametrize("damage", [b"", b"{not json", b'{"format": "nnlin-session"}'])
